@@ -1,0 +1,274 @@
+"""The escalation matcher: normalisation, boundaries, spans, negation, idioms, misspellings."""
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from warmline.escalation.check import format_scan_json, format_scan_text
+from warmline.escalation.lexicon import default_lexicon_path, load_lexicon
+from warmline.escalation.matcher import Matcher, Scan
+from warmline.escalation.normalise import normalise
+
+MATCHER = Matcher(load_lexicon(default_lexicon_path()))
+
+
+def scan(text: str) -> Scan:
+    return MATCHER.scan(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("I want to DIE", ["i", "want", "to", "die"]),
+        ("diiiiie", ["die"]),
+        ("kill", ["kil"]),
+        ("don't", ["dont"]),
+        ("can’t go on", ["cant", "go", "on"]),
+        ("Está bien", ["esta", "bien"]),
+        ("ｋｉｌｌ", ["kil"]),
+        ("k1ll mys3lf", ["kil", "myself"]),
+        ("ki11", ["kil"]),
+        ("su1c1de", ["suicide"]),
+        ("$uicide @ll", ["suicide", "al"]),
+        ("call 988 or 911 at 3am", ["cal", "#", "or", "#", "at", "eam"]),
+        ("at 3 am", ["at", "3", "am"]),
+        ("took 30 pills", ["tok", "#", "pils"]),
+        ("self-harm...", ["self", "harm"]),
+        ("😭😭 help", ["help"]),
+        ("", []),
+        ("   ", []),
+        ("straße", ["strase"]),
+    ],
+)
+def test_normalise(text, words):
+    assert normalise(text).words == words
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("I want to kill myself", "crisis"),
+        ("I WANT TO KILL MYSELF!!!", "crisis"),
+        ("i want to kiiiill myselfff", "crisis"),
+        ("k1ll mys3lf", "crisis"),
+        ("Kill.Myself", "crisis"),
+        ("kill-myself", "crisis"),
+        ("what a skill", "none"),
+        ("my therapist is kind", "none"),
+        ("I killed myselfish thoughts", "none"),
+        ("pillsbury doughboy", "none"),
+        ("I feel hopeless", "concern"),
+        ("I feel hopeless and I want to die", "crisis"),
+        ("lol", "none"),
+    ],
+)
+def test_levels_and_word_boundaries(text, level):
+    assert scan(text).level == level
+
+
+@pytest.mark.parametrize(
+    ("text", "excerpt"),
+    [
+        ("I want to kill myself", "kill myself"),
+        ("I want to KIIILL  myself", "KIIILL  myself"),
+        ("Okay. I took 30 Tylenol!", "took 30 Tylenol"),
+        ("ｋｉｌｌ ｍｙｓｅｌｆ", "ｋｉｌｌ ｍｙｓｅｌｆ"),
+        ("😭😭 I want to die 😭", "want to die"),
+        ("Me quiero morir", "Me quiero morir"),
+        ("me quiero suicidar ahora", "me quiero suicidar"),
+        ("ﬁne, I'm suicidal", "suicidal"),
+        ("e\u0301 quiero matarme", "matarme"),
+        ("quiero matarme\u0301", "matarme\u0301"),
+        ("I can't breathe", "can't breathe"),
+    ],
+)
+def test_spans_point_at_the_original_text(text, excerpt):
+    result = scan(text)
+    assert result.level == "crisis"
+    start, end = result.matches[0].span
+    assert text[start:end] == excerpt
+
+
+def test_match_reports_category_level_phrase_and_language():
+    (match,) = scan("I took all my pills").matches
+    assert (match.category, match.level, match.phrase, match.language) == (
+        "suicide",
+        "crisis",
+        "took all my pills",
+        "en",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "cue"),
+    [
+        ("I'm not suicidal", "none", "not"),
+        ("I'm not suicidal, just lonely", "none", "not"),
+        ("I would never kill myself", "none", "never"),
+        ("I'm not going to kill myself", "none", "not"),
+        ("I don't want to die", "none", "don't"),
+        ("no quiero morir", "none", "no"),
+        ("nunca me quiero suicidar", "none", "nunca"),
+        ("I'm not okay. I want to die", "crisis", None),
+        ("I'm not okay, I want to die", "crisis", None),
+        ("I'm not okay\nI want to die", "crisis", None),
+        ("I'm not sad but I want to die", "crisis", None),
+        ("not sure why, I'm so tired and I want to die", "crisis", None),
+        ("I'm not okay i really do want to die", "crisis", None),
+    ],
+)
+def test_negation_window(text, level, cue):
+    result = scan(text)
+    assert result.level == level
+    if cue is not None:
+        assert any(s.reason == f"negated by {cue!r}" for s in result.suppressed)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "this traffic is killing me",
+        "my feet are killing me",
+        "she's killing it",
+        "I'm dying to see you",
+        "I nearly died of laughter",
+        "that dress is to die for",
+        "just killing time",
+        "killer workout today",
+        "me muero de risa",
+        "mi mamá me va a matar",
+        "me voy a cortar el pelo, quiero cortarme el pelo",
+        "my mom is going to kill me when she sees this",
+    ],
+)
+def test_idioms_are_not_crisis(text):
+    assert scan(text).level != "crisis"
+
+
+def test_idiom_suppression_names_the_idiom():
+    result = scan("I want to die my hair pink")
+    assert result.level == "none"
+    (suppressed,) = result.suppressed
+    assert suppressed.phrase == "want to die"
+    assert suppressed.reason == "idiom 'die my hair' in 'die my hair'"
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("thinking about sucide", "suicide"),
+        ("thinking about suicde", "suicide"),
+        ("I'm suicdal", "suicidal"),
+        ("i overdoes on my meds", "overdose"),
+        ("overdossed last night", "overdosed"),
+        ("feeling unalivee", "unalive"),
+    ],
+)
+def test_long_misspellings_match(text, phrase):
+    result = scan(text)
+    assert result.level == "crisis"
+    assert result.matches[0].phrase == phrase
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "km",  # one edit from "kms": short words are never fuzzed
+        "kis",
+        "keys",
+        "that's odd",
+        "the steak was overdone",
+        "suicides are in the news",
+        "a suitcase",
+    ],
+)
+def test_short_and_listed_words_are_not_fuzzed(text):
+    assert scan(text).level != "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["kms", "kys", "i wanna unalive myself", "gonna od tonight", "im going to od"],
+)
+def test_slang(text):
+    assert scan(text).level == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me quiero morir",
+        "ME QUIERO MORIR",
+        "me tomé todas mis pastillas",
+        "me tome todas mis pastillas",
+        "no tengo razón para vivir",
+        "no tengo razon para vivir",
+        "quiero quitarme la vida",
+    ],
+)
+def test_spanish_with_and_without_accents(text):
+    result = scan(text)
+    assert result.level == "crisis"
+    assert result.matches[0].language == "es"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", " ", "\n\n", "😭" * 50, "مرحبا كيف حالك", "שלום", "\u202eevil", "\x00\ud800", "'''"],
+)
+def test_odd_input_is_none(text):
+    assert scan(text) == Scan("none", (), ())
+
+
+def test_huge_text():
+    text = ("I'm fine, just a long day at work. " * 3000)[:100_000] + " I want to kill myself"
+    result = scan(text)
+    assert result.level == "crisis"
+    start, end = result.matches[-1].span
+    assert text[start:end] == "kill myself"
+
+
+def test_overlapping_phrases_of_one_category_report_the_longest():
+    phrases = [m.phrase for m in scan("I took a whole bottle of tylenol").matches]
+    assert phrases == ["took a whole bottle of tylenol"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_scan_never_raises_and_spans_are_in_range(text):
+    result = scan(text)
+    for item in (*result.matches, *result.suppressed):
+        start, end = item.span
+        assert 0 <= start < end <= len(text)
+    assert result.level in ("crisis", "concern", "none")
+
+
+def test_format_scan_text():
+    text = "I'm not suicidal but I took all my pills"
+    out = format_scan_text(text, scan(text))
+    assert out.splitlines() == [
+        f"crisis: {text!r}",
+        "  match suicide/crisis phrase 'took all my pills' (en) at 23-40: 'took all my pills'",
+        "  suppressed phrase 'suicidal' at 8-16: 'suicidal' (negated by 'not')",
+    ]
+
+
+def test_format_scan_text_says_why_none():
+    assert format_scan_text("hello", scan("hello")).splitlines()[-1] == "  none: no phrase matched"
+    assert format_scan_text("not suicidal", scan("not suicidal")).splitlines()[-1] == (
+        "  none: every phrase found was suppressed"
+    )
+
+
+def test_format_scan_json():
+    text = "kms\nnow"
+    line = format_scan_json(text, scan(text))
+    assert "\n" not in line
+    assert json.loads(line) == {
+        "text": text,
+        "level": "crisis",
+        "matches": [{"category": "suicide", "level": "crisis", "phrase": "kms", "span": [0, 3]}],
+        "suppressed": [],
+    }

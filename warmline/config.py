@@ -1,0 +1,312 @@
+"""Settings: the only reader of ``os.environ`` and ``config/*.toml``.
+
+Secrets and deployment settings come from the environment, the line's behaviour from the TOML file
+named by ``WARMLINE_CONFIG`` (``config/warmline.toml`` by default). Only the ``[line]`` table is
+required; everything else has a default. Any missing or invalid setting raises
+:class:`ConfigError` whose message is one line naming the setting, so start-up stops with that
+line and nothing else.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import phonenumbers
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+Mode = Literal["production", "demo", "test"]
+# Development-only secrets; refused in production mode.
+DEV_SECRET_KEY = "warmline-dev-secret-key-not-for-production"
+DEV_DATA_KEY = "warmline-dev-data-key-not-for-production"
+
+
+class ConfigError(Exception):
+    """A setting is missing or invalid; ``str()`` is one line naming it."""
+
+
+@dataclass(frozen=True)
+class Texts:
+    greeting: str
+    queued: str
+    still_queued: str
+    after_hours: str
+    closing: str
+    idle_closing: str
+    help: str
+    opted_out: str
+    opted_in: str
+    crisis_resources: str
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    response_minutes: int = 5
+    idle_close_minutes: int = 60
+    escalation_ack_minutes: int = 5
+    queue_update_minutes: int = 10
+    return_to_volunteer_hours: int = 72
+
+
+@dataclass(frozen=True)
+class Routing:
+    default_capacity: int = 2
+    flood_max_auto_texts_per_hour: int = 6
+
+
+@dataclass(frozen=True)
+class Calls:
+    strategy: Literal["simultaneous", "sequential"] = "simultaneous"
+    ring_seconds: int = 20
+    voice: str = "Polly.Joanna"
+    language: str = "en-US"
+
+
+@dataclass(frozen=True)
+class Line:
+    name: str
+    timezone: ZoneInfo
+    public_number: str
+    relay_numbers: tuple[str, ...] = ()
+    hours: str = "see our website for opening hours"
+    crisis_line: str = "988"
+
+    @property
+    def relay_pool(self) -> tuple[str, ...]:
+        """Numbers a volunteer's conversations are bound to: the pool, or the public number."""
+        return self.relay_numbers or (self.public_number,)
+
+
+@dataclass(frozen=True)
+class Settings:
+    mode: Mode
+    line: Line
+    texts: Texts
+    timeouts: Timeouts = field(default_factory=Timeouts)
+    routing: Routing = field(default_factory=Routing)
+    calls: Calls = field(default_factory=Calls)
+    coordinator_numbers: tuple[str, ...] = ()
+    retention_days: int = 30
+    database_url: str = ""
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_api_base_url: str | None = None
+    public_url: str | None = None
+    secret_key: str = DEV_SECRET_KEY
+    data_key: str = DEV_DATA_KEY
+    config_path: Path = REPO_ROOT / "config" / "warmline.toml"
+    escalation_path: Path = REPO_ROOT / "config" / "escalation.toml"
+
+    @property
+    def uses_simulator(self) -> bool:
+        """True when no Twilio credentials are set: outbound goes to the built-in simulator."""
+        return not (self.twilio_account_sid and self.twilio_auth_token)
+
+    def with_(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+
+DEFAULT_TEXTS: dict[str, str] = {
+    "greeting": "Hi, this is {line}. A peer volunteer will text you back here soon. "
+    "If you are in danger right now, call or text 988, or call 911.",
+    "queued": "All our volunteers are with someone right now. You are number {place} in line "
+    "and we will text you as soon as someone is free.",
+    "still_queued": "You are still in line (number {place}). Someone will be with you as soon "
+    "as they can.",
+    "after_hours": "{line} is closed right now. We open again {next_open}. Your message is "
+    "saved. If you need someone now, call or text 988, or call 911 in an emergency.",
+    "closing": "Thank you for texting {line}. If you need someone now, call or text 988.",
+    "idle_closing": "We haven't heard from you in a while, so we've closed this conversation. "
+    "Text us again any time.",
+    "help": "{line}: peer support by text and phone, {hours}. In crisis, call or text 988; in an "
+    "emergency call 911. Reply STOP to stop messages.",
+    "opted_out": "You will not get more messages from {line}. Reply START to resume.",
+    "opted_in": "Welcome back to {line}. Text us any time we are open.",
+    "crisis_resources": "If you are in danger or thinking about ending your life, please call or "
+    "text 988 now (Suicide & Crisis Lifeline, 24/7), or call 911 in an emergency.",
+}
+
+
+def normalise_number(value: str, setting: str) -> str:
+    """Return ``value`` as E.164 or raise ConfigError naming ``setting``."""
+    try:
+        parsed = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        raise ConfigError(f"{setting}: {value!r} is not a phone number in +E.164 form") from None
+    if not phonenumbers.is_possible_number(parsed):
+        raise ConfigError(f"{setting}: {value!r} is not a possible phone number")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _table(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"[{name}] must be a table")
+    return value
+
+
+def _get(table: Mapping[str, Any], section: str, key: str, kind: type, default: Any) -> Any:
+    value = table.get(key, default)
+    if value is None:
+        raise ConfigError(f"{section}.{key} is required")
+    if kind is int and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
+        raise ConfigError(f"{section}.{key} must be a positive whole number, got {value!r}")
+    if kind is str and (not isinstance(value, str) or not value.strip()):
+        raise ConfigError(f"{section}.{key} must be a non-empty string")
+    if kind is list and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        raise ConfigError(f"{section}.{key} must be a list of strings")
+    return value
+
+
+def _line(data: Mapping[str, Any]) -> Line:
+    if "line" not in data:
+        raise ConfigError("[line] table is missing (name, timezone, public_number are required)")
+    t = _table(data, "line")
+    tz_name = _get(t, "line", "timezone", str, None)
+    try:
+        tz = ZoneInfo(tz_name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"line.timezone: unknown time zone {tz_name!r}") from None
+    public = normalise_number(_get(t, "line", "public_number", str, None), "line.public_number")
+    relays = tuple(
+        normalise_number(n, "line.relay_numbers")
+        for n in _get(t, "line", "relay_numbers", list, [])
+    )
+    if len(set(relays)) != len(relays):
+        raise ConfigError("line.relay_numbers: a number is listed twice")
+    return Line(
+        name=_get(t, "line", "name", str, None),
+        timezone=tz,
+        public_number=public,
+        relay_numbers=relays,
+        hours=_get(t, "line", "hours", str, Line.hours),
+        crisis_line=_get(t, "line", "crisis_line", str, Line.crisis_line),
+    )
+
+
+def _texts(data: Mapping[str, Any]) -> Texts:
+    t = _table(data, "texts")
+    unknown = set(t) - set(DEFAULT_TEXTS)
+    if unknown:
+        raise ConfigError(f"texts.{sorted(unknown)[0]} is not a known text")
+    return Texts(**{k: _get(t, "texts", k, str, v) for k, v in DEFAULT_TEXTS.items()})
+
+
+def parse_line_config(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate the line's TOML (already parsed) into the Settings fields it provides."""
+    timeouts_t = _table(data, "timeouts")
+    routing_t = _table(data, "routing")
+    calls_t = _table(data, "calls")
+    for section, table, cls in (
+        ("timeouts", timeouts_t, Timeouts),
+        ("routing", routing_t, Routing),
+        ("calls", calls_t, Calls),
+    ):
+        for key in table:
+            if key not in cls.__dataclass_fields__:
+                raise ConfigError(f"{section}.{key} is not a known setting")
+    timeouts = Timeouts(
+        **{k: _get(timeouts_t, "timeouts", k, int, getattr(Timeouts(), k)) for k in timeouts_t}
+    )
+    routing = Routing(
+        **{k: _get(routing_t, "routing", k, int, getattr(Routing(), k)) for k in routing_t}
+    )
+    strategy = calls_t.get("strategy", "simultaneous")
+    if strategy not in ("simultaneous", "sequential"):
+        raise ConfigError(
+            f"calls.strategy must be 'simultaneous' or 'sequential', got {strategy!r}"
+        )
+    calls = Calls(
+        strategy=strategy,
+        ring_seconds=_get(calls_t, "calls", "ring_seconds", int, Calls.ring_seconds),
+        voice=_get(calls_t, "calls", "voice", str, Calls.voice),
+        language=_get(calls_t, "calls", "language", str, Calls.language),
+    )
+    alerts = _table(data, "alerts")
+    coordinators = tuple(
+        normalise_number(n, "alerts.coordinator_numbers")
+        for n in _get(alerts, "alerts", "coordinator_numbers", list, [])
+    )
+    retention = _table(data, "retention")
+    return {
+        "line": _line(data),
+        "texts": _texts(data),
+        "timeouts": timeouts,
+        "routing": routing,
+        "calls": calls,
+        "coordinator_numbers": coordinators,
+        "retention_days": _get(retention, "retention", "message_days", int, 30),
+    }
+
+
+def default_database_url(instance_path: Path) -> str:
+    return f"sqlite:///{instance_path / 'warmline.sqlite3'}"
+
+
+def load_settings(
+    mode: Mode = "production",
+    env: Mapping[str, str] | None = None,
+    instance_path: Path | None = None,
+) -> Settings:
+    """Read the environment and the line's TOML into one typed Settings, or raise ConfigError."""
+    env = os.environ if env is None else env
+    instance = instance_path or REPO_ROOT / "instance"
+    config_path = Path(env.get("WARMLINE_CONFIG") or REPO_ROOT / "config" / "warmline.toml")
+    try:
+        with open(config_path, "rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        raise ConfigError(f"WARMLINE_CONFIG: file not found: {config_path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"WARMLINE_CONFIG: {config_path} is not valid TOML ({exc})") from None
+    fields = parse_line_config(data)
+    escalation_path = Path(
+        env.get("WARMLINE_ESCALATION_CONFIG") or config_path.parent / "escalation.toml"
+    )
+    if not escalation_path.exists():
+        escalation_path = REPO_ROOT / "config" / "escalation.toml"
+
+    secret_key = env.get("SECRET_KEY") or None
+    data_key = env.get("WARMLINE_DATA_KEY") or None
+    if mode == "production":
+        if not secret_key:
+            raise ConfigError("SECRET_KEY is required (set it in the environment)")
+        if not data_key:
+            raise ConfigError("WARMLINE_DATA_KEY is required (set it in the environment)")
+    sid = env.get("TWILIO_ACCOUNT_SID") or None
+    token = env.get("TWILIO_AUTH_TOKEN") or None
+    if bool(sid) != bool(token):
+        missing = "TWILIO_AUTH_TOKEN" if sid else "TWILIO_ACCOUNT_SID"
+        raise ConfigError(f"{missing} is required when the other Twilio credential is set")
+    public_url = (env.get("WARMLINE_PUBLIC_URL") or "").rstrip("/") or None
+    if public_url and not public_url.startswith(("http://", "https://")):
+        raise ConfigError(f"WARMLINE_PUBLIC_URL must start with http:// or https://: {public_url}")
+    database_url = env.get("DATABASE_URL") or default_database_url(instance)
+    if database_url.startswith("postgres://"):  # Heroku-style URLs
+        database_url = "postgresql://" + database_url[len("postgres://") :]
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://") :]
+    return Settings(
+        mode=mode,
+        database_url=database_url,
+        twilio_account_sid=sid,
+        twilio_auth_token=token,
+        twilio_api_base_url=(env.get("TWILIO_API_BASE_URL") or "").rstrip("/") or None,
+        public_url=public_url,
+        secret_key=secret_key or DEV_SECRET_KEY,
+        data_key=data_key or DEV_DATA_KEY,
+        config_path=config_path,
+        escalation_path=escalation_path,
+        **fields,
+    )
+
+
+def cli_mode(env: Mapping[str, str] | None = None) -> Mode:
+    """Production when a deployment's database is configured, else the embedded demo default."""
+    env = os.environ if env is None else env
+    return "production" if env.get("DATABASE_URL") else "demo"

@@ -1,0 +1,73 @@
+"""Tolerant matching of misspelt single words (SymSpell-style deletion neighbourhoods).
+
+Rule: a message word of at least `min_length` letters (after normalisation) that is not itself a
+lexicon word, contains no digit or "#", and is not in `[fuzzy] ignore`, matches a single-word
+`crisis` phrase of at least `min_length` letters when the two are at most one edit apart
+(insert, delete, substitute, or swap two neighbouring letters: "sucide", "suicde", "overdoes").
+When several phrases are equally close, the alphabetically first wins. Shorter words and slang
+("kms", "kys", "od") are only ever matched exactly.
+
+The index maps every word and every one-letter deletion of it to the words it came from, so a
+lookup costs one dictionary probe per letter of the message word; results are memoised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+_CACHE_LIMIT = 100_000
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    """True when `a` and `b` are at most one insert, delete, substitute or adjacent swap apart."""
+    if a == b:
+        return True
+    la, lb = len(a), len(b)
+    if abs(la - lb) > 1:
+        return False
+    if la > lb:
+        a, b, la, lb = b, a, lb, la
+    i = 0
+    while i < la and a[i] == b[i]:
+        i += 1
+    if la == lb:
+        if a[i + 1 :] == b[i + 1 :]:
+            return True
+        return i + 1 < la and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+    return a[i:] == b[i + 1 :]
+
+
+class FuzzyIndex:
+    def __init__(self, targets: Iterable[str], min_length: int, exact: Iterable[str]) -> None:
+        """`targets`: words to correct towards; `exact`: words never corrected (lexicon words
+        and `[fuzzy] ignore`)."""
+        self.min_length = min_length
+        self._index: dict[str, set[str]] = {}
+        for word in targets:
+            if len(word) < min_length:
+                continue
+            self._index.setdefault(word, set()).add(word)
+            for d in _deletes(word):
+                self._index.setdefault(d, set()).add(word)
+        self._cache: dict[str, str | None] = {w: None for w in exact}
+        self._fixed = len(self._cache)
+
+    def lookup(self, word: str) -> str | None:
+        """The target `word` is a misspelling of, or None."""
+        if word in self._cache:
+            return self._cache[word]
+        found = None
+        if not any(c.isdigit() or c == "#" for c in word):
+            candidates: set[str] = set(self._index.get(word, ()))
+            for d in _deletes(word):
+                candidates.update(self._index.get(d, ()))
+            close = sorted(c for c in candidates if within_one_edit(word, c))
+            found = close[0] if close else None
+        if len(self._cache) - self._fixed >= _CACHE_LIMIT:
+            self._cache = {k: v for i, (k, v) in enumerate(self._cache.items()) if i < self._fixed}
+        self._cache[word] = found
+        return found

@@ -1,0 +1,244 @@
+"""The escalation lexicon: loading and validating `config/escalation.toml`.
+
+The file's own header documents its format for coordinators. In short:
+
+- `[phrases.<category>.<level>]` holds lists of phrases per language code (`en = [...]`,
+  `es = [...]`); `<level>` is `crisis` or `concern`; `<category>` is lower-case letters and `_`.
+- A phrase is matched as whole words after normalisation (`normalise.py`). `{slot}` stands for
+  each value of `[slots].slot` in turn; `#` stands for any whole number of 10 or more; a `*` at
+  the end of the last word matches any ending of that word ("overdos*").
+- `[negation] cues` and `clause_breaks`, `[idioms] <lang>`, `[fuzzy] ignore`, `[settings]`.
+
+Every problem raises `LexiconError` with one line naming the file and the entry.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from warmline.escalation.normalise import normalise_words
+
+LEVELS = ("crisis", "concern")
+_SECTIONS = {"settings", "negation", "idioms", "fuzzy", "slots", "phrases"}
+_NAME_RE = re.compile(r"^[a-z][a-z_]*$")
+_LANG_RE = re.compile(r"^[a-z]{2}$")
+_SLOT_RE = re.compile(r"\{([^{}]*)\}")
+
+
+class LexiconError(ValueError):
+    """The lexicon file is unreadable or has a bad entry; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One phrase after slot expansion. `words` are normalised; `prefix` means a trailing `*`."""
+
+    text: str
+    words: tuple[str, ...]
+    prefix: bool
+    category: str
+    level: str
+    language: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Idiom:
+    text: str
+    words: tuple[str, ...]
+    language: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    path: Path
+    phrases: tuple[Phrase, ...]
+    idioms: tuple[Idiom, ...]
+    negation_cues: frozenset[str]
+    clause_breaks: frozenset[str]
+    fuzzy_ignore: frozenset[str]
+    negation_window: int
+    fuzzy_min_length: int
+
+
+def default_lexicon_path() -> Path:
+    """`<repo>/config/escalation.toml`."""
+    return Path(__file__).resolve().parents[2] / "config" / "escalation.toml"
+
+
+def load_lexicon(path: str | os.PathLike[str]) -> Lexicon:
+    """Read and validate the lexicon at `path`; raises `LexiconError` on any problem."""
+    path = Path(path)
+    try:
+        with path.open("rb") as f:
+            data = tomllib.load(f)
+    except OSError as e:
+        raise LexiconError(f"{path}: cannot read: {e.strerror or e}") from e
+    except tomllib.TOMLDecodeError as e:
+        raise LexiconError(f"{path}: invalid TOML: {e}") from e
+    return _Loader(path).build(data)
+
+
+class _Loader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, where: str, why: str) -> LexiconError:
+        return LexiconError(f"{self.path}: {where}: {why}")
+
+    def table(self, data: dict[str, Any], key: str, where: str) -> dict[str, Any]:
+        value = data.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(where, "must be a table")
+        return value
+
+    def strings(self, value: Any, where: str) -> list[str]:
+        if not isinstance(value, list):
+            raise self.fail(where, "must be a list of strings")
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                raise self.fail(f"{where}[{i}]", f"must be a non-empty string, got {item!r}")
+        return value
+
+    def words(self, values: list[str], where: str, single: bool = False) -> list[tuple[str, ...]]:
+        out = []
+        for i, value in enumerate(values):
+            words = tuple(normalise_words(value))
+            if not words:
+                raise self.fail(f"{where}[{i}]", f"{value!r} has no letters or digits")
+            if single and len(words) != 1:
+                raise self.fail(f"{where}[{i}]", f"{value!r} must be a single word")
+            out.append(words)
+        return out
+
+    def integer(self, settings: dict[str, Any], key: str, default: int, low: int) -> int:
+        value = settings.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < low:
+            raise self.fail(f"settings.{key}", f"must be an integer >= {low}, got {value!r}")
+        return value
+
+    def build(self, data: dict[str, Any]) -> Lexicon:
+        for key in data:
+            if key not in _SECTIONS:
+                raise self.fail(key, f"unknown section (expected one of {sorted(_SECTIONS)})")
+        settings = self.table(data, "settings", "settings")
+        for key in settings:
+            if key not in ("negation_window", "fuzzy_min_length"):
+                raise self.fail(f"settings.{key}", "unknown setting")
+        negation = self.table(data, "negation", "negation")
+        for key in negation:
+            if key not in ("cues", "clause_breaks"):
+                raise self.fail(f"negation.{key}", "unknown key (expected cues, clause_breaks)")
+        fuzzy = self.table(data, "fuzzy", "fuzzy")
+        for key in fuzzy:
+            if key != "ignore":
+                raise self.fail(f"fuzzy.{key}", "unknown key (expected ignore)")
+        cues = self.strings(negation.get("cues", []), "negation.cues")
+        breaks = self.strings(negation.get("clause_breaks", []), "negation.clause_breaks")
+        ignore = self.strings(fuzzy.get("ignore", []), "fuzzy.ignore")
+        slots = self.slots(self.table(data, "slots", "slots"))
+        return Lexicon(
+            path=self.path,
+            phrases=self.phrases(self.table(data, "phrases", "phrases"), slots),
+            idioms=self.idioms(self.table(data, "idioms", "idioms")),
+            negation_cues=frozenset(w[0] for w in self.words(cues, "negation.cues", True)),
+            clause_breaks=frozenset(
+                w[0] for w in self.words(breaks, "negation.clause_breaks", True)
+            ),
+            fuzzy_ignore=frozenset(w[0] for w in self.words(ignore, "fuzzy.ignore", True)),
+            negation_window=self.integer(settings, "negation_window", 3, 0),
+            fuzzy_min_length=self.integer(settings, "fuzzy_min_length", 6, 3),
+        )
+
+    def slots(self, table: dict[str, Any]) -> dict[str, list[str]]:
+        slots = {}
+        for name, values in table.items():
+            if not _NAME_RE.match(name):
+                raise self.fail(f"slots.{name}", "slot names are lower-case letters and _")
+            slots[name] = self.strings(values, f"slots.{name}")
+            for i, value in enumerate(values):
+                if "{" in value or "}" in value:
+                    raise self.fail(f"slots.{name}[{i}]", f"{value!r}: slots cannot nest")
+        return slots
+
+    def idioms(self, table: dict[str, Any]) -> tuple[Idiom, ...]:
+        out = []
+        for lang, values in table.items():
+            where = f"idioms.{lang}"
+            if not _LANG_RE.match(lang):
+                raise self.fail(where, "keys are two-letter language codes (en, es, ...)")
+            texts = self.strings(values, where)
+            for text, words in zip(texts, self.words(texts, where), strict=True):
+                out.append(Idiom(text, words, lang))
+        return tuple(out)
+
+    def phrases(self, table: dict[str, Any], slots: dict[str, list[str]]) -> tuple[Phrase, ...]:
+        seen: dict[tuple[tuple[str, ...], bool], Phrase] = {}
+        for category, levels in table.items():
+            if not _NAME_RE.match(category):
+                raise self.fail(f"phrases.{category}", "category names are lower-case letters and _")
+            if not isinstance(levels, dict):
+                raise self.fail(f"phrases.{category}", "must be a table of levels")
+            for level, langs in levels.items():
+                where = f"phrases.{category}.{level}"
+                if level not in LEVELS:
+                    raise self.fail(where, f"unknown level {level!r} (expected crisis or concern)")
+                if not isinstance(langs, dict):
+                    raise self.fail(where, "must be a table of languages (en = [...])")
+                for lang, values in langs.items():
+                    if not _LANG_RE.match(lang):
+                        raise self.fail(f"{where}.{lang}", "keys are two-letter language codes")
+                    for i, raw in enumerate(self.strings(values, f"{where}.{lang}")):
+                        source = f"{where}.{lang}[{i}]"
+                        for phrase in self.expand(raw, source, slots, category, level, lang):
+                            key = (phrase.words, phrase.prefix)
+                            other = seen.get(key)
+                            if other is None:
+                                seen[key] = phrase
+                            elif (other.category, other.level) != (category, level):
+                                raise self.fail(
+                                    source,
+                                    f"{phrase.text!r} is also {other.category}/{other.level} "
+                                    f"at {other.source}",
+                                )
+        if not seen:
+            raise self.fail("phrases", "no phrases defined")
+        return tuple(seen.values())
+
+    def expand(
+        self,
+        raw: str,
+        source: str,
+        slots: dict[str, list[str]],
+        category: str,
+        level: str,
+        lang: str,
+    ) -> list[Phrase]:
+        names = _SLOT_RE.findall(raw)
+        for name in names:
+            if name not in slots:
+                raise self.fail(source, f"{raw!r} uses unknown slot {{{name}}}")
+        pieces = _SLOT_RE.split(raw)
+        out = []
+        for combo in itertools.product(*(slots[n] for n in names)):
+            text = "".join(p if i % 2 == 0 else combo[i // 2] for i, p in enumerate(pieces))
+            text = " ".join(text.split())
+            if "{" in text or "}" in text:
+                raise self.fail(source, f"{raw!r} has an unbalanced brace")
+            prefix = text.endswith("*")
+            body = text[:-1] if prefix else text
+            if "*" in body:
+                raise self.fail(source, f"{raw!r}: '*' is only allowed at the very end")
+            words: list[str] = []
+            for word in body.split():
+                words.extend(["#"] if word == "#" else normalise_words(word))
+            if not words:
+                raise self.fail(source, f"{raw!r} has no letters or digits")
+            out.append(Phrase(text, tuple(words), prefix, category, level, lang, source))
+        return out

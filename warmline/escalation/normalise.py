@@ -1,0 +1,161 @@
+"""Normalisation shared by the escalation lexicon and the messages it is matched against.
+
+Both sides go through the same rules, so a phrase matches whatever a message spells the same way:
+
+1. **Characters.** Each character is decomposed (Unicode NFKD, which folds compatibility forms
+   such as full-width letters and ligatures like NFKC does), case-folded, and stripped of
+   combining marks, so "Está", "ESTA" and "ｅｓｔａ" all read "esta". Letters and digits are kept;
+   apostrophes (' ` ’ ʼ) join a word ("don't" → "dont"); "@" and "$" are kept for rule 3;
+   every other character (spaces, punctuation, emoji, symbols) separates words.
+2. **Words.** A word is a run of kept characters; the normalised text is the words joined by
+   single spaces. Word *i* of the normalised text is always word *i* of `Normalised.spans`, so a
+   match is mapped back to offsets in the original text word by word.
+3. **Leetspeak**, only inside words that contain a letter: 0→o, 3→e, 4→a, 5→s, 7→t, @→a, $→s,
+   and 1→i, except that a 1 following an "i" or "l" becomes "l" ("k1ll", "ki11" → "kill").
+   Words of digits alone ("988", "3") are left as they are.
+4. **Numbers**: a word that is a whole number of 10 or more becomes "#", which a phrase
+   writes as "#" ("took # pills" matches "took 30 pills").
+5. **Repeated letters**: any run of one repeated letter becomes a single letter ("diiiie" → "die",
+   "kill" → "kil", "pills" → "pils"). Since phrases are normalised the same way, "kill" and
+   "kiiilll" both match the phrase "kill myself".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+
+_APOSTROPHES = "'`\u2019\u02bc\u2018"
+_TOKEN_RE = re.compile(r"[^ ']+(?:'+[^ ']+)*")
+_LEET_HINT_RE = re.compile(r"[^\W\d_][\d@$]|[\d@$][^\W\d_]|[@$]")
+_NUMBER_RE = re.compile(r"(?<![^ ])[1-9][0-9]+(?![^ ])")
+_REPEAT_RE = re.compile(r"([^\W\d_])\1+")
+_LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+
+
+def _ascii_table() -> dict[int, str]:
+    table = {}
+    for code in range(128):
+        ch = chr(code)
+        if ch.isalnum():
+            table[code] = ch.lower()
+        elif ch in _APOSTROPHES:
+            table[code] = "'"
+        elif ch in "@$":
+            table[code] = ch
+        else:
+            table[code] = " "
+    return table
+
+
+_ASCII_TABLE = _ascii_table()
+_CHAR_CACHE: dict[str, str] = {}
+
+
+def _fold_char(ch: str) -> str:
+    """Rule 1 for one character: the (possibly empty or longer) string it normalises to."""
+    folded = _CHAR_CACHE.get(ch)
+    if folded is not None:
+        return folded
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", ch).casefold())
+    out = []
+    for c in decomposed:
+        if unicodedata.combining(c):
+            continue
+        if c.isalnum():
+            out.append(c)
+        elif c in _APOSTROPHES:
+            out.append("'")
+        elif c in "@$":
+            out.append(c)
+        else:
+            out.append(" ")
+    folded = "".join(out)
+    if len(_CHAR_CACHE) < 65536:
+        _CHAR_CACHE[ch] = folded
+    return folded
+
+
+def _deleet_word(word: str) -> str:
+    if not any(c.isalpha() for c in word):
+        return word
+    out: list[str] = []
+    for c in word:
+        if c == "1":
+            out.append("l" if out and out[-1] in "il" else "i")
+        else:
+            out.append(_LEET.get(c, c))
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """A text after the rules above.
+
+    `text` is " " + the words joined by single spaces + " " (the padding makes every word start
+    and end at a space, which is how phrases are kept to word boundaries). `folded` is the
+    per-character form of the original (rule 1, before words are split) and `starts[j]`/`ends[j]`
+    the original offsets that folded character j came from (None when they are the identity).
+    """
+
+    original: str
+    folded: str
+    text: str
+    starts: tuple[int, ...] | None
+    ends: tuple[int, ...] | None
+
+    @cached_property
+    def words(self) -> list[str]:
+        return self.text[1:-1].split(" ") if len(self.text) > 2 else []
+
+    @cached_property
+    def spans(self) -> list[tuple[int, int]]:
+        """Offsets of each word in the original text, [start, end)."""
+        raw = [m.span() for m in _TOKEN_RE.finditer(self.folded)]
+        if self.starts is None or self.ends is None:
+            return raw
+        starts, ends = self.starts, self.ends
+        return [(starts[s], ends[e - 1]) for s, e in raw]
+
+    def word_index(self, position: int) -> int:
+        """Index of the word that contains (or starts just after) `position` in `text`."""
+        return self.text.count(" ", 0, position + 1) - 1
+
+
+def fold(text: str) -> tuple[str, tuple[int, ...] | None, tuple[int, ...] | None]:
+    """Rule 1 over a whole text: the folded text and its offset maps (None for identity)."""
+    if text.isascii():
+        return text.translate(_ASCII_TABLE), None, None
+    parts = [_fold_char(c) for c in text]
+    if all(len(p) == 1 for p in parts):
+        return "".join(parts), None, None
+    starts: list[int] = []
+    ends: list[int] = []
+    for i, part in enumerate(parts):
+        if part:
+            starts.extend([i] * len(part))
+            ends.extend([i + 1] * len(part))
+        elif ends:
+            ends[-1] = i + 1
+    return "".join(parts), tuple(starts), tuple(ends)
+
+
+def normalise(text: str) -> Normalised:
+    """Apply rules 1–5 to `text`; never raises on any str."""
+    folded, starts, ends = fold(text)
+    joined = " ".join(_TOKEN_RE.findall(folded))
+    if "'" in joined:
+        joined = joined.replace("'", "")
+    if _LEET_HINT_RE.search(joined):
+        joined = " ".join(_deleet_word(w) for w in joined.split(" "))
+    if _NUMBER_RE.search(joined):
+        joined = _NUMBER_RE.sub("#", joined)
+    joined = _REPEAT_RE.sub(r"\1", joined)
+    return Normalised(text, folded, " " + joined + " ", starts, ends)
+
+
+def normalise_words(text: str) -> list[str]:
+    """The normalised words of `text` (used for lexicon entries)."""
+    return normalise(text).words

@@ -1,0 +1,240 @@
+"""The outbox (SPEC §12): every outbound text is a row written in the same transaction as the
+change that causes it; the worker delivers due rows through the Sender port.
+
+Delivery contract: success records the Twilio SID; a transient error (5xx, 429, time-out,
+connection) is retried with exponential backoff (2, 4, 8 ... seconds, at most 5 minutes apart)
+up to ``MAX_ATTEMPTS``; a permanent error is recorded and never retried. Error 21610 (the
+recipient replied STOP to the carrier) marks the contact opted out.
+
+Status callbacks only move a message forward (queued < sending < sent < delivered/undelivered/
+failed < read), so repeated or out-of-order callbacks are harmless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from warmline.db.engine import Database, is_postgres
+from warmline.db.models import Contact, Outbound
+from warmline.privacy import Vault
+
+log = logging.getLogger(__name__)
+
+MAX_BODY = 1600  # Twilio's limit for one message body
+MAX_ATTEMPTS = 8
+OPTED_OUT_CODE = 21610
+# Automatic texts to a contact (greeting, queue place, help...) are capped per hour; relays of a
+# volunteer's words and crisis resources never are.
+AUTOMATIC_KINDS = frozenset({"greeting", "queued", "after_hours", "help", "closing", "notice"})
+STATUS_RANK = {
+    "pending": 0,
+    "accepted": 1,
+    "queued": 1,
+    "sending": 2,
+    "sent": 3,
+    "delivered": 4,
+    "undelivered": 4,
+    "failed": 4,
+    "read": 5,
+}
+
+
+class SendFailure(Exception):
+    """What a Sender raises: ``transient`` says whether a retry may succeed."""
+
+    def __init__(self, message: str, *, code: int | None, transient: bool) -> None:
+        super().__init__(message)
+        self.code = code
+        self.transient = transient
+
+
+class Sender(Protocol):
+    def send_sms(
+        self, *, from_: str, to: str, body: str, status_callback: str | None = None
+    ) -> str: ...
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a text goes to: a contact (number decrypted only at delivery) or a volunteer."""
+
+    number_encrypted: bytes
+    contact_id: int | None = None
+    volunteer_id: int | None = None
+
+
+def split_body(body: str, limit: int = MAX_BODY) -> list[str]:
+    """Split a long text into message-sized parts, at a space when one is near the limit."""
+    parts: list[str] = []
+    while len(body) > limit:
+        cut = body.rfind(" ", limit - 200, limit)
+        cut = cut if cut > 0 else limit
+        parts.append(body[:cut])
+        body = body[cut:].lstrip(" ") if cut < limit else body[cut:]
+    parts.append(body)
+    return parts
+
+
+def enqueue(
+    session: Session,
+    *,
+    to: Recipient,
+    from_: str,
+    body: str,
+    kind: str,
+    now: dt.datetime,
+    conversation_id: int | None = None,
+    dedupe_key: str | None = None,
+    flood_cap: int | None = None,
+) -> list[Outbound]:
+    """Store ``body`` (split when long) for delivery; returns the rows (none when throttled)."""
+    if to.contact_id is not None and kind in AUTOMATIC_KINDS and flood_cap is not None:
+        since = now - dt.timedelta(hours=1)
+        recent = session.scalar(
+            select(func.count(Outbound.id)).where(
+                Outbound.contact_id == to.contact_id,
+                Outbound.kind.in_(AUTOMATIC_KINDS),
+                Outbound.created_at >= since,
+            )
+        )
+        if (recent or 0) >= flood_cap:
+            log.info("automatic %s text throttled for contact %s", kind, to.contact_id)
+            return []
+    rows = []
+    for i, part in enumerate(split_body(body)):
+        row = Outbound(
+            to_encrypted=to.number_encrypted,
+            from_number=from_,
+            body=part,
+            kind=kind,
+            contact_id=to.contact_id,
+            volunteer_id=to.volunteer_id,
+            conversation_id=conversation_id,
+            status="pending",
+            attempts=0,
+            next_attempt_at=now,
+            dedupe_key=f"{dedupe_key}#{i}" if dedupe_key and i else dedupe_key,
+            created_at=now,
+        )
+        session.add(row)
+        rows.append(row)
+    return rows
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(seconds=min(2**attempts, 300))
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+FailureHook = Callable[[Session, Outbound, dt.datetime], None]
+
+
+def deliver_due(
+    db: Database,
+    sender: Sender,
+    vault: Vault,
+    now: dt.datetime,
+    *,
+    status_callback: str | None = None,
+    on_permanent_failure: FailureHook | None = None,
+    limit: int = 100,
+) -> DeliveryReport:
+    """Send every due pending row, one short transaction per row."""
+    report = DeliveryReport()
+    for _ in range(limit):
+        with db.unit_of_work() as session:
+            query = (
+                select(Outbound)
+                .where(Outbound.status == "pending", Outbound.next_attempt_at <= now)
+                .order_by(Outbound.next_attempt_at, Outbound.id)
+                .limit(1)
+            )
+            if is_postgres(session):
+                query = query.with_for_update(skip_locked=True)
+            row = session.scalars(query).first()
+            if row is None:
+                break
+            _deliver_one(session, row, sender, vault, now, status_callback, report)
+            if row.status == "failed" and on_permanent_failure is not None:
+                on_permanent_failure(session, row, now)
+    return report
+
+
+def _deliver_one(
+    session: Session,
+    row: Outbound,
+    sender: Sender,
+    vault: Vault,
+    now: dt.datetime,
+    status_callback: str | None,
+    report: DeliveryReport,
+) -> None:
+    to = vault.decrypt(row.to_encrypted)
+    row.attempts += 1
+    if not to.startswith("+"):
+        _fail(row, now, None, "not a textable address")
+        report.failed += 1
+        return
+    try:
+        row.twilio_sid = sender.send_sms(
+            from_=row.from_number, to=to, body=row.body or "", status_callback=status_callback
+        )
+    except SendFailure as exc:
+        if exc.transient and row.attempts < MAX_ATTEMPTS:
+            row.next_attempt_at = now + backoff(row.attempts)
+            row.error = str(exc)[:200]
+            report.retried += 1
+            log.warning("outbound %s: transient error, retry %s", row.id, row.attempts)
+            return
+        _fail(row, now, exc.code, str(exc))
+        report.failed += 1
+        if exc.code == OPTED_OUT_CODE and row.contact_id is not None:
+            mark_opted_out(session, row.contact_id)
+        return
+    row.status, row.sent_at, row.status_at, row.error = "sent", now, now, None
+    report.sent += 1
+
+
+def _fail(row: Outbound, now: dt.datetime, code: int | None, error: str) -> None:
+    row.status, row.error_code, row.error, row.status_at = "failed", code, error[:200], now
+    log.warning("outbound %s failed permanently (code %s)", row.id, code)
+
+
+def mark_opted_out(session: Session, contact_id: int) -> None:
+    contact = session.get(Contact, contact_id)
+    if contact is not None:
+        contact.opted_out = True
+        for pending in session.scalars(
+            select(Outbound).where(Outbound.contact_id == contact_id, Outbound.status == "pending")
+        ):
+            pending.status, pending.error = "failed", "contact opted out"
+
+
+def record_status(
+    session: Session, sid: str, status: str, error_code: int | None, now: dt.datetime
+) -> Outbound | None:
+    """Apply a status callback; returns the row when the status moved it forward."""
+    row = session.scalars(select(Outbound).where(Outbound.twilio_sid == sid)).first()
+    if row is None:
+        return None
+    if STATUS_RANK.get(status, -1) <= STATUS_RANK.get(row.status, 0):
+        return None
+    row.status, row.status_at = status, now
+    if error_code is not None:
+        row.error_code = error_code
+    if error_code == OPTED_OUT_CODE and row.contact_id is not None:
+        mark_opted_out(session, row.contact_id)
+    return row

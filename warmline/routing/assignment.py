@@ -1,0 +1,208 @@
+"""Assigning conversations to volunteers, and the queue (SPEC §7).
+
+Every decision runs under the assignment lock (``lock_assignment``) so that simultaneous first
+messages in several web processes never over-assign; the partial unique index on
+(volunteer, relay number) of open conversations is the database's own backstop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import func, select, true
+from sqlalchemy.orm import Session
+
+from warmline.db.engine import lock_assignment
+from warmline.db.models import Contact, Conversation, ConversationPass, Message, Volunteer
+from warmline.routing import texts
+from warmline.routing.context import Context
+from warmline.routing.eligibility import Candidate, choose, free_relay
+from warmline.scheduling.store import on_shift_now
+from warmline.scheduling.timers import cancel_timer, set_timer
+
+QUEUE_ORDER = (
+    Conversation.escalated.desc(),
+    Conversation.front_of_queue.desc(),
+    Conversation.queued_at,
+    Conversation.id,
+)
+
+
+def candidates(session: Session, ctx: Context, now: dt.datetime) -> list[Candidate]:
+    """Every active volunteer as a routing candidate, with their current load."""
+    on_shift = on_shift_now(session, ctx.settings.line.timezone, now)
+    bound: dict[int, set[str]] = {}
+    on_call: set[int] = set()
+    rows = session.execute(
+        select(Conversation.volunteer_id, Conversation.relay_number, Conversation.channel).where(
+            Conversation.status == "assigned"
+        )
+    )
+    for volunteer_id, relay, channel in rows:
+        if channel == "voice":
+            on_call.add(volunteer_id)
+        elif relay is not None:
+            bound.setdefault(volunteer_id, set()).add(relay)
+    pool_size = len(ctx.settings.line.relay_pool)
+    return [
+        Candidate(
+            volunteer_id=v.id,
+            active=v.active,
+            on_shift=v.id in on_shift,
+            paused=v.paused,
+            capacity=min(v.capacity, pool_size),
+            open_relays=frozenset(bound.get(v.id, ())),
+            languages=v.language_set,
+            last_assigned_at=v.last_assigned_at,
+            on_call=v.id in on_call,
+        )
+        for v in session.scalars(select(Volunteer).where(Volunteer.active.is_(True)))
+    ]
+
+
+def try_assign(
+    session: Session,
+    ctx: Context,
+    conv: Conversation,
+    now: dt.datetime,
+    pool: list[Candidate] | None = None,
+) -> Volunteer | None:
+    """Assign ``conv`` to the best eligible volunteer and brief them; None when nobody is."""
+    lock_assignment(session)
+    contact = conv.contact
+    excluded = session.scalars(
+        select(ConversationPass.volunteer_id).where(ConversationPass.conversation_id == conv.id)
+    ).all()
+    window = dt.timedelta(hours=ctx.settings.timeouts.return_to_volunteer_hours)
+    previous = (
+        contact.last_volunteer_id
+        if contact.last_closed_at is not None and now - contact.last_closed_at <= window
+        else None
+    )
+    relay_pool = ctx.settings.line.relay_pool
+    chosen = choose(
+        pool if pool is not None else candidates(session, ctx, now),
+        pool=relay_pool,
+        language=contact.language,
+        excluded=excluded,
+        previous_id=previous,
+    )
+    if chosen is None:
+        return None
+    volunteer = session.get_one(Volunteer, chosen.volunteer_id)
+    conv.status, conv.volunteer_id = "assigned", volunteer.id
+    conv.relay_number = free_relay(chosen, relay_pool)
+    conv.assigned_at, conv.front_of_queue = now, False
+    volunteer.last_assigned_at = now
+    cancel_timer(session, f"queue-update:{conv.id}")
+    session.flush()
+    _brief(session, ctx, conv, volunteer, now)
+    return volunteer
+
+
+def _brief(
+    session: Session, ctx: Context, conv: Conversation, volunteer: Volunteer, now: dt.datetime
+) -> None:
+    """Send the volunteer the how-to, then what the contact said since their last volunteer."""
+    alias = conv.contact.alias
+    ctx.text_volunteer(
+        session,
+        volunteer,
+        texts.intro_for_volunteer(alias, conv.escalated),
+        "intro",
+        now,
+        from_=conv.relay_number,
+        conversation_id=conv.id,
+    )
+    since = session.scalar(
+        select(func.max(Message.created_at)).where(
+            Message.conversation_id == conv.id, Message.author == "volunteer"
+        )
+    )
+    backlog = session.scalars(
+        select(Message)
+        .where(Message.conversation_id == conv.id, Message.author == "contact")
+        .where(Message.created_at > since if since else true())
+        .order_by(Message.created_at, Message.id)
+    ).all()
+    for message in backlog:
+        relay_contact_message(session, ctx, conv, volunteer, message, now)
+
+
+def relay_contact_message(
+    session: Session,
+    ctx: Context,
+    conv: Conversation,
+    volunteer: Volunteer,
+    message: Message,
+    now: dt.datetime,
+) -> None:
+    """Forward a contact's message to their volunteer and start the response clock."""
+    alias = conv.contact.alias
+    if message.num_media:
+        note = "a picture" if message.num_media == 1 else f"{message.num_media} pictures"
+        ctx.text_volunteer(
+            session,
+            volunteer,
+            f"[{alias}] sent {note}; warmline does not forward pictures.",
+            "relay",
+            now,
+            from_=conv.relay_number,
+            conversation_id=conv.id,
+        )
+    if message.body:
+        ctx.text_volunteer(
+            session,
+            volunteer,
+            texts.relay_to_volunteer(alias, message.body),
+            "relay",
+            now,
+            from_=conv.relay_number,
+            conversation_id=conv.id,
+        )
+    if conv.awaiting_reply_since is None:
+        conv.awaiting_reply_since = now
+        response = dt.timedelta(minutes=ctx.settings.timeouts.response_minutes)
+        set_timer(session, "response", conv.id, now + response, now)
+
+
+def queue_place(session: Session, conv: Conversation) -> int:
+    """1-based place of a queued conversation in line."""
+    ids = session.scalars(
+        select(Conversation.id).where(Conversation.status == "queued").order_by(*QUEUE_ORDER)
+    ).all()
+    return ids.index(conv.id) + 1 if conv.id in ids else len(ids) + 1
+
+
+def enqueue(
+    session: Session, ctx: Context, conv: Conversation, now: dt.datetime, *, front: bool = False
+) -> None:
+    conv.status, conv.volunteer_id, conv.relay_number = "queued", None, None
+    conv.queued_at = conv.queued_at or now
+    conv.front_of_queue = front
+    conv.awaiting_reply_since = None
+    cancel_timer(session, f"response:{conv.id}")
+    every = dt.timedelta(minutes=ctx.settings.timeouts.queue_update_minutes)
+    set_timer(session, "queue-update", conv.id, now + every, now)
+
+
+def drain_queue(session: Session, ctx: Context, now: dt.datetime, limit: int = 200) -> int:
+    """Assign queued conversations, in queue order, while anyone is eligible; returns how many."""
+    lock_assignment(session)
+    queued = session.scalars(
+        select(Conversation)
+        .where(Conversation.status == "queued")
+        .order_by(*QUEUE_ORDER)
+        .limit(limit)
+    ).all()
+    assigned = 0
+    for conv in queued:
+        contact = session.get_one(Contact, conv.contact_id)
+        if contact.opted_out or contact.blocked:
+            continue
+        pool = candidates(session, ctx, now)
+        if not any(c.on_shift and c.active and not c.paused for c in pool):
+            break
+        if try_assign(session, ctx, conv, now, pool) is not None:
+            assigned += 1
+    return assigned

@@ -1,0 +1,184 @@
+"""A conversation's life: start, relay both ways, pass, close (SPEC §5, §6)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from warmline.db.models import Contact, Conversation, ConversationPass, Message, Volunteer
+from warmline.routing import assignment, texts
+from warmline.routing.context import Context
+from warmline.scheduling import rota
+from warmline.scheduling.store import load_rota
+from warmline.scheduling.timers import cancel_timer, set_timer
+
+
+def open_conversation(session: Session, contact: Contact) -> Conversation | None:
+    return session.scalars(
+        select(Conversation).where(
+            Conversation.contact_id == contact.id,
+            Conversation.channel == "sms",
+            Conversation.status != "closed",
+        )
+    ).first()
+
+
+def touch(session: Session, ctx: Context, conv: Conversation, now: dt.datetime) -> None:
+    """Record activity and push the idle close back."""
+    conv.last_activity_at = now
+    idle = dt.timedelta(minutes=ctx.settings.timeouts.idle_close_minutes)
+    set_timer(session, "idle", conv.id, now + idle, now)
+
+
+def start_conversation(
+    session: Session,
+    ctx: Context,
+    contact: Contact,
+    message: Message,
+    now: dt.datetime,
+    *,
+    escalated: bool = False,
+) -> Conversation:
+    """A new conversation: greet the contact, then assign it, queue it, or answer after hours."""
+    conv = Conversation(
+        contact_id=contact.id,
+        channel="sms",
+        status="queued",
+        queued_at=now,
+        last_activity_at=now,
+        created_at=now,
+        escalated=escalated,
+    )
+    session.add(conv)
+    session.flush()
+    message.conversation_id = conv.id
+    touch(session, ctx, conv, now)
+    ctx.text_contact(
+        session, contact, texts.render(ctx.settings, "greeting"), "greeting", now, conv.id
+    )
+    if assignment.try_assign(session, ctx, conv, now) is None:
+        assignment.enqueue(session, ctx, conv, now)
+        tell_queued(session, ctx, conv, now)
+    return conv
+
+
+def tell_queued(session: Session, ctx: Context, conv: Conversation, now: dt.datetime) -> None:
+    """Tell a waiting contact their place in line, or when the line opens if nobody is on shift."""
+    line_rota = load_rota(session, ctx.settings.line.timezone)
+    if rota.on_shift(line_rota, now):
+        body = texts.render(ctx.settings, "queued", place=assignment.queue_place(session, conv))
+        kind = "queued"
+    else:
+        opening = rota.next_opening(line_rota, now)
+        body = texts.render(
+            ctx.settings,
+            "after_hours",
+            next_open=texts.local_time_phrase(ctx.settings, opening, now),
+        )
+        kind = "after_hours"
+    ctx.text_contact(session, conv.contact, body, kind, now, conv.id)
+    conv.queue_notified_at = now
+
+
+def contact_said(
+    session: Session, ctx: Context, conv: Conversation, message: Message, now: dt.datetime
+) -> None:
+    """A message in an open conversation: relay it to the volunteer, or it waits in the queue."""
+    message.conversation_id = conv.id
+    touch(session, ctx, conv, now)
+    if conv.status == "assigned" and conv.volunteer is not None:
+        assignment.relay_contact_message(session, ctx, conv, conv.volunteer, message, now)
+
+
+def volunteer_replied(
+    session: Session,
+    ctx: Context,
+    conv: Conversation,
+    volunteer: Volunteer,
+    body: str,
+    now: dt.datetime,
+) -> None:
+    session.add(
+        Message(
+            conversation_id=conv.id,
+            contact_id=conv.contact_id,
+            volunteer_id=volunteer.id,
+            direction="in",
+            author="volunteer",
+            body=body,
+            num_media=0,
+            created_at=now,
+        )
+    )
+    conv.first_response_at = conv.first_response_at or now
+    conv.awaiting_reply_since = None
+    cancel_timer(session, f"response:{conv.id}")
+    touch(session, ctx, conv, now)
+    ctx.text_contact(session, conv.contact, body, "relay", now, conv.id)
+
+
+def close(
+    session: Session,
+    ctx: Context,
+    conv: Conversation,
+    now: dt.datetime,
+    *,
+    reason: str,
+    note: str | None = None,
+    tell_contact: str | None = None,
+    tell_volunteer: str | None = None,
+) -> None:
+    """Close ``conv``; the freed volunteer may take the next conversation in the queue."""
+    volunteer = conv.volunteer
+    conv.status, conv.closed_at, conv.close_reason = "closed", now, reason
+    conv.note = note or conv.note
+    conv.awaiting_reply_since = None
+    contact = conv.contact
+    if volunteer is not None:
+        contact.last_volunteer_id, contact.last_closed_at = volunteer.id, now
+    for kind in ("response", "idle", "queue-update"):
+        cancel_timer(session, f"{kind}:{conv.id}")
+    if tell_contact:
+        ctx.text_contact(session, contact, tell_contact, "closing", now, conv.id)
+    if tell_volunteer and volunteer is not None:
+        ctx.text_volunteer(
+            session,
+            volunteer,
+            tell_volunteer,
+            "notice",
+            now,
+            from_=conv.relay_number,
+            conversation_id=conv.id,
+        )
+    session.flush()
+    if volunteer is not None:
+        assignment.drain_queue(session, ctx, now)
+
+
+def hand_over(
+    session: Session, ctx: Context, conv: Conversation, now: dt.datetime, *, reason: str
+) -> Volunteer | None:
+    """Take ``conv`` from its volunteer (pass, time-out, unreachable) and give it to another, or
+    put it at the front of the queue. The volunteer never gets this conversation back."""
+    previous = conv.volunteer
+    if previous is not None:
+        already = session.scalars(
+            select(ConversationPass).where(
+                ConversationPass.conversation_id == conv.id,
+                ConversationPass.volunteer_id == previous.id,
+            )
+        ).first()
+        if already is None:
+            session.add(
+                ConversationPass(
+                    conversation_id=conv.id, volunteer_id=previous.id, reason=reason, created_at=now
+                )
+            )
+    assignment.enqueue(session, ctx, conv, now, front=True)
+    session.flush()
+    successor = assignment.try_assign(session, ctx, conv, now)
+    if previous is not None:
+        assignment.drain_queue(session, ctx, now)
+    return successor

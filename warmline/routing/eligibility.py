@@ -1,0 +1,76 @@
+"""Who may take a conversation, and who gets it (SPEC §7). Pure: no database, no clock.
+
+Eligible: active, on shift now, not paused, not on a call, below capacity, has a free relay
+number, not a volunteer who passed (or timed out on) this conversation, and a language match
+when both sides have one.
+
+Choice: a returning contact's previous volunteer when eligible; otherwise fewest open
+conversations, then longest since last assignment (never assigned counts as longest), then the
+lowest id so the result is deterministic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+_NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    volunteer_id: int
+    active: bool
+    on_shift: bool
+    paused: bool
+    capacity: int
+    open_relays: frozenset[str]  # relay numbers bound to this volunteer's open conversations
+    languages: frozenset[str] = frozenset()
+    last_assigned_at: dt.datetime | None = None
+    on_call: bool = False
+
+    @property
+    def open_count(self) -> int:
+        return len(self.open_relays)
+
+
+def free_relay(candidate: Candidate, pool: Sequence[str]) -> str | None:
+    """The first relay number of the pool not bound to one of the volunteer's conversations."""
+    for number in pool:
+        if number not in candidate.open_relays:
+            return number
+    return None
+
+
+def is_eligible(
+    c: Candidate, *, pool: Sequence[str], language: str | None, excluded: Iterable[int] = ()
+) -> bool:
+    if not (c.active and c.on_shift) or c.paused or c.on_call:
+        return False
+    if c.open_count >= c.capacity or free_relay(c, pool) is None:
+        return False
+    if c.volunteer_id in set(excluded):
+        return False
+    return not (language and c.languages and language not in c.languages)
+
+
+def choose(
+    candidates: Iterable[Candidate],
+    *,
+    pool: Sequence[str],
+    language: str | None = None,
+    excluded: Iterable[int] = (),
+    previous_id: int | None = None,
+) -> Candidate | None:
+    """The volunteer who gets the conversation, or None when nobody is eligible."""
+    excluded = frozenset(excluded)
+    eligible = [
+        c for c in candidates if is_eligible(c, pool=pool, language=language, excluded=excluded)
+    ]
+    if not eligible:
+        return None
+    for c in eligible:
+        if c.volunteer_id == previous_id:
+            return c
+    return min(eligible, key=lambda c: (c.open_count, c.last_assigned_at or _NEVER, c.volunteer_id))

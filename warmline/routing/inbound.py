@@ -1,0 +1,105 @@
+"""The one service behind ``POST /twilio/sms``: an inbound text, from a contact or a volunteer.
+
+Order for a contact's message (SPEC §5): blocklist, opt-out keywords, escalation scan, routing.
+Everything happens in one transaction with the event's SID recorded first, so a repeated
+``MessageSid`` does nothing twice and a failure part-way leaves nothing half done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from warmline.db.models import Contact, Message, WebhookEvent
+from warmline.privacy import parse_address
+from warmline.routing import conversations, texts
+from warmline.routing.contacts import find_volunteer, get_or_create_contact
+from warmline.routing.context import Context
+from warmline.routing.volunteers import volunteer_message
+from warmline.routing.words import keyword
+
+
+@dataclass(frozen=True)
+class InboundSms:
+    sid: str
+    from_: str
+    to: str
+    body: str
+    num_media: int = 0
+
+
+def first_time(session: Session, sid: str, kind: str, now: dt.datetime) -> bool:
+    """Record the event ``sid``; False when it was already acted on."""
+    try:
+        with session.begin_nested():
+            session.add(WebhookEvent(sid=sid, kind=kind, received_at=now))
+    except IntegrityError:
+        return False
+    return True
+
+
+def receive_sms(session: Session, ctx: Context, sms: InboundSms, now: dt.datetime) -> bool:
+    """Act on an inbound text once; returns False for a duplicate delivery."""
+    if not first_time(session, sms.sid, "sms", now):
+        return False
+    sender = parse_address(sms.from_)
+    to = parse_address(sms.to).phone or sms.to
+    volunteer = find_volunteer(session, sender.phone)
+    if volunteer is not None:
+        volunteer_message(session, ctx, volunteer, to, sms.body, sms.num_media, now)
+        return True
+    contact = get_or_create_contact(session, ctx.vault, sender, now)
+    message = Message(
+        contact_id=contact.id,
+        direction="in",
+        author="contact",
+        body=sms.body,
+        num_media=sms.num_media,
+        created_at=now,
+    )
+    session.add(message)
+    _contact_message(session, ctx, contact, message, now)
+    return True
+
+
+def _contact_message(
+    session: Session, ctx: Context, contact: Contact, message: Message, now: dt.datetime
+) -> None:
+    if contact.blocked:
+        return  # kept for the retention period, never routed, never answered
+    word = keyword(message.body or "") if not message.num_media else None
+    if word == "stop":
+        _opt_out(session, ctx, contact, now)
+        return
+    if contact.opted_out:
+        if word == "start":
+            contact.opted_out = False
+            ctx.text_contact(
+                session, contact, texts.render(ctx.settings, "opted_in"), "notice", now
+            )
+        return  # an opted-out contact gets nothing; the message is kept
+    if word == "help":
+        ctx.text_contact(session, contact, texts.render(ctx.settings, "help"), "help", now)
+    conv = conversations.open_conversation(session, contact)
+    if conv is None:
+        conversations.start_conversation(session, ctx, contact, message, now)
+    else:
+        conversations.contact_said(session, ctx, conv, message, now)
+
+
+def _opt_out(session: Session, ctx: Context, contact: Contact, now: dt.datetime) -> None:
+    contact.opted_out = True
+    conv = conversations.open_conversation(session, contact)
+    if conv is not None:
+        conversations.close(
+            session,
+            ctx,
+            conv,
+            now,
+            reason="opted_out",
+            tell_volunteer=f"{contact.alias} texted STOP and has opted out; the conversation is "
+            "closed and nothing more can be sent to them.",
+        )

@@ -1,0 +1,42 @@
+"""What delivery results mean for routing: a volunteer who cannot be reached loses the
+conversation to another (SPEC §12); a contact Twilio reports as unsubscribed is opted out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from sqlalchemy.orm import Session
+
+from warmline import outbox
+from warmline.db.models import Conversation, Outbound
+from warmline.routing import conversations
+from warmline.routing.context import Context
+
+log = logging.getLogger(__name__)
+UNDELIVERED = frozenset({"failed", "undelivered"})
+
+
+def delivery_status(
+    session: Session,
+    ctx: Context,
+    sid: str,
+    status: str,
+    error_code: int | None,
+    now: dt.datetime,
+) -> None:
+    """Apply a Twilio status callback (idempotent, safe out of order)."""
+    row = outbox.record_status(session, sid, status, error_code, now)
+    if row is not None and row.status in UNDELIVERED:
+        not_delivered(session, ctx, row, now)
+
+
+def not_delivered(session: Session, ctx: Context, row: Outbound, now: dt.datetime) -> None:
+    """A text that will never arrive: if it was for a conversation's volunteer, hand it over."""
+    if row.volunteer_id is None or row.conversation_id is None:
+        return
+    conv = session.get(Conversation, row.conversation_id)
+    if conv is None or conv.status != "assigned" or conv.volunteer_id != row.volunteer_id:
+        return
+    log.warning("volunteer %s unreachable; conversation %s handed over", row.volunteer_id, conv.id)
+    conversations.hand_over(session, ctx, conv, now, reason="unreachable")

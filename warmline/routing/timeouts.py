@@ -1,0 +1,83 @@
+"""What a fired conversation timer does. Each handler re-checks the state first and does
+nothing when the timer is stale (the volunteer replied, the contact wrote again, ...)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from warmline.db.models import Conversation
+from warmline.routing import assignment, conversations, texts
+from warmline.routing.context import Context
+from warmline.routing.supervisors import alert_supervisors
+from warmline.scheduling.timers import set_timer
+
+
+def response_timeout(session: Session, ctx: Context, conv_id: int, now: dt.datetime) -> None:
+    conv = session.get(Conversation, conv_id)
+    limit = dt.timedelta(minutes=ctx.settings.timeouts.response_minutes)
+    if (
+        conv is None
+        or conv.status != "assigned"
+        or conv.awaiting_reply_since is None
+        or now - conv.awaiting_reply_since < limit
+    ):
+        return
+    first, alias = conv.volunteer, conv.contact.alias
+    relay = conv.relay_number
+    successor = conversations.hand_over(session, ctx, conv, now, reason="timeout")
+    if first is not None:
+        ctx.text_volunteer(
+            session,
+            first,
+            f"{alias} waited {ctx.settings.timeouts.response_minutes} minutes without a reply, "
+            "so they were passed to another volunteer.",
+            "notice",
+            now,
+            from_=relay,
+        )
+    if successor is None:
+        alert_supervisors(
+            session,
+            ctx,
+            f"Warmline: {alias} has waited {ctx.settings.timeouts.response_minutes} minutes for a "
+            "reply and no other volunteer is free. They are at the front of the queue.",
+            now,
+        )
+
+
+def idle_close(session: Session, ctx: Context, conv_id: int, now: dt.datetime) -> None:
+    conv = session.get(Conversation, conv_id)
+    idle = dt.timedelta(minutes=ctx.settings.timeouts.idle_close_minutes)
+    if conv is None or conv.status == "closed":
+        return
+    if now - conv.last_activity_at < idle:
+        set_timer(session, "idle", conv.id, conv.last_activity_at + idle, now)
+        return
+    conversations.close(
+        session,
+        ctx,
+        conv,
+        now,
+        reason="idle",
+        tell_contact=texts.render(ctx.settings, "idle_closing"),
+        tell_volunteer=f"The conversation with {conv.contact.alias} was idle and has been closed.",
+    )
+
+
+def queue_update(session: Session, ctx: Context, conv_id: int, now: dt.datetime) -> None:
+    conv = session.get(Conversation, conv_id)
+    if conv is None or conv.status != "queued":
+        return
+    place = assignment.queue_place(session, conv)
+    ctx.text_contact(
+        session,
+        conv.contact,
+        texts.render(ctx.settings, "still_queued", place=place),
+        "queued",
+        now,
+        conv.id,
+    )
+    every = dt.timedelta(minutes=ctx.settings.timeouts.queue_update_minutes)
+    set_timer(session, "queue-update", conv.id, now + every, now)

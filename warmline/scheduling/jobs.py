@@ -1,0 +1,60 @@
+"""The worker's jobs. Each takes the composition root and ``now``; each is safe to run again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from warmline import metrics, outbox
+from warmline.bootstrap import Warmline
+from warmline.routing import timeouts
+from warmline.routing.context import Context
+from warmline.routing.outcomes import not_delivered
+
+log = logging.getLogger(__name__)
+
+TimerHandler = Callable[[Session, Context, int, dt.datetime], None]
+TIMER_HANDLERS: dict[str, TimerHandler] = {
+    "response": timeouts.response_timeout,
+    "idle": timeouts.idle_close,
+    "queue-update": timeouts.queue_update,
+}
+
+
+def deliver_outbox(wl: Warmline, now: dt.datetime) -> outbox.DeliveryReport:
+    report = outbox.deliver_due(
+        wl.db,
+        wl.sender,
+        wl.vault,
+        now,
+        status_callback=wl.callback_url("/twilio/sms/status"),
+        on_permanent_failure=lambda s, row, at: not_delivered(s, wl.context, row, at),
+    )
+    for result in ("sent", "retried", "failed"):
+        if count := getattr(report, result):
+            metrics.OUTBOX.labels(result).inc(count)
+    return report
+
+
+def fire_timers(wl: Warmline, now: dt.datetime, limit: int = 100) -> int:
+    """Claim due timers and run their handlers, each in its own transaction; how many fired."""
+    from warmline.scheduling.timers import claim_due
+
+    fired = 0
+    while fired < limit:
+        with wl.db.unit_of_work() as session:
+            due = claim_due(session, now, limit=1)
+            if not due:
+                break
+            timer = due[0]
+            timer.done_at = now
+            handler = TIMER_HANDLERS.get(timer.kind)
+            if handler is None:
+                log.error("timer %s has unknown kind %s; dropped", timer.id, timer.kind)
+            elif timer.ref_id is not None:
+                handler(session, wl.context, timer.ref_id, now)
+            fired += 1
+    return fired

@@ -1,0 +1,177 @@
+"""Twilio REST adapter: outbound SMS and calls through the real `twilio` library.
+
+Privacy: nothing here logs phone numbers or message bodies. The library's own request logging
+(URL, query string, headers at INFO on "twilio.http_client") is replaced by one DEBUG line with
+the method, the path and the status, and errors never carry Twilio's message text, which can
+quote the number ("Invalid 'To' Phone Number: +1...").
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+from twilio.base.exceptions import TwilioRestException, TwilioServiceException
+from twilio.http.http_client import TwilioHttpClient
+from twilio.http.response import Response
+from twilio.rest import Client
+
+from warmline.outbox import SendFailure
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_CALL_EVENTS = ("initiated", "ringing", "answered", "completed")
+
+
+class SendError(SendFailure):
+    """Twilio refused or could not be reached. `transient` says whether retrying may succeed.
+
+    `status` is the HTTP status (None when no answer came), `code` Twilio's error code
+    (e.g. 21610 unsubscribed recipient, 21211 invalid 'To' number; None when Twilio gave none).
+    """
+
+    def __init__(
+        self, message: str, *, code: int | None, status: int | None, transient: bool
+    ) -> None:
+        super().__init__(message, code=code, transient=transient)
+        self.status = status
+
+
+class _WarmlineHttpClient(TwilioHttpClient):
+    """TwilioHttpClient that logs no request details and may send to another base URL.
+
+    With `api_base_url`, a request for https://<anything>.twilio.com/<path> goes to
+    <api_base_url>/<path>; the rewrite sits at the HTTP layer so it covers every domain and
+    the library's edge/region host rewriting alike.
+    """
+
+    def __init__(self, *, api_base_url: str | None, timeout: float) -> None:
+        super().__init__(timeout=timeout, logger=logger)
+        self._base = urlsplit(api_base_url) if api_base_url else None
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
+        url = self._redirect(url)
+        response = super().request(method, url, *args, **kwargs)
+        self.logger.debug("Twilio %s %s -> %s", method, urlsplit(url).path, response.status_code)
+        return response
+
+    def _redirect(self, url: str) -> str:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if self._base is None or not (host == "twilio.com" or host.endswith(".twilio.com")):
+            return url
+        path = self._base.path.rstrip("/") + parts.path
+        return urlunsplit((self._base.scheme, self._base.netloc, path, parts.query, ""))
+
+    # The library logs URL, query parameters and headers at INFO; query strings of list
+    # requests can hold phone numbers, so request() logs only method, path and status.
+    def log_request(self, kwargs: dict[str, Any]) -> None:
+        pass
+
+    def log_response(self, status_code: int, response: Any) -> None:
+        pass
+
+
+def make_client(
+    account_sid: str,
+    auth_token: str,
+    api_base_url: str | None = None,
+    timeout: float = 10.0,
+) -> Client:
+    """Build a Twilio REST client; `timeout` (seconds) bounds connecting and each read.
+
+    With `api_base_url` (e.g. "http://127.0.0.1:8765"), requests meant for
+    https://*.twilio.com go to that base instead, same path (a local stand-in in tests).
+    """
+    http_client = _WarmlineHttpClient(api_base_url=api_base_url, timeout=timeout)
+    # An empty environment so TWILIO_EDGE/TWILIO_REGION in os.environ cannot reroute us.
+    return Client(account_sid, auth_token, http_client=http_client, environment={})
+
+
+class TwilioSender:
+    """Sends SMS and starts calls through Twilio's REST API.
+
+    Error and retry contract: every failure raises `SendError`.
+
+    - HTTP 5xx, HTTP 429, connection errors and time-outs: `transient=True`; retry later
+      (with back-off). A time-out may hide a request Twilio did accept, so a retry can
+      duplicate a message; that is preferred to losing it.
+    - any other 4xx: `transient=False`, `code` is Twilio's error code (21610 the recipient
+      replied STOP, 21211 invalid 'To' number, 21608 unverified number, ...); do not retry,
+      record it.
+
+    Returns the new resource's SID (SM... for messages, CA... for calls).
+    """
+
+    def __init__(self, client: Client) -> None:
+        self._client = client
+
+    def send_sms(
+        self, *, from_: str, to: str, body: str, status_callback: str | None = None
+    ) -> str:
+        """Send one SMS (Twilio splits bodies over 160 GSM-7/70 UCS-2 characters); its SID."""
+        # A None status_callback is dropped by the library, not sent.
+        message = _call(
+            "message",
+            lambda: self._client.messages.create(
+                to=to, from_=from_, body=body, status_callback=status_callback
+            ),
+        )
+        return str(message.sid)
+
+    def start_call(
+        self,
+        *,
+        from_: str,
+        to: str,
+        url: str,
+        status_callback: str | None = None,
+        status_callback_events: Sequence[str] = DEFAULT_CALL_EVENTS,
+        timeout: int | None = None,
+    ) -> str:
+        """Start an outbound call whose TwiML Twilio fetches from `url`; its SID.
+
+        `timeout` is how long (seconds) to let it ring; `status_callback_events` are sent only
+        with a `status_callback`, as Twilio ignores them otherwise.
+        """
+        extra: dict[str, Any] = {}
+        if status_callback is not None:
+            extra["status_callback"] = status_callback
+            extra["status_callback_event"] = list(status_callback_events)
+        if timeout is not None:
+            extra["timeout"] = timeout
+        call = _call(
+            "call", lambda: self._client.calls.create(to=to, from_=from_, url=url, **extra)
+        )
+        return str(call.sid)
+
+
+def _call(what: str, create: Callable[[], Any]) -> Any:
+    try:
+        return create()
+    except (TwilioRestException, TwilioServiceException) as exc:
+        status = int(exc.status)
+        # Without a JSON error body the library reports the HTTP status as the code.
+        code = exc.code if isinstance(exc.code, int) and exc.code != status else None
+        transient = status >= 500 or status == 429
+        # Twilio's own message can quote the phone number, so it is left out (and unchained).
+        raise SendError(
+            f"Twilio refused the {what}: HTTP {status}, error {code}",
+            code=code,
+            status=status,
+            transient=transient,
+        ) from None
+    except (
+        requests.ConnectionError,
+        requests.Timeout,
+        requests.exceptions.ChunkedEncodingError,
+    ) as exc:
+        raise SendError(
+            f"Twilio could not be reached for the {what}: {type(exc).__name__}",
+            code=None,
+            status=None,
+            transient=True,
+        ) from exc

@@ -1,0 +1,96 @@
+"""Twilio webhooks: parse the form, call one service, answer TwiML (SPEC §4).
+
+The signature is checked once, for the whole blueprint, before any view runs.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, request
+from twilio.twiml.messaging_response import MessagingResponse
+
+from warmline import metrics
+from warmline.bootstrap import Warmline
+from warmline.routing.inbound import InboundSms, receive_sms
+from warmline.routing.outcomes import delivery_status
+from warmline.telephony import signature
+
+bp = Blueprint("twilio", __name__, url_prefix="/twilio")
+
+
+def warmline() -> Warmline:
+    return current_app.extensions["warmline"]  # type: ignore[no-any-return]
+
+
+@bp.before_request
+def check_signature() -> None:
+    wl = warmline()
+    token = wl.settings.twilio_auth_token
+    url = signature.signed_url(
+        wl.settings.public_url, request.url, request.path, request.query_string.decode()
+    )
+    if token is None or not signature.is_valid(
+        token, url, request.form, request.headers.get("X-Twilio-Signature")
+    ):
+        metrics.WEBHOOKS.labels(request.path, "forbidden").inc()
+        abort(403, "invalid or missing X-Twilio-Signature")
+
+
+def required(*names: str) -> dict[str, str]:
+    """The named form fields, or a 400 naming the first one missing."""
+    values = {}
+    for name in names:
+        value = request.form.get(name, "").strip()
+        if not value:
+            metrics.WEBHOOKS.labels(request.path, "bad_request").inc()
+            abort(400, f"missing required field {name}")
+        values[name] = value
+    return values
+
+
+def as_int(name: str) -> int:
+    try:
+        return max(0, int(request.form.get(name, "0")))
+    except ValueError:
+        return 0
+
+
+def twiml(response: MessagingResponse | None = None) -> Response:
+    return Response(str(response or MessagingResponse()), mimetype="text/xml")
+
+
+@bp.post("/sms")
+def sms() -> Response:
+    sid = request.form.get("MessageSid") or request.form.get("SmsSid") or ""
+    if not sid.strip():
+        abort(400, "missing required field MessageSid")
+    fields = required("From", "To")
+    wl = warmline()
+    inbound = InboundSms(
+        sid=sid.strip(),
+        from_=fields["From"],
+        to=fields["To"],
+        body=request.form.get("Body", ""),
+        num_media=as_int("NumMedia"),
+    )
+    with wl.db.unit_of_work() as session:
+        acted = receive_sms(session, wl.context, inbound, wl.clock())
+    metrics.WEBHOOKS.labels(request.path, "ok" if acted else "duplicate").inc()
+    return twiml()
+
+
+@bp.post("/sms/status")
+def sms_status() -> Response:
+    fields = required("MessageSid", "MessageStatus")
+    code = request.form.get("ErrorCode", "").strip()
+    wl = warmline()
+    with wl.db.unit_of_work() as session:
+        delivery_status(
+            session,
+            wl.context,
+            fields["MessageSid"],
+            fields["MessageStatus"].lower(),
+            int(code) if code.isdigit() else None,
+            wl.clock(),
+        )
+    metrics.WEBHOOKS.labels(request.path, "ok").inc()
+    return Response("", status=204)
