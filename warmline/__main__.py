@@ -1,0 +1,5 @@
+"""``python -m warmline`` is the ``warmline`` command."""
+
+from warmline.cli import main
+
+main()
