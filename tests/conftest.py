@@ -23,7 +23,6 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
-from tests.support.twilio_fixtures import twilio_standin  # noqa: F401
 from tests.support.twilio_standin import TwilioStandIn
 from warmline.app import create_app
 from warmline.bootstrap import Warmline, bootstrap
@@ -39,6 +38,7 @@ PUBLIC_URL = "https://warmline.example.org"
 PG_ADMIN = os.environ.get("WARMLINE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 # Monday 23 November 2026, 18:00 in New York: inside the test line's evening shift.
 MONDAY_EVENING = dt.datetime(2026, 11, 23, 23, 0, tzinfo=dt.UTC)
+pytest_plugins = ["tests.support.twilio_fixtures"]
 
 
 def _pg_reachable() -> str | None:
@@ -133,7 +133,9 @@ def settings_for(database_url: str, standin: TwilioStandIn | None, **env: str) -
 
 @pytest.fixture
 def wl(
-    database_url: str, twilio_standin: TwilioStandIn, clock: Clock  # noqa: F811
+    database_url: str,
+    twilio_standin: TwilioStandIn,
+    clock: Clock,
 ) -> Iterator[Warmline]:
     warmline = bootstrap(settings_for(database_url, twilio_standin), clock=clock)
     yield warmline
@@ -167,8 +169,9 @@ class TwilioActions:
         sig = signature if signature is not None else sign(self.standin.auth_token, url, form)
         return self.client.post(path, data=form, headers={"X-Twilio-Signature": sig})
 
-    def sms(self, from_: str, body: str, to: str | None = None, sid: str | None = None,
-            **extra: str) -> Any:
+    def sms(
+        self, from_: str, body: str, to: str | None = None, sid: str | None = None, **extra: str
+    ) -> Any:
         form = {
             "MessageSid": sid or f"SM{next(_sids):032x}",
             "AccountSid": self.standin.account_sid,
@@ -193,7 +196,7 @@ class TwilioActions:
 
 
 @pytest.fixture
-def twilio(client: FlaskClient, wl: Warmline, twilio_standin: TwilioStandIn) -> TwilioActions:  # noqa: F811
+def twilio(client: FlaskClient, wl: Warmline, twilio_standin: TwilioStandIn) -> TwilioActions:
     return TwilioActions(client, wl, twilio_standin)
 
 
@@ -205,14 +208,24 @@ class People:
     def volunteer(self, name: str | None = None, *, on_shift: bool = True, **kw: Any) -> Volunteer:
         n = next(self.numbers)
         with self.wl.db.unit_of_work() as session:
-            v = add_volunteer(session, name or f"Volunteer {n}", kw.pop("phone", f"+1555123{n:04d}"),
-                              self.wl.clock(), **kw)
+            v = add_volunteer(
+                session,
+                name or f"Volunteer {n}",
+                kw.pop("phone", f"+1555123{n:04d}"),
+                self.wl.clock(),
+                **kw,
+            )
             if on_shift:
                 for day in WEEKDAYS:
-                    add_weekly_slot(session, day_name=day, start="00:00", end="00:00",
-                                    volunteers=[] if v.is_supervisor else [v.phone],
-                                    supervisors=[v.phone] if v.is_supervisor else [],
-                                    now=self.wl.clock())
+                    add_weekly_slot(
+                        session,
+                        day_name=day,
+                        start="00:00",
+                        end="00:00",
+                        volunteers=[] if v.is_supervisor else [v.phone],
+                        supervisors=[v.phone] if v.is_supervisor else [],
+                        now=self.wl.clock(),
+                    )
             session.expunge(v)
         return v
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from warmline.config import Settings
 from warmline.db.engine import Database
@@ -37,10 +39,17 @@ def make_sender(settings: Settings, echo: Callable[[str, str, str], None] | None
 
 
 def make_scanner(settings: Settings) -> Callable[[str], object]:
+    """The escalation matcher's scan; built once per process for each version of the lexicon."""
+    path = settings.escalation_path
+    return _matcher(str(path), path.stat().st_mtime_ns).scan
+
+
+@functools.lru_cache(maxsize=4)
+def _matcher(path: str, mtime_ns: int) -> Any:
     from warmline.escalation.lexicon import load_lexicon
     from warmline.escalation.matcher import Matcher
 
-    return Matcher(load_lexicon(settings.escalation_path)).scan
+    return Matcher(load_lexicon(path))
 
 
 @dataclass

@@ -37,8 +37,12 @@ def admin_mode() -> Mode:
 
 @contextmanager
 def session_scope(wl: Warmline) -> Iterator[Session]:
-    with wl.db.unit_of_work() as session:
-        yield session
+    """One unit of work for a command; the command's connections close with it."""
+    try:
+        with wl.db.unit_of_work() as session:
+            yield session
+    finally:
+        wl.db.dispose()
 
 
 def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -73,11 +77,14 @@ def main() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--fresh", is_flag=True, help="Start from an empty demo database.")
-def demo(host: str, port: int, fresh: bool) -> None:
+@click.option("--instance", type=click.Path(file_okay=False), help="Folder for the demo database.")
+def demo(host: str, port: int, fresh: bool, instance: str | None) -> None:
     """Run the whole product locally: SQLite, demo data, web + worker, phone simulator."""
+    from pathlib import Path
+
     from warmline.demo import run_demo
 
-    run_demo(host=host, port=port, fresh=fresh)
+    run_demo(host=host, port=port, fresh=fresh, instance=Path(instance) if instance else None)
 
 
 @main.command()
@@ -155,7 +162,7 @@ def volunteer_add(name: str, phone: str, role: str, capacity: int | None, langua
             utc_now(),
             role=role,
             languages=languages,
-            capacity=capacity or wl.settings.routing.default_capacity,
+            capacity=wl.settings.routing.default_capacity if capacity is None else capacity,
         )
         click.echo(f"added volunteer {v.id}: {v.name} ({v.role}, capacity {v.capacity})")
 

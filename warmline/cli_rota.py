@@ -89,6 +89,12 @@ def shift_add(
             )
 
 
+def _dates(first: dt.date | None, last: dt.date | None) -> str:
+    if first is None and last is None:
+        return "every week"
+    return f"{first or '...'} to {last or '...'}"
+
+
 @shift.command("list")
 def shift_list() -> None:
     """Weekly shifts and upcoming one-off shifts."""
@@ -110,7 +116,7 @@ def shift_list() -> None:
                 WEEKDAYS[s.weekday],
                 f"{s.start_local:%H:%M}",
                 f"{s.end_local:%H:%M}",
-                f"{s.first_date or ''}..{s.last_date or ''}",
+                _dates(s.first_date, s.last_date),
                 who([(a.volunteer_id, a.supervisor) for a in s.assignments]),
             )
             for s in editing.list_slots(session)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from pathlib import Path
 
 import click
 from sqlalchemy import select
@@ -58,17 +59,19 @@ def _echo_factory(names: dict[str, str]) -> object:
     return echo
 
 
-def run_demo(host: str = "127.0.0.1", port: int = 5000, fresh: bool = False) -> None:
-    settings = load_settings("demo", env={})
+def run_demo(
+    host: str = "127.0.0.1",
+    port: int = 5000,
+    fresh: bool = False,
+    instance: Path | None = None,
+) -> None:
+    # The demo ignores DATABASE_URL and Twilio settings on purpose: it must never touch a
+    # deployment's database or send real texts.
+    settings = load_settings("demo", env={}, instance_path=instance)
     if fresh:
         path = settings.database_url.split("///", 1)[-1]
         for suffix in ("", "-wal", "-shm"):
-            try:
-                import os
-
-                os.remove(path + suffix)
-            except FileNotFoundError:
-                pass
+            Path(path + suffix).unlink(missing_ok=True)
     upgrade(settings.database_url)
     names = {phone: name for name, phone, _, _ in DEMO_VOLUNTEERS}
     wl = bootstrap(settings, echo=_echo_factory(names))  # type: ignore[arg-type]

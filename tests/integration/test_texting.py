@@ -77,7 +77,9 @@ def test_stop_opts_out_and_closes_the_conversation(twilio, people, word):
     with twilio.wl.db.unit_of_work() as session:
         assert session.scalar(select(Contact.opted_out)) is True
         assert session.scalar(select(Conversation.status)) == "closed"
-        assert session.scalar(select(func.count(Message.id)).where(Message.author == "contact")) == 3
+        assert (
+            session.scalar(select(func.count(Message.id)).where(Message.author == "contact")) == 3
+        )
 
 
 def test_start_opts_back_in_and_yes_is_otherwise_a_reply(twilio, people):
@@ -105,8 +107,10 @@ def test_stop_inside_a_longer_message_is_an_ordinary_message(twilio, people):
     sam = people.volunteer("Sam")
     twilio.sms(CONTACT, "please stop texting me so fast")
     delivered = twilio.deliver()
-    assert any(b.endswith("] please stop texting me so fast")
-               for b in twilio.texts_to(sam.phone, delivered))
+    assert any(
+        b.endswith("] please stop texting me so fast")
+        for b in twilio.texts_to(sam.phone, delivered)
+    )
     with twilio.wl.db.unit_of_work() as session:
         assert session.scalar(select(Contact.opted_out)) is False
 
@@ -155,11 +159,14 @@ def test_mms_is_not_forwarded_the_volunteer_is_told(twilio, people):
     assert not any("example.com" in b for b in to_sam)
 
 
-@pytest.mark.parametrize("body", [
-    "مرحبا، أنا وحيد الليلة",
-    "Ça va? J'ai besoin de parler 😢👋🏽",
-    "x" * 5000,
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "مرحبا، أنا وحيد الليلة",
+        "Ça va? J'ai besoin de parler 😢👋🏽",
+        "x" * 5000,
+    ],
+)
 def test_any_text_is_relayed_unchanged(twilio, people, body):
     sam = people.volunteer("Sam")
     twilio.sms(CONTACT, body)

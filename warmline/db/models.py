@@ -248,7 +248,7 @@ class WeeklySlot(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
     assignments: Mapped[list[SlotAssignment]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin"
+        cascade="all, delete-orphan", lazy="selectin", order_by="SlotAssignment.id"
     )
 
 

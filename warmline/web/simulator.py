@@ -13,7 +13,7 @@ from warmline.db.models import Outbound, Volunteer
 from warmline.privacy import parse_address
 from warmline.routing.inbound import InboundSms, receive_sms
 
-bp = Blueprint("simulator", __name__, url_prefix="/simulator")
+bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates")
 # What each simulated phone sent, newest last: the simulator's own screen, kept in memory only.
 _sent: dict[str, list[dict[str, str]]] = {}
 

@@ -1,0 +1,134 @@
+"""The coordinator's CLI (SPEC §11), against each database."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from warmline.cli import main
+
+
+@pytest.fixture
+def cli(database_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("SECRET_KEY", "test-secret")
+    monkeypatch.setenv("WARMLINE_DATA_KEY", "test-data-key")
+    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "WARMLINE_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0) -> str:
+        result = runner.invoke(main, list(args), catch_exceptions=False)
+        assert result.exit_code == code, result.output
+        return result.output
+
+    return run
+
+
+def test_volunteers_add_list_deactivate(cli):
+    assert "added volunteer 1: Sam Lee (supervisor" in cli(
+        "volunteer", "add", "Sam Lee", "+15551230001", "--role", "supervisor"
+    )
+    cli(
+        "volunteer",
+        "add",
+        "Alex Kim",
+        "+1 (555) 123-0002",
+        "--capacity",
+        "3",
+        "--languages",
+        "en,es",
+    )
+    listing = cli("volunteer", "list")
+    assert "Sam Lee" in listing and "supervisor" in listing and "+15551230002" in listing
+    assert "en,es" in listing
+    assert "deactivated Alex Kim" in cli("volunteer", "deactivate", "+15551230002")
+    assert "no" in cli("volunteer", "list").splitlines()[-2]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("volunteer", "add", "Sam", "12"), "not a phone number"),
+        (("volunteer", "add", "Kim", "+15551230009", "--capacity", "0"), "capacity"),
+        (("volunteer", "deactivate", "+15559999999"), "no volunteer"),
+        (
+            (
+                "shift",
+                "add",
+                "--day",
+                "funday",
+                "--start",
+                "18:00",
+                "--end",
+                "22:00",
+                "--volunteer",
+                "+15551230001",
+            ),
+            "day must be one of",
+        ),
+        (
+            (
+                "shift",
+                "add",
+                "--day",
+                "mon",
+                "--start",
+                "6pm",
+                "--end",
+                "22:00",
+                "--volunteer",
+                "+15551230001",
+            ),
+            "time must look like",
+        ),
+        (("shift", "add", "--day", "mon", "--start", "18:00", "--end", "22:00"), "at least one"),
+        (("shift", "remove", "99"), "no shift 99"),
+    ],
+)
+def test_mistakes_get_one_clear_line(cli, args, message):
+    cli("volunteer", "add", "Sam", "+15551230001")
+    output = cli(*args, code=2)
+    assert message in output and output.startswith("error:")
+
+
+def test_shifts_and_rota_now(cli):
+    cli("volunteer", "add", "Sam Lee", "+15551230001", "--role", "supervisor")
+    cli("volunteer", "add", "Alex Kim", "+15551230002")
+    out = cli(
+        "shift",
+        "add",
+        "--day",
+        "mon",
+        "--start",
+        "18:00",
+        "--end",
+        "22:00",
+        "--volunteer",
+        "+15551230002",
+        "--supervisor",
+        "+15551230001",
+    )
+    assert "added weekly shift 1: mon 18:00-22:00" in out
+    cli("shift", "add", "--day", "sat", "--start", "22:00", "--end", "06:00", "--volunteer", "2")
+    cli(
+        "shift",
+        "add",
+        "--date",
+        "2026-12-24",
+        "--start",
+        "18:00",
+        "--end",
+        "23:00",
+        "--volunteer",
+        "+15551230001",
+    )
+    listing = cli("shift", "list")
+    assert "Alex Kim, Sam Lee (sup)" in listing and "22:00  06:00" in listing
+    now = cli("rota", "now", "--at", "2026-11-23 19:30")
+    assert "Sam Lee" in now and "Alex Kim" in now and "supervisor" in now
+    overnight = cli("rota", "now", "--at", "2026-11-29 02:00")  # Sunday morning, Saturday's shift
+    assert "Alex Kim" in overnight and "Sam Lee" not in overnight
+    assert "nobody" in cli("rota", "now", "--at", "2026-11-24 12:00")
+    cli("shift", "remove", "1")
+    assert "nobody" in cli("rota", "now", "--at", "2026-11-23 19:30")
