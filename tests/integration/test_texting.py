@@ -192,3 +192,42 @@ def test_odd_from_values_lose_nothing(twilio, people, sender):
         assert session.scalar(select(func.count(Message.id))) == 1
         failed = session.scalars(select(Outbound).where(Outbound.status == "failed")).all()
         assert {o.error for o in failed} <= {None}
+
+
+@pytest.mark.parametrize(
+    ("path", "form", "reason"),
+    [
+        (
+            "/twilio/sms",
+            {"MessageSid": "SM" + "x" * 100, "From": CONTACT, "To": "+15550100000"},
+            "not a Twilio SID",
+        ),
+        (
+            "/twilio/sms",
+            {"MessageSid": "SM1'; drop table", "From": CONTACT, "To": "+15550100000"},
+            "not a Twilio SID",
+        ),
+        ("/twilio/sms/status", {"MessageStatus": "sent"}, "MessageSid"),
+        ("/twilio/sms/status", {"MessageSid": "SM" + "1" * 32}, "MessageStatus"),
+    ],
+)
+def test_malformed_webhooks_get_a_400_with_reason(twilio, path, form, reason):
+    response = twilio.post(path, form)
+    assert response.status_code == 400 and reason in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{"NumMedia": "lots"}, {"NumMedia": "-3"}, {"Body": ""}, {"Body": "\x00\u202e\ufeff"}],
+)
+def test_odd_field_values_do_not_break_the_webhook(twilio, people, extra):
+    people.volunteer("Sam")
+    twilio.sms(CONTACT, "hi", **extra)
+
+
+def test_odd_status_values_are_harmless(twilio):
+    twilio.sms(CONTACT, "hi")
+    sid = twilio.deliver()[0]["Sid"]
+    for status, code in (("weird", ""), ("failed", "99999999999999"), ("DELIVERED", "x")):
+        form = {"MessageSid": sid, "MessageStatus": status, "ErrorCode": code}
+        assert twilio.post("/twilio/sms/status", form).status_code == 204

@@ -39,6 +39,8 @@ def candidates(session: Session, ctx: Context, now: dt.datetime) -> list[Candida
         )
     )
     for volunteer_id, relay, channel in rows:
+        if volunteer_id is None:
+            continue
         if channel == "voice":
             on_call.add(volunteer_id)
         elif relay is not None:

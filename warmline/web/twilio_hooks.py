@@ -35,11 +35,16 @@ def check_signature() -> None:
         abort(403, "invalid or missing X-Twilio-Signature")
 
 
+def field(name: str) -> str:
+    """A form field as text PostgreSQL can store: NUL characters become U+FFFD."""
+    return request.form.get(name, "").replace("\x00", "\ufffd")
+
+
 def required(*names: str) -> dict[str, str]:
     """The named form fields, or a 400 naming the first one missing."""
     values = {}
     for name in names:
-        value = request.form.get(name, "").strip()
+        value = field(name).strip()
         if not value:
             metrics.WEBHOOKS.labels(request.path, "bad_request").inc()
             abort(400, f"missing required field {name}")
@@ -58,18 +63,31 @@ def twiml(response: MessagingResponse | None = None) -> Response:
     return Response(str(response or MessagingResponse()), mimetype="text/xml")
 
 
+def sid_field(*names: str) -> str:
+    """A Twilio SID (34 characters; up to 64 accepted) from the first field present, or 400."""
+    sid = next((request.form[n].strip() for n in names if request.form.get(n, "").strip()), "")
+    if not sid:
+        abort(400, f"missing required field {names[0]}")
+    if len(sid) > 64 or not sid.isalnum():
+        abort(400, f"{names[0]} is not a Twilio SID")
+    return sid
+
+
+def error_code() -> int | None:
+    code = request.form.get("ErrorCode", "").strip()
+    return int(code) if code.isdigit() and len(code) < 9 else None
+
+
 @bp.post("/sms")
 def sms() -> Response:
-    sid = request.form.get("MessageSid") or request.form.get("SmsSid") or ""
-    if not sid.strip():
-        abort(400, "missing required field MessageSid")
+    sid = sid_field("MessageSid", "SmsSid")
     fields = required("From", "To")
     wl = warmline()
     inbound = InboundSms(
         sid=sid.strip(),
         from_=fields["From"],
         to=fields["To"],
-        body=request.form.get("Body", ""),
+        body=field("Body"),
         num_media=as_int("NumMedia"),
     )
     with wl.db.unit_of_work() as session:
@@ -80,17 +98,10 @@ def sms() -> Response:
 
 @bp.post("/sms/status")
 def sms_status() -> Response:
-    fields = required("MessageSid", "MessageStatus")
-    code = request.form.get("ErrorCode", "").strip()
+    sid = sid_field("MessageSid")
+    status = required("MessageStatus")["MessageStatus"].lower()
     wl = warmline()
     with wl.db.unit_of_work() as session:
-        delivery_status(
-            session,
-            wl.context,
-            fields["MessageSid"],
-            fields["MessageStatus"].lower(),
-            int(code) if code.isdigit() else None,
-            wl.clock(),
-        )
+        delivery_status(session, wl.context, sid, status, error_code(), wl.clock())
     metrics.WEBHOOKS.labels(request.path, "ok").inc()
     return Response("", status=204)
