@@ -137,3 +137,29 @@ def test_without_a_pool_the_public_number_relays_one_conversation_each(no_pool):
     twilio.sms(sam.phone, "hello there")
     delivered = twilio.deliver()
     assert len([m for m in delivered if m["Body"] == "hello there"]) == 1
+
+
+def test_after_hours_contact_waits_quietly_overnight(twilio, people, clock):
+    from warmline.scheduling import jobs
+
+    people.volunteer("Sam", on_shift=False)
+    twilio.sms(CONTACT, "anyone?")
+    assert len(twilio.texts_to(CONTACT, twilio.deliver())) == 1  # the after-hours text only
+    for _ in range(12):  # six hours of timers
+        clock.advance(minutes=30)
+        jobs.fire_timers(twilio.wl, clock.now)
+    assert twilio.texts_to(CONTACT, twilio.deliver()) == []
+    with twilio.wl.db.unit_of_work() as session:
+        assert session.scalar(select(Conversation.status)) == "queued"
+
+
+def test_waiting_contact_is_told_their_place_again(twilio, people, clock):
+    from warmline.scheduling import jobs
+
+    sam = people.volunteer("Sam", capacity=1)
+    twilio.sms(CONTACT, "first")
+    twilio.sms(OTHER, "second")
+    twilio.sms(sam.phone, "hello, I'm here", to=relay_of(twilio.deliver(), sam))
+    clock.advance(minutes=10)
+    jobs.fire_timers(twilio.wl, clock.now)
+    assert any("still in line (number 1)" in b for b in twilio.texts_to(OTHER, twilio.deliver()))

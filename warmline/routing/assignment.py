@@ -95,8 +95,11 @@ def try_assign(
     conv.status, conv.volunteer_id = "assigned", volunteer.id
     conv.relay_number = free_relay(chosen, relay_pool)
     conv.assigned_at, conv.front_of_queue = now, False
+    conv.last_activity_at = now
     volunteer.last_assigned_at = now
     cancel_timer(session, f"queue-update:{conv.id}")
+    idle = dt.timedelta(minutes=ctx.settings.timeouts.idle_close_minutes)
+    set_timer(session, "idle", conv.id, now + idle, now)
     session.flush()
     _brief(session, ctx, conv, volunteer, now)
     return volunteer

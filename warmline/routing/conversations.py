@@ -41,7 +41,9 @@ def start_conversation(
     *,
     escalated: bool = False,
 ) -> Conversation:
-    """A new conversation: greet the contact, then assign it, queue it, or answer after hours."""
+    """A new conversation: assigned (the contact is greeted), queued while everyone on shift is
+    busy (greeted, then told their place), or after hours (only the after-hours text, which
+    says when the line opens; the conversation waits in the queue for the next shift)."""
     conv = Conversation(
         contact_id=contact.id,
         channel="sms",
@@ -55,9 +57,11 @@ def start_conversation(
     session.flush()
     message.conversation_id = conv.id
     touch(session, ctx, conv, now)
-    ctx.text_contact(
-        session, contact, texts.render(ctx.settings, "greeting"), "greeting", now, conv.id
-    )
+    line_rota = load_rota(session, ctx.settings.line.timezone)
+    if rota.on_shift(line_rota, now):
+        ctx.text_contact(
+            session, contact, texts.render(ctx.settings, "greeting"), "greeting", now, conv.id
+        )
     if assignment.try_assign(session, ctx, conv, now) is None:
         assignment.enqueue(session, ctx, conv, now)
         tell_queued(session, ctx, conv, now)

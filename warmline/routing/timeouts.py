@@ -11,6 +11,7 @@ from warmline.db.models import Conversation
 from warmline.routing import assignment, conversations, texts
 from warmline.routing.context import Context
 from warmline.routing.supervisors import alert_supervisors
+from warmline.scheduling.store import on_shift_now
 from warmline.scheduling.timers import set_timer
 
 
@@ -50,8 +51,8 @@ def response_timeout(session: Session, ctx: Context, conv_id: int, now: dt.datet
 def idle_close(session: Session, ctx: Context, conv_id: int, now: dt.datetime) -> None:
     conv = session.get(Conversation, conv_id)
     idle = dt.timedelta(minutes=ctx.settings.timeouts.idle_close_minutes)
-    if conv is None or conv.status == "closed":
-        return
+    if conv is None or conv.status != "assigned":
+        return  # a queued conversation waits for a volunteer however long it takes
     if now - conv.last_activity_at < idle:
         set_timer(session, "idle", conv.id, conv.last_activity_at + idle, now)
         return
@@ -70,6 +71,11 @@ def queue_update(session: Session, ctx: Context, conv_id: int, now: dt.datetime)
     conv = session.get(Conversation, conv_id)
     if conv is None or conv.status != "queued":
         return
+    every = dt.timedelta(minutes=ctx.settings.timeouts.queue_update_minutes)
+    if not on_shift_now(session, ctx.settings.line.timezone, now):
+        # After hours the contact was told when the line opens; don't text them all night.
+        set_timer(session, "queue-update", conv.id, now + every, now)
+        return
     place = assignment.queue_place(session, conv)
     ctx.text_contact(
         session,
@@ -79,5 +85,4 @@ def queue_update(session: Session, ctx: Context, conv_id: int, now: dt.datetime)
         now,
         conv.id,
     )
-    every = dt.timedelta(minutes=ctx.settings.timeouts.queue_update_minutes)
     set_timer(session, "queue-update", conv.id, now + every, now)
