@@ -45,7 +45,8 @@ def volunteer_alert(
 ) -> str:
     """The alert of an escalation a volunteer raised with ``#escalate [note]``."""
     about = f" about {alias}" if alias else ""
-    said = f": {note}" if note else "."
+    said = f": {note}" if note else ""
+    said += "" if said.endswith((".", "!", "?")) else "."
     return (
         f"Warmline ESCALATION #{escalation_id}: volunteer {volunteer_name} asks for a "
         f"supervisor{about}{said} Reply #ack {escalation_id}"
