@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from warmline.db.models import Conversation, Escalation, Outbound, Timer
 from warmline.scheduling import jobs
+from warmline.scheduling.editing import add_weekly_slot
 
 CONTACT = "+12025550101"
 OTHER = "+12025550102"
@@ -220,13 +221,16 @@ def test_negated_and_idiomatic_messages_escalate_nothing(twilio, people, body):
 
 @pytest.mark.parametrize("with_id", [True, False])
 def test_ack_by_supervisor_stops_the_realert(twilio, people, clock, with_id):
-    people.volunteer("Sam")
+    sam = people.volunteer("Sam")
     sue = people.volunteer("Sue", role="supervisor")
     twilio.sms(CONTACT, "I want to kill myself")
     esc_id = int(ALERT_RE.match(twilio.texts_to(sue.phone, twilio.deliver())[0])[1])
     twilio.sms(sue.phone, f"#ack {esc_id}" if with_id else "#ack")
-    [answer] = twilio.texts_to(sue.phone, twilio.deliver())
+    delivered = twilio.deliver()
+    [answer] = twilio.texts_to(sue.phone, delivered)
     assert answer.startswith(f"Escalation #{esc_id} (") and "acknowledged" in answer
+    [told] = twilio.texts_to(sam.phone, delivered)
+    assert told.startswith(f"Sue acknowledged escalation #{esc_id} (")
 
     clock.advance(minutes=twilio.wl.settings.timeouts.escalation_ack_minutes + 1)
     jobs.fire_timers(twilio.wl, clock())
@@ -312,6 +316,27 @@ def test_ack_by_non_supervisor_is_refused_and_unknown_ids_are_explained(twilio, 
     ]
     twilio.sms(sue.phone, "#ack soon")
     assert "#ack takes an escalation number" in twilio.texts_to(sue.phone, twilio.deliver())[0]
+
+
+def test_a_volunteer_on_a_supervisor_shift_may_ack(twilio, people):
+    people.volunteer("Sam")
+    kim = people.volunteer("Kim", on_shift=False)
+    with twilio.wl.db.unit_of_work() as session:
+        add_weekly_slot(
+            session,
+            day_name="mon",
+            start="00:00",
+            end="00:00",
+            volunteers=[],
+            supervisors=[kim.phone],
+            now=twilio.wl.clock(),
+        )
+    twilio.sms(CONTACT, "i'm going to overdose")
+    [alert] = twilio.texts_to(kim.phone, twilio.deliver())
+    twilio.sms(kim.phone, "#ack")
+    [answer] = twilio.texts_to(kim.phone, twilio.deliver())
+    assert answer.startswith(f"Escalation #{ALERT_RE.match(alert)[1]} (")
+    assert escalations(twilio.wl)[0].acknowledged_by_id == kim.id
 
 
 def test_no_supervisor_on_shift_alerts_the_coordinators(twilio, people):

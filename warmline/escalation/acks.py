@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warmline.db.models import Conversation, Escalation, Volunteer
-from warmline.escalation import notices
+from warmline.escalation import notices, policy
 from warmline.escalation.policy import add_action, get_json
 from warmline.routing.context import Context
 from warmline.routing.supervisors import alert_coordinators, supervisors_on_shift
@@ -67,14 +67,16 @@ def acknowledge(
         return "#ack takes an escalation number, e.g. #ack 12 (or just #ack for the latest)."
     who = f"supervisor:{volunteer.id}" if volunteer is not None else "coordinators"
     if esc_id is None:
-        esc = latest_alerted(session, volunteer.id if volunteer is not None else None)
-        if esc is None:
+        latest = latest_alerted(session, volunteer.id if volunteer is not None else None)
+        if latest is None:
             return "There is no unacknowledged escalation you were alerted about."
+        esc = session.get_one(Escalation, latest.id, with_for_update=True, populate_existing=True)
     else:
         esc = session.get(Escalation, esc_id, with_for_update=True)
         if esc is None:
             return f"There is no escalation #{esc_id}. Check the number in the alert."
-    alias = _alias(session, esc)
+    conv = session.get(Conversation, esc.conversation_id) if esc.conversation_id else None
+    alias = f" ({conv.contact.alias})" if conv is not None else ""
     if esc.acknowledged_at is not None:
         by = session.get(Volunteer, esc.acknowledged_by_id) if esc.acknowledged_by_id else None
         name = by.name if by is not None else "a coordinator"
@@ -84,6 +86,18 @@ def acknowledge(
     add_action(esc, now, "acknowledged", by=who)
     cancel_timer(session, f"escalation-ack:{esc.id}")
     log.info("escalation %s acknowledged", esc.id)
+    if conv is not None and conv.status == "assigned" and conv.volunteer is not None:
+        if volunteer is None or conv.volunteer.id != volunteer.id:
+            name = volunteer.name if volunteer is not None else "A coordinator"
+            ctx.text_volunteer(
+                session,
+                conv.volunteer,
+                f"{name} acknowledged escalation #{esc.id}{alias} and is following up.",
+                policy.NOTICE_KIND,
+                now,
+                from_=conv.relay_number,
+                conversation_id=conv.id,
+            )
     return f"Escalation #{esc.id}{alias} acknowledged. Thank you for following up."
 
 
@@ -126,8 +140,3 @@ def first_alert(session: Session, esc: Escalation) -> str:
         return notices.volunteer_alert(esc.id, name, alias, esc.note)
     what = notices.what_matched(get_json(esc, "matched"), "crisis")
     return notices.crisis_alert(esc.id, alias, what)
-
-
-def _alias(session: Session, esc: Escalation) -> str:
-    conv = session.get(Conversation, esc.conversation_id) if esc.conversation_id else None
-    return f" ({conv.contact.alias})" if conv is not None else ""
