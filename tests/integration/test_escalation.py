@@ -383,3 +383,32 @@ def test_message_bodies_and_numbers_are_not_logged(twilio, people, caplog):
     assert "kill myself" not in logged and "2025550101" not in logged
     with twilio.wl.db.unit_of_work() as session:
         assert session.scalar(select(func.count(Outbound.id)).where(Outbound.kind == "crisis")) == 1
+
+
+def without_coordinators(wl) -> None:
+    wl.settings = wl.settings.with_(coordinator_numbers=())
+    wl.context = dataclasses.replace(wl.context, settings=wl.settings)
+
+
+def test_without_coordinator_numbers_the_supervisors_are_realerted(twilio, people, clock):
+    without_coordinators(twilio.wl)
+    people.volunteer("Sam")
+    sue = people.volunteer("Sue", role="supervisor")
+    twilio.sms(CONTACT, "I want to kill myself")
+    [alert] = twilio.texts_to(sue.phone, twilio.deliver())
+    clock.advance(minutes=twilio.wl.settings.timeouts.escalation_ack_minutes)
+    jobs.fire_timers(twilio.wl, clock())
+    [again] = [b for b in twilio.texts_to(sue.phone, twilio.deliver()) if "ESCALATION" in b]
+    assert again == f"NOT ACKNOWLEDGED after 5 min. {alert}"
+
+
+def test_escalate_with_nobody_to_alert_says_what_to_do(twilio, people):
+    without_coordinators(twilio.wl)
+    sam = people.volunteer("Sam")
+    twilio.sms(CONTACT, "hi")
+    relay = relay_of(sam, twilio.deliver())
+    twilio.sms(sam.phone, "#ESCALATE", to=relay)
+    [answer] = twilio.texts_to(sam.phone, twilio.deliver())
+    assert (
+        "no supervisor or coordinator could be alerted (phone your coordinator, or 988)" in answer
+    )

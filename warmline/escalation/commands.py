@@ -46,6 +46,8 @@ def escalate(
         return
     esc, targets = policy.raise_by_volunteer(session, ctx, v, conv, cmd.argument or None, now)
     alerted = notices.alerted_phrase(targets)
+    if targets == ["coordinators:0"]:
+        alerted += f" (phone your coordinator, or {ctx.settings.line.crisis_line})"
     reply(
         f"Escalation #{esc.id} about {conv.contact.alias}: {alerted}. Nothing was sent to "
         f"{conv.contact.alias}; stay with them."

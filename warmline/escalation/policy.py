@@ -230,7 +230,8 @@ def alert(
     add_action(esc, now, "alerted", to=targets)
     due = now + dt.timedelta(minutes=ctx.settings.timeouts.escalation_ack_minutes)
     set_timer(session, ACK_TIMER, esc.id, due, now)
-    log.info("escalation %s alerted %d recipient group(s)", esc.id, len(targets))
+    if targets == ["coordinators:0"]:
+        log.warning("escalation %s: no supervisor on shift and no coordinator numbers", esc.id)
     return targets
 
 
