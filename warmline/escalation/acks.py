@@ -70,11 +70,10 @@ def acknowledge(
         latest = latest_alerted(session, volunteer.id if volunteer is not None else None)
         if latest is None:
             return "There is no unacknowledged escalation you were alerted about."
-        esc = session.get_one(Escalation, latest.id, with_for_update=True, populate_existing=True)
-    else:
-        esc = session.get(Escalation, esc_id, with_for_update=True)
-        if esc is None:
-            return f"There is no escalation #{esc_id}. Check the number in the alert."
+        esc_id = latest.id
+    esc = session.get(Escalation, esc_id, with_for_update=True, populate_existing=True)
+    if esc is None:
+        return f"There is no escalation #{esc_id}. Check the number in the alert."
     conv = session.get(Conversation, esc.conversation_id) if esc.conversation_id else None
     alias = f" ({conv.contact.alias})" if conv is not None else ""
     if esc.acknowledged_at is not None:

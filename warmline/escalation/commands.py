@@ -70,12 +70,14 @@ def ack(
 
 
 def coordinator_message(
-    session: Session, ctx: Context, number: str, body: str, now: dt.datetime
+    session: Session, ctx: Context, number: str | None, body: str, now: dt.datetime
 ) -> bool:
     """``#ack [id]`` texted from a coordinators' alert number; False when ``body`` is not one
     (the text is then an ordinary contact's message)."""
     cmd = command(body)
-    if number not in ctx.settings.coordinator_numbers or cmd is None or cmd.name != "ack":
+    if number is None or number not in ctx.settings.coordinator_numbers:
+        return False
+    if cmd is None or cmd.name != "ack":
         return False
     outbox.enqueue(
         session,
