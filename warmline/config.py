@@ -49,6 +49,7 @@ class Timeouts:
     response_minutes: int = 5
     idle_close_minutes: int = 60
     escalation_ack_minutes: int = 5
+    escalation_resources_minutes: int = 30  # crisis resources not sent again within this
     queue_update_minutes: int = 10
     return_to_volunteer_hours: int = 72
 

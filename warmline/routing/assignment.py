@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from warmline.db.engine import lock_assignment
 from warmline.db.models import Contact, Conversation, ConversationPass, Message, Volunteer
+from warmline.escalation import policy as escalation
 from warmline.routing import texts
 from warmline.routing.context import Context
 from warmline.routing.eligibility import Candidate, choose, free_relay
@@ -119,6 +120,7 @@ def _brief(
         from_=conv.relay_number,
         conversation_id=conv.id,
     )
+    escalation.brief(session, ctx, conv, volunteer, now)
     since = session.scalar(
         select(func.max(Message.created_at)).where(
             Message.conversation_id == conv.id, Message.author == "volunteer"

@@ -14,6 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from warmline.db.models import Contact, Message, WebhookEvent
+from warmline.escalation import commands as escalation_commands
+from warmline.escalation import policy as escalation
 from warmline.privacy import parse_address
 from warmline.routing import conversations, texts
 from warmline.routing.contacts import find_volunteer, get_or_create_contact
@@ -51,6 +53,8 @@ def receive_sms(session: Session, ctx: Context, sms: InboundSms, now: dt.datetim
     if volunteer is not None:
         volunteer_message(session, ctx, volunteer, to, sms.body, sms.num_media, now)
         return True
+    if escalation_commands.coordinator_message(session, ctx, sender.phone, sms.body, now):
+        return True
     contact = get_or_create_contact(session, ctx.vault, sender, now)
     message = Message(
         contact_id=contact.id,
@@ -83,11 +87,16 @@ def _contact_message(
         return  # an opted-out contact gets nothing; the message is kept
     if word == "help":
         ctx.text_contact(session, contact, texts.render(ctx.settings, "help"), "help", now)
+    screening = escalation.screen(session, ctx, contact, message, now)
     conv = conversations.open_conversation(session, contact)
     if conv is None:
-        conversations.start_conversation(session, ctx, contact, message, now)
+        conv = conversations.start_conversation(
+            session, ctx, contact, message, now, escalated=screening.crisis
+        )
     else:
+        conv.escalated = conv.escalated or screening.crisis  # jumps the queue if it waits there
         conversations.contact_said(session, ctx, conv, message, now)
+    escalation.record(session, ctx, conv, message, screening, now)
 
 
 def _opt_out(session: Session, ctx: Context, contact: Contact, now: dt.datetime) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from warmline.db.models import Conversation, Volunteer
+from warmline.escalation import commands as escalation_commands
 from warmline.routing import assignment, conversations, texts
 from warmline.routing.context import Context
 from warmline.routing.words import Command, command
@@ -195,4 +196,6 @@ COMMANDS: dict[str, Handler] = {
     "on": _on,
     "status": _status,
     "help": _help,
+    "escalate": escalation_commands.escalate,
+    "ack": escalation_commands.ack,
 }

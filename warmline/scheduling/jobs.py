@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from warmline import metrics, outbox
 from warmline.bootstrap import Warmline
+from warmline.escalation import acks
 from warmline.routing import timeouts
 from warmline.routing.context import Context
 from warmline.routing.outcomes import not_delivered
@@ -21,6 +22,7 @@ TIMER_HANDLERS: dict[str, TimerHandler] = {
     "response": timeouts.response_timeout,
     "idle": timeouts.idle_close,
     "queue-update": timeouts.queue_update,
+    "escalation-ack": acks.ack_timeout,
 }
 
 

@@ -1,0 +1,141 @@
+"""Acknowledging escalations, and re-alerting the next level when nobody does (SPEC §8).
+
+Rules:
+
+* A supervisor (role supervisor, or on a supervisor shift now) acknowledges with ``#ack [id]``;
+  without an id, the latest unacknowledged escalation they were alerted about. So may anyone
+  texting from one of the coordinators' alert numbers (without an id: the latest one the
+  coordinators were alerted about). Acknowledging cancels the re-alert.
+* An escalation still unacknowledged ``timeouts.escalation_ack_minutes`` after its alert is
+  re-sent once to the next level: the coordinators' alert numbers (the supervisors on shift again
+  when the line has none). The timer handler re-checks the row and does nothing when it was
+  acknowledged or already re-alerted, so firing it twice is harmless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from warmline.db.models import Conversation, Escalation, Volunteer
+from warmline.escalation import notices, policy
+from warmline.escalation.policy import add_action, get_json
+from warmline.routing.context import Context
+from warmline.routing.supervisors import alert_coordinators, supervisors_on_shift
+from warmline.scheduling.timers import cancel_timer
+
+log = logging.getLogger(__name__)
+
+RECENT = 200  # unacknowledged escalations searched for "#ack" without an id
+
+
+def latest_alerted(session: Session, volunteer_id: int | None) -> Escalation | None:
+    """The latest unacknowledged escalation whose alerts reached the supervisor ``volunteer_id``,
+    or the coordinators' numbers when None."""
+    candidates = session.scalars(
+        select(Escalation)
+        .where(Escalation.acknowledged_at.is_(None))
+        .order_by(Escalation.id.desc())
+        .limit(RECENT)
+    )
+    for esc in candidates:
+        actions = get_json(esc, "actions")
+        if volunteer_id is not None:
+            if f"supervisor:{volunteer_id}" in notices.alerted_ids(actions, "supervisor:"):
+                return esc
+        elif any(not t.endswith(":0") for t in notices.alerted_ids(actions, "coordinators:")):
+            return esc
+    return None
+
+
+def acknowledge(
+    session: Session,
+    ctx: Context,
+    argument: str,
+    now: dt.datetime,
+    *,
+    volunteer: Volunteer | None = None,
+) -> str:
+    """Act on ``#ack [argument]`` from ``volunteer`` (a supervisor) or, when None, from a
+    coordinators' alert number; returns the answer to send back."""
+    try:
+        esc_id = notices.parse_escalation_id(argument)
+    except ValueError:
+        return "#ack takes an escalation number, e.g. #ack 12 (or just #ack for the latest)."
+    who = f"supervisor:{volunteer.id}" if volunteer is not None else "coordinators"
+    if esc_id is None:
+        latest = latest_alerted(session, volunteer.id if volunteer is not None else None)
+        if latest is None:
+            return "There is no unacknowledged escalation you were alerted about."
+        esc_id = latest.id
+    esc = session.get(Escalation, esc_id, with_for_update=True, populate_existing=True)
+    if esc is None:
+        return f"There is no escalation #{esc_id}. Check the number in the alert."
+    conv = session.get(Conversation, esc.conversation_id) if esc.conversation_id else None
+    alias = f" ({conv.contact.alias})" if conv is not None else ""
+    if esc.acknowledged_at is not None:
+        by = session.get(Volunteer, esc.acknowledged_by_id) if esc.acknowledged_by_id else None
+        name = by.name if by is not None else "a coordinator"
+        return f"Escalation #{esc.id}{alias} was already acknowledged by {name}."
+    esc.acknowledged_at = now
+    esc.acknowledged_by_id = volunteer.id if volunteer is not None else None
+    add_action(esc, now, "acknowledged", by=who)
+    cancel_timer(session, f"escalation-ack:{esc.id}")
+    log.info("escalation %s acknowledged", esc.id)
+    if conv is not None and conv.status == "assigned" and conv.volunteer is not None:
+        if volunteer is None or conv.volunteer.id != volunteer.id:
+            name = volunteer.name if volunteer is not None else "A coordinator"
+            ctx.text_volunteer(
+                session,
+                conv.volunteer,
+                f"{name} acknowledged escalation #{esc.id}{alias} and is following up.",
+                policy.NOTICE_KIND,
+                now,
+                from_=conv.relay_number,
+                conversation_id=conv.id,
+            )
+    return f"Escalation #{esc.id}{alias} acknowledged. Thank you for following up."
+
+
+def may_acknowledge(session: Session, ctx: Context, volunteer: Volunteer, now: dt.datetime) -> bool:
+    """Supervisors by role, and anyone on a supervisor shift now."""
+    if volunteer.is_supervisor:
+        return True
+    return any(s.id == volunteer.id for s in supervisors_on_shift(session, ctx, now))
+
+
+def ack_timeout(session: Session, ctx: Context, esc_id: int, now: dt.datetime) -> None:
+    """Timer handler ("escalation-ack"): re-alert the next level, once, if still unacknowledged."""
+    esc = session.get(Escalation, esc_id, with_for_update=True)
+    if esc is None or esc.acknowledged_at is not None or esc.realerted_at is not None:
+        return
+    minutes = ctx.settings.timeouts.escalation_ack_minutes
+    body = notices.realert(first_alert(session, esc), minutes)
+    if ctx.settings.coordinator_numbers:
+        count = alert_coordinators(session, ctx, body, now, dedupe_key=f"escalation:{esc.id}:r")
+        targets = [f"coordinators:{count}"]
+    else:
+        supervisors = supervisors_on_shift(session, ctx, now)
+        for s in supervisors:
+            ctx.text_volunteer(
+                session, s, body, "alert", now, dedupe_key=f"escalation:{esc.id}:r{s.id}"
+            )
+        targets = [f"supervisor:{s.id}" for s in supervisors]
+    esc.realerted_at = now
+    add_action(esc, now, "realerted", to=targets)
+    log.warning("escalation %s not acknowledged in %d min; re-alerted", esc.id, minutes)
+
+
+def first_alert(session: Session, esc: Escalation) -> str:
+    """The text of the escalation's first alert, rebuilt from the record."""
+    conv = session.get(Conversation, esc.conversation_id) if esc.conversation_id else None
+    alias = conv.contact.alias if conv is not None else "a contact"
+    if esc.source == "volunteer":
+        by = session.get(Volunteer, esc.raised_by_id) if esc.raised_by_id else None
+        name = by.name if by is not None else "unknown"
+        return notices.volunteer_alert(esc.id, name, alias, esc.note)
+    what = notices.what_matched(get_json(esc, "matched"), "crisis")
+    return notices.crisis_alert(esc.id, alias, what)
