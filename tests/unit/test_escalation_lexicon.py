@@ -53,25 +53,25 @@ def test_slots_expand(tmp_path):
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("[phrases.suicide.crisis]\nen = [\"ok\", 3]\n", "phrases.suicide.crisis.en[1]: must be"),
-        ("[phrases.suicide.crisis]\nen = [\"ok\", \"\"]\n", "phrases.suicide.crisis.en[1]"),
-        ("[phrases.suicide.crisis]\nen = [\"ok\", \"!!!\"]\n", "'!!!' has no letters or digits"),
-        ("[phrases.suicide.urgent]\nen = [\"x\"]\n", "phrases.suicide.urgent: unknown level"),
-        ("[phrases.Suicide.crisis]\nen = [\"x\"]\n", "phrases.Suicide: category names"),
-        ("[phrases.suicide.crisis]\nenglish = [\"x\"]\n", "phrases.suicide.crisis.english"),
-        ("[phrases.suicide.crisis]\nen = \"x\"\n", "must be a list of strings"),
-        ("[phrases.suicide.crisis]\nen = [\"took {meds}\"]\n", "unknown slot {meds}"),
-        ("[phrases.suicide.crisis]\nen = [\"over*dose\"]\n", "only allowed at the very end"),
+        ('[phrases.suicide.crisis]\nen = ["ok", 3]\n', "phrases.suicide.crisis.en[1]: must be"),
+        ('[phrases.suicide.crisis]\nen = ["ok", ""]\n', "phrases.suicide.crisis.en[1]"),
+        ('[phrases.suicide.crisis]\nen = ["ok", "!!!"]\n', "'!!!' has no letters or digits"),
+        ('[phrases.suicide.urgent]\nen = ["x"]\n', "phrases.suicide.urgent: unknown level"),
+        ('[phrases.Suicide.crisis]\nen = ["x"]\n', "phrases.Suicide: category names"),
+        ('[phrases.suicide.crisis]\nenglish = ["x"]\n', "phrases.suicide.crisis.english"),
+        ('[phrases.suicide.crisis]\nen = "x"\n', "must be a list of strings"),
+        ('[phrases.suicide.crisis]\nen = ["took {meds}"]\n', "unknown slot {meds}"),
+        ('[phrases.suicide.crisis]\nen = ["over*dose"]\n', "only allowed at the very end"),
         (
-            "[phrases.suicide.crisis]\nen = [\"kill myself\"]\n"
-            "[phrases.self_harm.concern]\nen = [\"KILL myself!\"]\n",
+            '[phrases.suicide.crisis]\nen = ["kill myself"]\n'
+            '[phrases.self_harm.concern]\nen = ["KILL myself!"]\n',
             "phrases.self_harm.concern.en[0]: 'KILL myself!' is also suicide/crisis at "
             "phrases.suicide.crisis.en[0]",
         ),
-        (GOOD + "[negation]\ncues = [\"not really\"]\n", "negation.cues[0]: 'not really' must"),
+        (GOOD + '[negation]\ncues = ["not really"]\n', "negation.cues[0]: 'not really' must"),
         (GOOD + "[settings]\nnegation_window = -1\n", "settings.negation_window: must be"),
         (GOOD + "[settings]\nwindow = 2\n", "settings.window: unknown setting"),
-        (GOOD + "[idioms]\nen = [\"killing me\", 5]\n", "idioms.en[1]"),
+        (GOOD + '[idioms]\nen = ["killing me", 5]\n', "idioms.en[1]"),
         (GOOD + "[extras]\nx = 1\n", "extras: unknown section"),
         ("[phrases]\n", "phrases: no phrases defined"),
         ("[phrases.suicide.crisis\nen = [", "invalid TOML"),

@@ -21,9 +21,7 @@ def format_scan_text(text: str, scan: Scan) -> str:
         )
     for sup in scan.suppressed:
         s, e = sup.span
-        lines.append(
-            f"  suppressed phrase {sup.phrase!r} at {s}-{e}: {text[s:e]!r} ({sup.reason})"
-        )
+        lines.append(f"  suppressed phrase {sup.phrase!r} at {s}-{e}: {text[s:e]!r} ({sup.reason})")
     if not scan.matches:
         why = "every phrase found was suppressed" if scan.suppressed else "no phrase matched"
         lines.append(f"  none: {why}")

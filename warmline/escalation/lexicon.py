@@ -182,7 +182,9 @@ class _Loader:
         seen: dict[tuple[tuple[str, ...], bool], Phrase] = {}
         for category, levels in table.items():
             if not _NAME_RE.match(category):
-                raise self.fail(f"phrases.{category}", "category names are lower-case letters and _")
+                raise self.fail(
+                    f"phrases.{category}", "category names are lower-case letters and _"
+                )
             if not isinstance(levels, dict):
                 raise self.fail(f"phrases.{category}", "must be a table of levels")
             for level, langs in levels.items():

@@ -111,30 +111,29 @@ class Matcher:
         return self._resolve(norm, hits)
 
     def _exact_hits(self, norm: Normalised) -> list[_Hit]:
+        found = list(self._automaton.iter(norm.text))
+        if not found:
+            return []
+        word_index = norm.word_index
+        text = norm.text
         hits = []
-        for end, values in self._automaton.iter(norm.text):
+        for end, values in found:
             for kind, index, length in values:
-                start = end - length + 1
-                first = norm.word_index(start + 1)
-                last = norm.word_index(end - 1 if norm.text[end] == " " else end)
+                first = word_index(end - length + 2)
+                last = word_index(end - 1 if text[end] == " " else end)
                 hits.append(_Hit(kind, index, first, last))
         return hits
 
     def _fuzzy_hits(self, norm: Normalised) -> list[_Hit]:
         min_length = self._min_length
-        long_words = [w for w in norm.words if len(w) >= min_length]
-        if not long_words:
-            return []
-        hits = []
         lookup = self._fuzzy.lookup
-        for word in long_words:
-            target = lookup(word)
-            if target is not None:
-                phrase_index = self._single[target]
-                for i, w in enumerate(norm.words):
-                    if w == word:
-                        hits.append(_Hit(_PHRASE, phrase_index, i, i, fuzzy=True))
-        return list({(h.first, h.index): h for h in hits}.values())
+        hits = []
+        for i, word in enumerate(norm.words):
+            if len(word) >= min_length:
+                target = lookup(word)
+                if target is not None:
+                    hits.append(_Hit(_PHRASE, self._single[target], i, i, fuzzy=True))
+        return hits
 
     def _resolve(self, norm: Normalised, hits: list[_Hit]) -> Scan:
         spans = norm.spans
@@ -142,7 +141,11 @@ class Matcher:
         def span_of(hit: _Hit) -> tuple[int, int]:
             return (spans[hit.first][0], spans[hit.last][1])
 
-        idioms = [h for h in hits if h.kind == _IDIOM]
+        idioms: dict[int, _Hit] = {}
+        for h in hits:
+            if h.kind == _IDIOM:
+                for i in range(h.first, h.last + 1):
+                    idioms.setdefault(i, h)
         kept: list[_Hit] = []
         suppressed: list[Suppressed] = []
         for hit in hits:
@@ -157,19 +160,15 @@ class Matcher:
             else:
                 suppressed.append(Suppressed(phrase.text, span_of(hit), reason))
 
-        kept.sort(key=lambda h: (h.first, -h.last, self.lexicon.phrases[h.index].prefix))
+        phrases = self.lexicon.phrases
+        kept.sort(key=lambda h: (h.first, -h.last, phrases[h.index].prefix))
         matches: list[Match] = []
-        reported: list[_Hit] = []
+        reach: dict[str, int] = {}  # per category, the last word covered by a reported match
         for hit in kept:
-            phrase = self.lexicon.phrases[hit.index]
-            if any(
-                self.lexicon.phrases[r.index].category == phrase.category
-                and r.first <= hit.first
-                and hit.last <= r.last
-                for r in reported
-            ):
+            phrase = phrases[hit.index]
+            if reach.get(phrase.category, -1) >= hit.last:
                 continue
-            reported.append(hit)
+            reach[phrase.category] = hit.last
             matches.append(
                 Match(phrase.category, phrase.level, phrase.text, span_of(hit), phrase.language)
             )
@@ -181,10 +180,11 @@ class Matcher:
         return Scan(level, tuple(matches), tuple(dict.fromkeys(suppressed)))
 
     def _idiom_reason(
-        self, hit: _Hit, idioms: list[_Hit], norm: Normalised, spans: list[tuple[int, int]]
+        self, hit: _Hit, idioms: dict[int, _Hit], norm: Normalised, spans: list[tuple[int, int]]
     ) -> str | None:
-        for idiom in idioms:
-            if idiom.first <= hit.last and hit.first <= idiom.last:
+        for i in range(hit.first, hit.last + 1):
+            idiom = idioms.get(i)
+            if idiom is not None:
                 start, end = spans[idiom.first][0], spans[idiom.last][1]
                 name = self.lexicon.idioms[idiom.index].text
                 return f"idiom {name!r} in {norm.original[start:end]!r}"

@@ -22,12 +22,14 @@ Both sides go through the same rules, so a phrase matches whatever a message spe
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 
 _APOSTROPHES = "'`\u2019\u02bc\u2018"
+_SPACE_RE = re.compile(" ")
 _TOKEN_RE = re.compile(r"[^ ']+(?:'+[^ ']+)*")
 _LEET_HINT_RE = re.compile(r"[^\W\d_][\d@$]|[\d@$][^\W\d_]|[@$]")
 _NUMBER_RE = re.compile(r"(?<![^ ])[1-9][0-9]+(?![^ ])")
@@ -119,9 +121,13 @@ class Normalised:
         starts, ends = self.starts, self.ends
         return [(starts[s], ends[e - 1]) for s, e in raw]
 
+    @cached_property
+    def _spaces(self) -> list[int]:
+        return [m.start() for m in _SPACE_RE.finditer(self.text)]
+
     def word_index(self, position: int) -> int:
-        """Index of the word that contains (or starts just after) `position` in `text`."""
-        return self.text.count(" ", 0, position + 1) - 1
+        """Index of the word that contains `position` in `text`."""
+        return bisect.bisect_right(self._spaces, position) - 1
 
 
 def fold(text: str) -> tuple[str, tuple[int, ...] | None, tuple[int, ...] | None]:
