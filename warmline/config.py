@@ -238,9 +238,7 @@ def parse_line_config(data: Mapping[str, Any]) -> dict[str, Any]:
         ring_seconds=_get(calls_t, "calls", "ring_seconds", int, Calls.ring_seconds),
         voice=_get(calls_t, "calls", "voice", str, Calls.voice),
         language=_get(calls_t, "calls", "language", str, Calls.language),
-        voicemail_seconds=_get(
-            calls_t, "calls", "voicemail_seconds", int, Calls.voicemail_seconds
-        ),
+        voicemail_seconds=_get(calls_t, "calls", "voicemail_seconds", int, Calls.voicemail_seconds),
     )
     alerts = _table(data, "alerts")
     coordinators = tuple(

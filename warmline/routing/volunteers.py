@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from warmline.db.models import Conversation, Volunteer
-from warmline.routing import assignment, conversations, texts
+from warmline.routing import assignment, callbacks, conversations, texts
 from warmline.routing.context import Context
 from warmline.routing.words import Command, command
 from warmline.scheduling.store import on_shift_now
@@ -187,6 +187,18 @@ def _help(
     reply(texts.COMMANDS_HELP)
 
 
+def _callback(
+    session: Session,
+    ctx: Context,
+    v: Volunteer,
+    to: str,
+    cmd: Command,
+    now: dt.datetime,
+    reply: Reply,
+) -> None:
+    reply(callbacks.claim(session, ctx, v, now))
+
+
 Handler = Callable[[Session, Context, Volunteer, str, Command, dt.datetime, Reply], None]
 COMMANDS: dict[str, Handler] = {
     "end": _end,
@@ -195,4 +207,5 @@ COMMANDS: dict[str, Handler] = {
     "on": _on,
     "status": _status,
     "help": _help,
+    "callback": _callback,
 }

@@ -39,6 +39,16 @@ def deliver_outbox(wl: Warmline, now: dt.datetime) -> outbox.DeliveryReport:
     return report
 
 
+def place_callbacks(wl: Warmline, now: dt.datetime) -> int:
+    """Call the volunteers who took a voicemail callback (``#callback``); how many calls."""
+    from warmline.routing.callbacks import place_calls
+
+    starter = wl.sender
+    if not hasattr(starter, "start_call"):
+        return 0
+    return place_calls(wl.db, starter, wl.context, wl.callback_url, now)
+
+
 def fire_timers(wl: Warmline, now: dt.datetime, limit: int = 100) -> int:
     """Claim due timers and run their handlers, each in its own transaction; how many fired."""
     from warmline.scheduling.timers import claim_due
