@@ -23,7 +23,7 @@ from typing import Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warmline.db.engine import Database, is_postgres
+from warmline.db.engine import Database, is_postgres, lock_assignment
 from warmline.db.models import Contact, Conversation, Volunteer
 from warmline.outbox import SendFailure
 from warmline.routing import assignment, call_rules, conversations
@@ -89,6 +89,7 @@ def voicemail_left(
 
 def announce(session: Session, ctx: Context, now: dt.datetime) -> int:
     """Text the next free volunteer about each callback request nobody was told of yet."""
+    lock_assignment(session)  # one announcement per request, even from two processes at once
     waiting = session.scalars(
         select(Conversation)
         .where(*PENDING, Conversation.queue_notified_at.is_(None))
@@ -114,10 +115,7 @@ def announce(session: Session, ctx: Context, now: dt.datetime) -> int:
                 "call them back, so there is nothing to do; the request is closed."
             )
             conv.status, conv.closed_at, conv.close_reason = "closed", now, "no-callback"
-        ctx.text_volunteer(
-            session, volunteer, body, "notice", now, conversation_id=conv.id,
-            dedupe_key=f"callback:{conv.id}:{now.isoformat()}",
-        )  # fmt: skip
+        ctx.text_volunteer(session, volunteer, body, "notice", now, conversation_id=conv.id)
         told += 1
     return told
 
@@ -199,7 +197,7 @@ def place_calls(
         with db.unit_of_work() as session:
             query = select(Conversation).where(Conversation.id == conv_id)
             if is_postgres(session):
-                query = query.with_for_update(skip_locked=True)
+                query = query.with_for_update(of=Conversation, skip_locked=True)
             conv = session.scalars(query).first()
             if conv is None or conv.status != "assigned" or conv.callback_call_sid is not None:
                 continue

@@ -166,13 +166,12 @@ def offer(session: Session, ctx: Context, conv: Conversation, now: dt.datetime) 
     )
     if not chosen:
         return TakeVoicemail(conv.id, voicemail_prompt(session, ctx, now))
-    phones = dict(
-        session.execute(
-            select(Volunteer.id, Volunteer.phone).where(
-                Volunteer.id.in_([c.volunteer_id for c in chosen])
-            )
-        ).tuples()
+    rows = session.execute(
+        select(Volunteer.id, Volunteer.phone).where(
+            Volunteer.id.in_([c.volunteer_id for c in chosen])
+        )
     )
+    phones = {volunteer_id: phone for volunteer_id, phone in rows}
     conv.queued_at = conv.queued_at or now  # volunteers were rung: unanswered means "missed"
     return Ring(
         conv.id, tuple(Callee(c.volunteer_id, phones[c.volunteer_id]) for c in chosen), sequential
