@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,6 +32,7 @@ from warmline.routing.context import Context
 log = logging.getLogger(__name__)
 
 
+@runtime_checkable
 class CallStarter(Protocol):
     """The port warmline starts outbound calls through (``TwilioSender.start_call``)."""
 

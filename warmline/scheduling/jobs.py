@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from warmline import metrics, outbox
 from warmline.bootstrap import Warmline
 from warmline.routing import timeouts
+from warmline.routing.callbacks import CallStarter, place_calls
 from warmline.routing.context import Context
 from warmline.routing.outcomes import not_delivered
 
@@ -41,12 +42,9 @@ def deliver_outbox(wl: Warmline, now: dt.datetime) -> outbox.DeliveryReport:
 
 def place_callbacks(wl: Warmline, now: dt.datetime) -> int:
     """Call the volunteers who took a voicemail callback (``#callback``); how many calls."""
-    from warmline.routing.callbacks import place_calls
-
-    starter = wl.sender
-    if not hasattr(starter, "start_call"):
+    if not isinstance(wl.sender, CallStarter):
         return 0
-    return place_calls(wl.db, starter, wl.context, wl.callback_url, now)
+    return place_calls(wl.db, wl.sender, wl.context, wl.callback_url, now)
 
 
 def fire_timers(wl: Warmline, now: dt.datetime, limit: int = 100) -> int:
