@@ -477,3 +477,41 @@ def test_logs_never_hold_phone_numbers(twilio, people, caplog):
     text = caplog.text
     for number in (CONTACT, OTHER, sam.phone):
         assert number not in text and number[2:] not in text
+
+
+def queue_a_callback(twilio: Any, people: Any) -> Any:
+    sam = people.volunteer("Sam")
+    configure(twilio.wl, strategy="sequential")
+    call = Call(twilio)
+    prompt = call.follow(call.to_volunteers().find("Dial").get("action"), DialCallStatus="busy")
+    leave_voicemail(call, prompt)
+    twilio.deliver()
+    return sam
+
+
+def test_status_lists_voicemails_waiting(twilio, people):
+    sam = queue_a_callback(twilio, people)
+    twilio.sms(sam.phone, "#status")
+    assert "Voicemails to call back: 1" in twilio.texts_to(sam.phone, twilio.deliver())[0]
+
+
+def test_callback_call_retried_after_a_transient_twilio_error(twilio, people):
+    sam = queue_a_callback(twilio, people)
+    twilio.sms(sam.phone, "#callback")
+    twilio.standin.fail_next(status=503)
+    assert jobs.place_callbacks(twilio.wl, twilio.wl.clock()) == 0
+    assert conversation(twilio.wl).status == "assigned"
+    assert jobs.place_callbacks(twilio.wl, twilio.wl.clock()) == 1
+    assert [c["To"] for c in twilio.standin.calls()] == [sam.phone]
+
+
+def test_callback_call_refused_by_twilio_goes_back_to_the_queue(twilio, people):
+    sam = queue_a_callback(twilio, people)
+    twilio.sms(sam.phone, "#callback")
+    twilio.deliver()
+    twilio.standin.fail_next(status=400, code=21215)
+    assert jobs.place_callbacks(twilio.wl, twilio.wl.clock()) == 0
+    conv = conversation(twilio.wl)
+    assert (conv.status, conv.volunteer_id) == ("queued", None)
+    told = twilio.texts_to(sam.phone, twilio.deliver())
+    assert any("could not call you" in b for b in told)

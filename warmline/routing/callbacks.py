@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from warmline.db.engine import Database, is_postgres, lock_assignment
@@ -119,6 +119,11 @@ def announce(session: Session, ctx: Context, now: dt.datetime) -> int:
         ctx.text_volunteer(session, volunteer, body, "notice", now, conversation_id=conv.id)
         told += 1
     return told
+
+
+def waiting(session: Session) -> int:
+    """How many callback requests wait for a volunteer."""
+    return session.scalar(select(func.count(Conversation.id)).where(*PENDING)) or 0
 
 
 def claim(session: Session, ctx: Context, volunteer: Volunteer, now: dt.datetime) -> str:

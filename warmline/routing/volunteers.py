@@ -166,6 +166,8 @@ def _status(
     lines = [f"Open conversations: {len(mine)} of {v.capacity}."]
     lines += [f"- {c.contact.alias} on {c.relay_number}" for c in mine if c.relay_number]
     lines.append(f"Waiting in the queue: {queued}.")
+    if callbacks_waiting := callbacks.waiting(session):
+        lines.append(f"Voicemails to call back: {callbacks_waiting} (#callback takes one).")
     if shift is None:
         lines.append("You are not on shift now.")
     else:
