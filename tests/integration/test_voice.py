@@ -450,8 +450,13 @@ def test_voice_webhooks_check_the_signature_and_name_missing_fields(twilio):
     assert response.status_code == 400 and "CallSid" in response.get_data(as_text=True)
     response = twilio.post("/twilio/voice/status", {"CallSid": call.sid})
     assert response.status_code == 400 and "CallStatus" in response.get_data(as_text=True)
-    response = twilio.post("/twilio/voice/whisper?c=x", call.form())
-    assert response.status_code == 400
+    for bad in ("/twilio/voice/whisper?c=x", "/twilio/voice/accept?c=1&v=\u00b2",
+                "/twilio/voice/bridge?c=99999999999999999999"):  # fmt: skip
+        assert twilio.post(bad, call.form()).status_code == 400
+    response = twilio.post("/twilio/voice", call.form(CallSid="CA" + "f" * 80))
+    assert response.status_code == 400 and "CallSid" in response.get_data(as_text=True)
+    odd = call.form(DialCallStatus="busy", DialCallDuration="\u00b2" * 3)
+    assert twilio.post("/twilio/voice/dialed?v=99999999999999", odd).status_code == 200
     with twilio.wl.db.unit_of_work() as session:
         assert session.scalar(select(func.count(Conversation.id))) == 0
 

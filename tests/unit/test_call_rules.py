@@ -105,7 +105,18 @@ def test_non_terminal_statuses(status):
 
 
 @pytest.mark.parametrize(
-    ("raw", "seconds"), [("42", 42), (" 7 ", 7), ("0", 0), ("", None), ("x", None), (None, None)]
+    ("raw", "seconds"),
+    [
+        ("42", 42),
+        (" 7 ", 7),
+        ("0", 0),
+        ("", None),
+        ("x", None),
+        (None, None),
+        ("²", None),
+        ("9" * 12, None),
+        ("-3", None),
+    ],  # fmt: skip
 )
 def test_parse_seconds(raw, seconds):
     assert parse_seconds(raw) == seconds

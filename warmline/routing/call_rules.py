@@ -72,6 +72,7 @@ def is_terminal(call_status: str) -> bool:
 
 def parse_seconds(value: str | None) -> int | None:
     """A Twilio duration field (whole seconds) or None when absent or not a number."""
-    if value is None or not value.strip().isdigit():
+    value = (value or "").strip()
+    if not (value.isascii() and value.isdigit() and len(value) <= 9):
         return None
-    return int(value.strip())
+    return int(value)

@@ -8,6 +8,8 @@ a volunteer's leg (whisper, accept) and warmline's callback call carry ``c`` (co
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from flask import Blueprint, Response, abort, request
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -29,12 +31,30 @@ def voice() -> twiml.Voice:
     return twiml.Voice.of(warmline().settings.calls)
 
 
+def bad_request(reason: str) -> NoReturn:
+    metrics.WEBHOOKS.labels(request.path, "bad_request").inc()
+    abort(400, reason)
+
+
+def is_id(value: str) -> bool:
+    return value.isascii() and value.isdigit() and len(value) <= 9
+
+
 def arg(name: str) -> int:
+    """The id in query parameter ``name``, or a 400."""
     value = request.args.get(name, "")
-    if not value.isdigit():
-        metrics.WEBHOOKS.labels(request.path, "bad_request").inc()
-        abort(400, f"missing or invalid query parameter {name}")
+    if not is_id(value):
+        bad_request(f"missing or invalid query parameter {name}")
     return int(value)
+
+
+def form_fields(*names: str) -> dict[str, str]:
+    """``required`` fields, and a 400 for one longer than warmline stores (SIDs: 64)."""
+    values = required(*names)
+    for name, value in values.items():
+        if len(value) > (500 if name.endswith("Url") else 64):
+            bad_request(f"field {name} is too long")
+    return values
 
 
 def xml(response: VoiceResponse, result: str = "ok") -> Response:
@@ -75,7 +95,7 @@ def render(step: calls.Step) -> VoiceResponse:
 
 @bp.post("")
 def inbound() -> Response:
-    fields = required("CallSid", "From")
+    fields = form_fields("CallSid", "From")
     wl = warmline()
     with wl.db.unit_of_work() as session:
         conv = calls.call_arrived(
@@ -88,7 +108,7 @@ def inbound() -> Response:
 
 @bp.post("/menu")
 def menu() -> Response:
-    fields = required("CallSid")
+    fields = form_fields("CallSid")
     wl = warmline()
     digits = request.form.get("Digits", "").strip()
     then_record = request.args.get("then") == "record"
@@ -119,15 +139,15 @@ def accept() -> Response:
 
 @bp.post("/dialed")
 def dialed() -> Response:
-    fields = required("CallSid", "DialCallStatus")
+    fields = form_fields("CallSid", "DialCallStatus")
     wl = warmline()
-    volunteer = request.args.get("v", "")
+    volunteer = request.args.get("v", "")  # only in sequential mode
     with wl.db.unit_of_work() as session:
         step = calls.dial_ended(
             session,
             wl.context,
             fields["CallSid"],
-            int(volunteer) if volunteer.isdigit() else None,
+            int(volunteer) if is_id(volunteer) else None,
             fields["DialCallStatus"].lower(),
             parse_seconds(request.form.get("DialCallDuration")),
             request.form.get("CallStatus", "").lower(),
@@ -138,7 +158,7 @@ def dialed() -> Response:
 
 @bp.post("/voicemail")
 def voicemail() -> Response:
-    fields = required("CallSid", "RecordingSid", "RecordingUrl")
+    fields = form_fields("CallSid", "RecordingSid", "RecordingUrl")
     wl = warmline()
     message = callbacks.Voicemail(
         fields["RecordingSid"],
@@ -152,7 +172,7 @@ def voicemail() -> Response:
 
 @bp.post("/status")
 def status() -> Response:
-    fields = required("CallSid", "CallStatus")
+    fields = form_fields("CallSid", "CallStatus")
     wl = warmline()
     with wl.db.unit_of_work() as session:
         acted = calls.call_status(
@@ -202,7 +222,7 @@ def bridge_connect() -> Response:
 @bp.post("/bridged")
 def bridged() -> Response:
     conv_id = arg("c")
-    fields = required("DialCallStatus")
+    fields = form_fields("DialCallStatus")
     wl = warmline()
     with wl.db.unit_of_work() as session:
         said = callbacks.bridged(
