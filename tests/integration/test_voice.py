@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import logging
+import threading
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import PUBLIC_URL
 from warmline.db.models import Conversation, Escalation, WebhookEvent
-from warmline.routing import assignment
+from warmline.routing import assignment, calls
 from warmline.scheduling import jobs
 from warmline.scheduling.editing import add_weekly_slot
 
@@ -520,3 +521,39 @@ def test_callback_call_refused_by_twilio_goes_back_to_the_queue(twilio, people):
     assert (conv.status, conv.volunteer_id) == ("queued", None)
     told = twilio.texts_to(sam.phone, twilio.deliver())
     assert any("could not call you" in b for b in told)
+
+
+def test_spoken_texts_use_the_configured_voice_and_language(twilio, people):
+    configure(twilio.wl, voice="Polly.Lupe", language="es-US", ring_seconds=35)
+    people.volunteer("Sam")
+    call = Call(twilio)
+    greeting = call.dial_in()
+    say = greeting.find("Gather").find("Say")
+    assert (say.get("voice"), say.get("language")) == ("Polly.Lupe", "es-US")
+    dial = call.follow(greeting.find("Redirect").text).find("Dial")
+    assert dial.get("timeout") == "35"
+    whisper = parse(twilio.post(path(dial.find("Number").get("url")), call.form()))
+    assert whisper.find("Gather").find("Say").get("voice") == "Polly.Lupe"
+
+
+def test_two_volunteers_pressing_1_at_once_only_one_takes_the_call(twilio, people):
+    wl = twilio.wl
+    crew = [people.volunteer(f"V{i}") for i in range(4)]
+    Call(twilio).to_volunteers()
+    conv_id = conversation(wl).id
+    barrier = threading.Barrier(len(crew))
+    won: list[bool] = []
+
+    def press_1(volunteer_id: int) -> None:
+        barrier.wait()
+        with wl.db.unit_of_work() as session:
+            won.append(calls.leg_answered(session, conv_id, volunteer_id, "1", wl.clock()))
+
+    threads = [threading.Thread(target=press_1, args=(v.id,)) for v in crew]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(won) == [False, False, False, True]
+    conv = conversation(wl)
+    assert conv.status == "assigned" and conv.volunteer_id in {v.id for v in crew}
