@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import PUBLIC_URL
 from warmline.db.models import Conversation, Escalation, WebhookEvent
+from warmline.people import set_blocked
 from warmline.routing import assignment, calls
 from warmline.scheduling import jobs
 from warmline.scheduling.editing import add_weekly_slot
@@ -557,3 +558,13 @@ def test_two_volunteers_pressing_1_at_once_only_one_takes_the_call(twilio, peopl
     assert sorted(won) == [False, False, False, True]
     conv = conversation(wl)
     assert conv.status == "assigned" and conv.volunteer_id in {v.id for v in crew}
+
+
+def test_a_blocked_number_is_hung_up_on_and_rings_nobody(twilio, people):
+    people.volunteer("Sam")
+    with twilio.wl.db.unit_of_work() as session:
+        set_blocked(session, twilio.wl.vault, CONTACT, True, twilio.wl.clock())
+    root = Call(twilio).dial_in()
+    assert verbs(root) == ["Hangup"]
+    with twilio.wl.db.unit_of_work() as session:
+        assert session.scalar(select(func.count(Conversation.id))) == 0
