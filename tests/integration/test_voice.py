@@ -568,3 +568,30 @@ def test_a_blocked_number_is_hung_up_on_and_rings_nobody(twilio, people):
     assert verbs(root) == ["Hangup"]
     with twilio.wl.db.unit_of_work() as session:
         assert session.scalar(select(func.count(Conversation.id))) == 0
+
+
+def test_a_call_whose_end_never_arrived_frees_its_volunteer_after_twilios_time_limit(
+    twilio, people
+):
+    wl = twilio.wl
+    sam = people.volunteer("Sam")
+    call = Call(twilio)
+    leg(twilio, call.to_volunteers().find("Dial").find("Number"), "1")
+    wl.clock.advance(hours=1)
+    jobs.fire_timers(wl, wl.clock())
+    assert conversation(wl).status == "assigned"  # a long call is not cut short
+    wl.clock.advance(hours=3, minutes=15)
+    jobs.fire_timers(wl, wl.clock())
+    conv = conversation(wl)
+    assert (conv.status, conv.close_reason) == ("closed", "stale")
+    twilio.sms(OTHER, "anyone there?")
+    assert any(b.endswith("] anyone there?") for b in twilio.texts_to(sam.phone, twilio.deliver()))
+
+
+def test_a_callback_claim_never_bridged_goes_back_to_the_queue_after_the_time_limit(twilio, people):
+    sam = queue_a_callback(twilio, people)
+    twilio.sms(sam.phone, "#callback")
+    twilio.wl.clock.advance(hours=5)
+    jobs.fire_timers(twilio.wl, twilio.wl.clock())
+    conv = conversation(twilio.wl)
+    assert (conv.status, conv.volunteer_id, conv.outcome) == ("queued", None, "voicemail")

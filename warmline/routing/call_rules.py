@@ -26,6 +26,9 @@ from typing import Literal
 from warmline.routing.eligibility import Candidate
 
 MAX_SIMULTANEOUS = 10
+# Twilio ends a <Dial> after its timeLimit, four hours by default; a call still "assigned" some
+# minutes later lost its last webhooks, and would otherwise keep its volunteer from texts.
+STALE_AFTER = dt.timedelta(hours=4, minutes=10)
 TERMINAL_CALL_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
 ACCEPT_KEY = "1"
 CRISIS_KEY = "9"

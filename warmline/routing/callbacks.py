@@ -28,6 +28,7 @@ from warmline.db.models import Contact, Conversation, Volunteer
 from warmline.outbox import SendFailure
 from warmline.routing import assignment, call_rules, conversations
 from warmline.routing.context import Context
+from warmline.scheduling.timers import set_timer
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +159,7 @@ def claim(session: Session, ctx: Context, volunteer: Volunteer, now: dt.datetime
         )
     conv.status, conv.volunteer_id, conv.assigned_at = "assigned", volunteer.id, now
     volunteer.last_assigned_at = now
+    set_timer(session, "call-stale", conv.id, now + call_rules.STALE_AFTER, now)
     return (
         f"Warmline will call you now from {ctx.settings.line.public_number}. Answer and press 1 "
         f"to hear {alias}'s message and be connected; they will see the line's number, not yours."

@@ -28,6 +28,7 @@ from warmline.routing.context import Context
 from warmline.routing.inbound import first_time
 from warmline.scheduling import rota
 from warmline.scheduling.store import load_rota
+from warmline.scheduling.timers import set_timer
 
 log = logging.getLogger(__name__)
 
@@ -216,6 +217,7 @@ def leg_answered(
     conv.status, conv.volunteer_id, conv.outcome = "assigned", volunteer.id, "answered"
     conv.assigned_at = conv.first_response_at = conv.last_activity_at = now
     volunteer.last_assigned_at = now
+    set_timer(session, "call-stale", conv.id, now + call_rules.STALE_AFTER, now)
     return True
 
 
@@ -272,6 +274,22 @@ def end_call(session: Session, ctx: Context, conv: Conversation, now: dt.datetim
     accepted = conv.volunteer_id is not None and conv.outcome == "answered"
     conv.outcome = call_rules.final_outcome(conv.outcome, accepted, conv.queued_at is not None)
     conversations.close(session, ctx, conv, now, reason="call-ended")
+
+
+def stale_call(session: Session, ctx: Context, conv_id: int, now: dt.datetime) -> None:
+    """Timer: a call still "assigned" long after Twilio would have ended it is closed, so its
+    volunteer gets texts again."""
+    conv = session.get(Conversation, conv_id)
+    if conv is None or conv.channel != "voice" or conv.status != "assigned":
+        return
+    if conv.assigned_at is not None and now - conv.assigned_at < call_rules.STALE_AFTER:
+        return
+    if conv.recording_sid is not None and conv.first_response_at is None:
+        callbacks.release(session, conv, now)  # a callback claim never bridged: queue it again
+        assignment.drain_queue(session, ctx, now)
+        return
+    log.warning("call conversation %s had no end from Twilio; closed", conv.id)
+    conversations.close(session, ctx, conv, now, reason="stale")
 
 
 def call_status(

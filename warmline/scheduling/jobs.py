@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from warmline import metrics, outbox
 from warmline.bootstrap import Warmline
-from warmline.routing import timeouts
+from warmline.routing import calls, timeouts
 from warmline.routing.callbacks import CallStarter, place_calls
 from warmline.routing.context import Context
 from warmline.routing.outcomes import not_delivered
@@ -22,6 +22,7 @@ TIMER_HANDLERS: dict[str, TimerHandler] = {
     "response": timeouts.response_timeout,
     "idle": timeouts.idle_close,
     "queue-update": timeouts.queue_update,
+    "call-stale": calls.stale_call,
 }
 
 
