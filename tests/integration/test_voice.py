@@ -411,10 +411,13 @@ def test_nobody_free_voicemail_goes_to_the_volunteer_when_their_call_ends(twilio
     assert len(told) == 1 and "#callback" in told[0]
 
 
-def test_anonymous_caller_voicemail_volunteer_is_told_no_callback_is_possible(twilio, people):
+@pytest.mark.parametrize("caller", ["anonymous", "client:alice", "Restricted"])
+def test_withheld_caller_voicemail_volunteer_is_told_no_callback_is_possible(
+    twilio, people, caller
+):
     sam = people.volunteer("Sam")
     configure(twilio.wl, strategy="sequential")
-    call = Call(twilio, from_="anonymous")
+    call = Call(twilio, from_=caller)
     root = call.to_volunteers()
     prompt = call.follow(root.find("Dial").get("action"), DialCallStatus="no-answer")
     leave_voicemail(call, prompt)
