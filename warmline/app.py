@@ -16,9 +16,10 @@ def create_app(warmline: Warmline | None = None) -> Flask:
     app.config["SECRET_KEY"] = wl.settings.secret_key
     app.extensions["warmline"] = wl
 
-    from warmline.web import health, simulator, twilio_hooks
+    from warmline.web import health, simulator, twilio_hooks, voice_hooks
 
     app.register_blueprint(twilio_hooks.bp)
+    app.register_blueprint(voice_hooks.bp)
     app.register_blueprint(health.bp)
     if wl.settings.uses_simulator:
         app.register_blueprint(simulator.bp)

@@ -42,6 +42,10 @@ class Texts:
     opted_out: str
     opted_in: str
     crisis_resources: str
+    call_greeting: str
+    call_after_hours: str
+    call_nobody_free: str
+    call_voicemail: str
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class Calls:
     ring_seconds: int = 20
     voice: str = "Polly.Joanna"
     language: str = "en-US"
+    voicemail_seconds: int = 120  # longest voicemail a caller may leave
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,13 @@ DEFAULT_TEXTS: dict[str, str] = {
     "opted_in": "Welcome back to {line}. Text us any time we are open.",
     "crisis_resources": "If you are in danger or thinking about ending your life, please call or "
     "text 988 now (Suicide & Crisis Lifeline, 24/7), or call 911 in an emergency.",
+    # Spoken on calls (SPEC §10). The greeting must offer 9 for the crisis line.
+    "call_greeting": "Hi, this is {line}, peer support by phone. If you are in danger or thinking "
+    "about ending your life, press 9 to reach the crisis line, or hold for a peer volunteer.",
+    "call_after_hours": "{line} is closed right now. We open again {next_open}.",
+    "call_nobody_free": "All our volunteers are with someone right now.",
+    "call_voicemail": "If you are in danger, press 9 now to reach the crisis line. Or leave a "
+    "message after the tone, and a volunteer will call you back from this number.",
 }
 
 
@@ -227,6 +239,7 @@ def parse_line_config(data: Mapping[str, Any]) -> dict[str, Any]:
         ring_seconds=_get(calls_t, "calls", "ring_seconds", int, Calls.ring_seconds),
         voice=_get(calls_t, "calls", "voice", str, Calls.voice),
         language=_get(calls_t, "calls", "language", str, Calls.language),
+        voicemail_seconds=_get(calls_t, "calls", "voicemail_seconds", int, Calls.voicemail_seconds),
     )
     alerts = _table(data, "alerts")
     coordinators = tuple(

@@ -130,7 +130,8 @@ class Conversation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), index=True)
     channel: Mapped[str] = mapped_column(String(8), default="sms")  # "sms" or "voice"
-    status: Mapped[str] = mapped_column(String(16))  # "queued", "assigned", "closed"
+    # "queued", "assigned", "closed"; a call is "ringing" until a volunteer accepts it
+    status: Mapped[str] = mapped_column(String(16))
     volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer.id"), index=True)
     relay_number: Mapped[str | None] = mapped_column(String(32))
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -147,8 +148,14 @@ class Conversation(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     # Voice calls (channel "voice").
     call_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # answered, missed, voicemail, crisis-transfer, abandoned
     outcome: Mapped[str | None] = mapped_column(String(32))
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
+    # A voicemail is a callback request; warmline's call to the volunteer who takes it.
+    recording_sid: Mapped[str | None] = mapped_column(String(64))
+    recording_url: Mapped[str | None] = mapped_column(String(500))
+    recording_seconds: Mapped[int | None] = mapped_column(Integer)
+    callback_call_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     contact: Mapped[Contact] = relationship(lazy="joined")
     volunteer: Mapped[Volunteer | None] = relationship(lazy="joined")

@@ -176,7 +176,9 @@ def relay_contact_message(
 def queue_place(session: Session, conv: Conversation) -> int:
     """1-based place of a queued conversation in line."""
     ids = session.scalars(
-        select(Conversation.id).where(Conversation.status == "queued").order_by(*QUEUE_ORDER)
+        select(Conversation.id)
+        .where(Conversation.status == "queued", Conversation.channel == "sms")
+        .order_by(*QUEUE_ORDER)
     ).all()
     return ids.index(conv.id) + 1 if conv.id in ids else len(ids) + 1
 
@@ -194,11 +196,14 @@ def enqueue(
 
 
 def drain_queue(session: Session, ctx: Context, now: dt.datetime, limit: int = 200) -> int:
-    """Assign queued conversations, in queue order, while anyone is eligible; returns how many."""
+    """Assign queued conversations, in queue order, while anyone is eligible; returns how many.
+    Then tell the next free volunteers about voicemails waiting for a call back."""
+    from warmline.routing import callbacks  # callbacks builds on this module
+
     lock_assignment(session)
     queued = session.scalars(
         select(Conversation)
-        .where(Conversation.status == "queued")
+        .where(Conversation.status == "queued", Conversation.channel == "sms")
         .order_by(*QUEUE_ORDER)
         .limit(limit)
     ).all()
@@ -212,4 +217,5 @@ def drain_queue(session: Session, ctx: Context, now: dt.datetime, limit: int = 2
             break
         if try_assign(session, ctx, conv, now, pool) is not None:
             assigned += 1
+    callbacks.announce(session, ctx, now)
     return assigned

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from warmline.db.models import Conversation, Volunteer
 from warmline.escalation import commands as escalation_commands
-from warmline.routing import assignment, conversations, texts
+from warmline.routing import assignment, callbacks, conversations, texts
 from warmline.routing.context import Context
 from warmline.routing.words import Command, command
 from warmline.scheduling.store import on_shift_now
@@ -167,6 +167,8 @@ def _status(
     lines = [f"Open conversations: {len(mine)} of {v.capacity}."]
     lines += [f"- {c.contact.alias} on {c.relay_number}" for c in mine if c.relay_number]
     lines.append(f"Waiting in the queue: {queued}.")
+    if callbacks_waiting := callbacks.waiting(session):
+        lines.append(f"Voicemails to call back: {callbacks_waiting} (#callback takes one).")
     if shift is None:
         lines.append("You are not on shift now.")
     else:
@@ -188,6 +190,18 @@ def _help(
     reply(texts.COMMANDS_HELP)
 
 
+def _callback(
+    session: Session,
+    ctx: Context,
+    v: Volunteer,
+    to: str,
+    cmd: Command,
+    now: dt.datetime,
+    reply: Reply,
+) -> None:
+    reply(callbacks.claim(session, ctx, v, now))
+
+
 Handler = Callable[[Session, Context, Volunteer, str, Command, dt.datetime, Reply], None]
 COMMANDS: dict[str, Handler] = {
     "end": _end,
@@ -198,4 +212,5 @@ COMMANDS: dict[str, Handler] = {
     "help": _help,
     "escalate": escalation_commands.escalate,
     "ack": escalation_commands.ack,
+    "callback": _callback,
 }

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from warmline import metrics, outbox
 from warmline.bootstrap import Warmline
 from warmline.escalation import acks
-from warmline.routing import timeouts
+from warmline.routing import calls, timeouts
+from warmline.routing.callbacks import CallStarter, place_calls
 from warmline.routing.context import Context
 from warmline.routing.outcomes import not_delivered
 
@@ -23,6 +24,7 @@ TIMER_HANDLERS: dict[str, TimerHandler] = {
     "idle": timeouts.idle_close,
     "queue-update": timeouts.queue_update,
     "escalation-ack": acks.ack_timeout,
+    "call-stale": calls.stale_call,
 }
 
 
@@ -39,6 +41,13 @@ def deliver_outbox(wl: Warmline, now: dt.datetime) -> outbox.DeliveryReport:
         if count := getattr(report, result):
             metrics.OUTBOX.labels(result).inc(count)
     return report
+
+
+def place_callbacks(wl: Warmline, now: dt.datetime) -> int:
+    """Call the volunteers who took a voicemail callback (``#callback``); how many calls."""
+    if not isinstance(wl.sender, CallStarter):
+        return 0
+    return place_calls(wl.db, wl.sender, wl.context, wl.callback_url, now)
 
 
 def fire_timers(wl: Warmline, now: dt.datetime, limit: int = 100) -> int:

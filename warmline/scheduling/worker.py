@@ -51,6 +51,13 @@ def build_scheduler(wl: Warmline) -> BackgroundScheduler:
         id="timers",
         replace_existing=True,
     )
+    scheduler.add_job(
+        _guarded("callbacks", jobs.place_callbacks, wl),
+        "interval",
+        seconds=every["timers"],
+        id="callbacks",
+        replace_existing=True,
+    )
     return scheduler
 
 

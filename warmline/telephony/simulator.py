@@ -8,7 +8,7 @@ receives each text for printing; nothing here writes to the log.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 
 class SimulatorSender:
@@ -21,3 +21,18 @@ class SimulatorSender:
         if self._echo is not None:
             self._echo(from_, to, body)
         return f"SM{secrets.token_hex(16)}"
+
+    def start_call(
+        self,
+        *,
+        from_: str,
+        to: str,
+        url: str,
+        status_callback: str | None = None,
+        status_callback_events: Sequence[str] = (),
+        timeout: int | None = None,
+    ) -> str:
+        """The simulator has no voice: the call is only shown (callbacks in the demo)."""
+        if self._echo is not None:
+            self._echo(from_, to, "(warmline is calling this phone for a voicemail callback)")
+        return f"CA{secrets.token_hex(16)}"

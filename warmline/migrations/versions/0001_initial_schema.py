@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 16:12:48.377349
+Create Date: 2026-11-22 16:46:51.253462
 """
 
 import sqlalchemy as sa
@@ -184,6 +184,10 @@ def upgrade() -> None:
         sa.Column("call_sid", sa.String(length=64), nullable=True),
         sa.Column("outcome", sa.String(length=32), nullable=True),
         sa.Column("duration_seconds", sa.Integer(), nullable=True),
+        sa.Column("recording_sid", sa.String(length=64), nullable=True),
+        sa.Column("recording_url", sa.String(length=500), nullable=True),
+        sa.Column("recording_seconds", sa.Integer(), nullable=True),
+        sa.Column("callback_call_sid", sa.String(length=64), nullable=True),
         sa.ForeignKeyConstraint(
             ["contact_id"], ["contact.id"], name=op.f("fk_conversation_contact_id_contact")
         ),
@@ -192,6 +196,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_conversation")),
         sa.UniqueConstraint("call_sid", name=op.f("uq_conversation_call_sid")),
+        sa.UniqueConstraint("callback_call_sid", name=op.f("uq_conversation_callback_call_sid")),
     )
     with op.batch_alter_table("conversation", schema=None) as batch_op:
         batch_op.create_index(

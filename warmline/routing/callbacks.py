@@ -1,0 +1,291 @@
+"""Voicemails as callback requests (SPEC §10).
+
+A voicemail turns the call's conversation into a callback request: "queued", outcome
+"voicemail", the recording kept. The next volunteer free for a call is texted about it (once;
+again only if a claim falls through). ``#callback`` claims the oldest request ("assigned" to the
+volunteer, so they get no new texts meanwhile); the worker then has Twilio call the volunteer
+from the line's number (:func:`place_calls`), plays them the message once they press 1, and
+dials the contact with the line's number as caller ID. The contact's number is decrypted only to
+build that ``<Dial>``; the volunteer never sees or hears it.
+
+A caller whose number is withheld ("anonymous", "client:...") cannot be called back: the
+volunteer is told so and the request is closed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from warmline.db.engine import Database, is_postgres, lock_assignment
+from warmline.db.models import Contact, Conversation, Volunteer
+from warmline.outbox import SendFailure
+from warmline.routing import assignment, call_rules, conversations
+from warmline.routing.context import Context
+from warmline.scheduling.timers import set_timer
+
+log = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class CallStarter(Protocol):
+    """The port warmline starts outbound calls through (``TwilioSender.start_call``)."""
+
+    def start_call(
+        self,
+        *,
+        from_: str,
+        to: str,
+        url: str,
+        status_callback: str | None = None,
+        status_callback_events: Sequence[str] = ...,
+        timeout: int | None = None,
+    ) -> str: ...
+
+
+@dataclass(frozen=True)
+class Voicemail:
+    sid: str
+    url: str
+    seconds: int | None
+
+
+@dataclass(frozen=True)
+class Bridge:
+    """What the volunteer hears before warmline dials the contact for them."""
+
+    alias: str
+    recording_url: str | None
+
+
+# A callback request waiting for a volunteer.
+PENDING = (
+    Conversation.channel == "voice",
+    Conversation.status == "queued",
+    Conversation.recording_sid.is_not(None),
+)
+
+
+def voicemail_left(
+    session: Session, ctx: Context, call_sid: str, voicemail: Voicemail, now: dt.datetime
+) -> bool:
+    """Keep the voicemail as a callback request and tell the next free volunteer; False when
+    the call is unknown or its voicemail was already kept."""
+    conv = session.scalars(select(Conversation).where(Conversation.call_sid == call_sid)).first()
+    if conv is None or conv.recording_sid is not None or conv.status != "ringing":
+        return False
+    conv.recording_sid, conv.recording_url = voicemail.sid, voicemail.url
+    conv.recording_seconds = voicemail.seconds
+    conv.status, conv.outcome = "queued", "voicemail"
+    conv.queued_at = conv.last_activity_at = now
+    session.flush()
+    announce(session, ctx, now)
+    return True
+
+
+def announce(session: Session, ctx: Context, now: dt.datetime) -> int:
+    """Text the next free volunteer about each callback request nobody was told of yet."""
+    lock_assignment(session)  # one announcement per request, even from two processes at once
+    waiting = session.scalars(
+        select(Conversation)
+        .where(*PENDING, Conversation.queue_notified_at.is_(None))
+        .order_by(Conversation.queued_at, Conversation.id)
+    ).all()
+    told = 0
+    for conv in waiting:
+        chosen = call_rules.callees(assignment.candidates(session, ctx, now), limit=1)
+        if not chosen:
+            break
+        volunteer = session.get_one(Volunteer, chosen[0].volunteer_id)
+        alias = conv.contact.alias
+        conv.queue_notified_at = now
+        if conv.contact.reachable:
+            body = (
+                f"{alias} called {ctx.settings.line.name} and left a voicemail asking for a call "
+                "back. Text #callback and warmline will call you, play you the message and "
+                "connect you; your number stays private."
+            )
+        else:
+            body = (
+                f"{alias} called from a withheld number and left a voicemail. Warmline cannot "
+                "call them back, so there is nothing to do; the request is closed."
+            )
+            conv.status, conv.closed_at, conv.close_reason = "closed", now, "no-callback"
+        ctx.text_volunteer(session, volunteer, body, "notice", now, conversation_id=conv.id)
+        told += 1
+    return told
+
+
+def waiting(session: Session) -> int:
+    """How many callback requests wait for a volunteer."""
+    return session.scalar(select(func.count(Conversation.id)).where(*PENDING)) or 0
+
+
+def claim(session: Session, ctx: Context, volunteer: Volunteer, now: dt.datetime) -> str:
+    """``#callback``: give ``volunteer`` the oldest callback request; the reply to send them."""
+    on_call = session.scalar(
+        select(Conversation.id).where(
+            Conversation.volunteer_id == volunteer.id,
+            Conversation.channel == "voice",
+            Conversation.status == "assigned",
+        )
+    )
+    if on_call is not None:
+        return "You are already on a call; text #callback again when it is over."
+    query = (
+        select(Conversation)
+        .join(Contact, Contact.id == Conversation.contact_id)
+        .where(*PENDING)
+        .order_by(Conversation.queued_at, Conversation.id)
+        .limit(1)
+    )
+    if is_postgres(session):
+        query = query.with_for_update(of=Conversation, skip_locked=True)
+    conv = session.scalars(query).first()
+    if conv is None:
+        return "No callbacks are waiting. Thank you for checking."
+    alias = conv.contact.alias
+    if not conv.contact.reachable:
+        conv.status, conv.closed_at, conv.close_reason = "closed", now, "no-callback"
+        return (
+            f"{alias} called from a withheld number, so warmline cannot call them back. "
+            "The request is closed; text #callback for the next one."
+        )
+    conv.status, conv.volunteer_id, conv.assigned_at = "assigned", volunteer.id, now
+    volunteer.last_assigned_at = now
+    set_timer(session, "call-stale", conv.id, now + call_rules.STALE_AFTER, now)
+    return (
+        f"Warmline will call you now from {ctx.settings.line.public_number}. Answer and press 1 "
+        f"to hear {alias}'s message and be connected; they will see the line's number, not yours."
+    )
+
+
+def release(session: Session, conv: Conversation, now: dt.datetime) -> None:
+    """A claim that fell through: back in the queue, to be announced again."""
+    conv.status, conv.volunteer_id, conv.assigned_at = "queued", None, None
+    conv.callback_call_sid, conv.first_response_at, conv.queue_notified_at = None, None, None
+
+
+def place_calls(
+    db: Database,
+    starter: CallStarter,
+    ctx: Context,
+    url_for: Callable[[str], str | None],
+    now: dt.datetime,
+) -> int:
+    """Start warmline's call to each volunteer who claimed a callback; how many were started.
+
+    A transient Twilio error leaves the claim for the next run; a permanent one puts the request
+    back in the queue and tells the volunteer.
+    """
+    with db.unit_of_work() as session:
+        ids = session.scalars(
+            select(Conversation.id).where(
+                Conversation.channel == "voice",
+                Conversation.status == "assigned",
+                Conversation.recording_sid.is_not(None),
+                Conversation.callback_call_sid.is_(None),
+            )
+        ).all()
+    started = 0
+    for conv_id in ids:
+        url, status_url = (
+            url_for(f"/twilio/voice/bridge?c={conv_id}"),
+            url_for("/twilio/voice/status"),
+        )
+        if url is None:
+            log.error("callback %s not placed: WARMLINE_PUBLIC_URL is not set", conv_id)
+            return started
+        with db.unit_of_work() as session:
+            query = select(Conversation).where(Conversation.id == conv_id)
+            if is_postgres(session):
+                query = query.with_for_update(of=Conversation, skip_locked=True)
+            conv = session.scalars(query).first()
+            if conv is None or conv.status != "assigned" or conv.callback_call_sid is not None:
+                continue
+            volunteer = conv.volunteer
+            assert volunteer is not None
+            try:
+                conv.callback_call_sid = starter.start_call(
+                    from_=ctx.settings.line.public_number,
+                    to=volunteer.phone,
+                    url=url,
+                    status_callback=status_url,
+                    timeout=ctx.settings.calls.ring_seconds,
+                )
+            except SendFailure as exc:
+                log.warning("callback %s call not started: %s", conv_id, exc)
+                if not exc.transient:
+                    release(session, conv, now)
+                    ctx.text_volunteer(
+                        session, volunteer, "Warmline could not call you for the callback; "
+                        "it is back in the queue.", "notice", now,
+                    )  # fmt: skip
+                continue
+            started += 1
+    return started
+
+
+def bridge(session: Session, conv_id: int) -> Bridge | None:
+    """The claimed callback whose volunteer just answered warmline's call, or None."""
+    conv = session.get(Conversation, conv_id)
+    if conv is None or conv.status != "assigned" or conv.recording_sid is None:
+        return None
+    return Bridge(conv.contact.alias, conv.recording_url)
+
+
+def connect(
+    session: Session, ctx: Context, conv_id: int, digits: str, now: dt.datetime
+) -> str | None:
+    """The volunteer pressed ``digits``: on 1, the contact's number to dial (server side only)."""
+    conv = session.get(Conversation, conv_id)
+    if digits != call_rules.ACCEPT_KEY or conv is None or conv.status != "assigned":
+        return None
+    if conv.recording_sid is None or not conv.contact.reachable:
+        return None
+    conv.first_response_at = conv.first_response_at or now
+    return ctx.vault.decrypt(conv.contact.number_encrypted)
+
+
+def bridged(
+    session: Session,
+    ctx: Context,
+    conv_id: int,
+    dial_status: str,
+    seconds: int | None,
+    now: dt.datetime,
+) -> str | None:
+    """The ``<Dial>`` to the contact ended; what to tell the volunteer (None: nothing)."""
+    conv = session.get(Conversation, conv_id)
+    if conv is None or conv.status != "assigned":
+        return None
+    alias = conv.contact.alias
+    if dial_status == "completed":
+        conv.outcome, conv.duration_seconds = "answered", seconds
+        conversations.close(session, ctx, conv, now, reason="callback")
+        return None
+    conversations.close(session, ctx, conv, now, reason=f"callback-{dial_status}"[:32])
+    return f"{alias} did not answer. The callback is closed. Thank you for calling."
+
+
+def callback_call_ended(
+    session: Session, ctx: Context, call_sid: str, seconds: int | None, now: dt.datetime
+) -> None:
+    """Warmline's call to the volunteer ended: a claim never bridged goes back to the queue."""
+    conv = session.scalars(
+        select(Conversation).where(Conversation.callback_call_sid == call_sid)
+    ).first()
+    if conv is None or conv.status != "assigned":
+        return
+    if conv.first_response_at is None:
+        release(session, conv, now)
+        assignment.drain_queue(session, ctx, now)
+        return
+    conv.duration_seconds = conv.duration_seconds or seconds
+    conversations.close(session, ctx, conv, now, reason="callback")
