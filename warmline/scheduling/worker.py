@@ -6,6 +6,7 @@ worker active: a second one waits for the lock and takes over when the first die
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -51,6 +52,21 @@ def build_scheduler(wl: Warmline) -> BackgroundScheduler:
         id="timers",
         replace_existing=True,
     )
+    # Shift notices, reminders and draining are timers the planner creates ahead of time; it
+    # runs at once on start so a worker that takes over catches up within seconds.
+    for job_id, job, seconds in (
+        ("plan-shifts", jobs.plan_shift_timers, 60),
+        ("coverage-gaps", jobs.coverage_gap_alert, 600),
+        ("retention-purge", jobs.purge_expired, 3600),
+    ):
+        scheduler.add_job(
+            _guarded(job_id, job, wl),
+            "interval",
+            seconds=seconds,
+            id=job_id,
+            replace_existing=True,
+            next_run_time=dt.datetime.now(dt.UTC),
+        )
     return scheduler
 
 

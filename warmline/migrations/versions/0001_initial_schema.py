@@ -5,10 +5,10 @@ Revises:
 Create Date: 2026-11-22 16:18:29.785866
 """
 
-from alembic import op
 import sqlalchemy as sa
-import warmline.db.models
+from alembic import op
 
+import warmline.db.models
 
 revision = "0001"
 down_revision = None
