@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from warmline.config import Settings
 from warmline.db.engine import Database
@@ -37,10 +39,18 @@ def make_sender(settings: Settings, echo: Callable[[str, str, str], None] | None
 
 
 def make_scanner(settings: Settings) -> Callable[[str], object]:
+    path = settings.escalation_path
+    return _scanner(path, path.stat().st_mtime_ns)
+
+
+@functools.cache
+def _scanner(path: Path, mtime_ns: int) -> Callable[[str], object]:
+    """Building the matcher takes about a second: once per lexicon file version per process
+    (each CLI command, test and worker used to pay it again)."""
     from warmline.escalation.lexicon import load_lexicon
     from warmline.escalation.matcher import Matcher
 
-    return Matcher(load_lexicon(settings.escalation_path)).scan
+    return Matcher(load_lexicon(path)).scan
 
 
 @dataclass
