@@ -36,12 +36,16 @@ def pg_url(pg_database: str) -> str:
 def base_env(database_url: str, **extra: str) -> dict[str, str]:
     """The environment of a production process: no Twilio credentials unless given."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "WARMLINE_"))}
-    return env | {
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": SECRET_KEY,
-        "WARMLINE_DATA_KEY": DATA_KEY,
-        "PYTHONUNBUFFERED": "1",
-    } | extra
+    return (
+        env
+        | {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": SECRET_KEY,
+            "WARMLINE_DATA_KEY": DATA_KEY,
+            "PYTHONUNBUFFERED": "1",
+        }
+        | extra
+    )
 
 
 @dataclass

@@ -27,8 +27,9 @@ def queue_text(database_url: str, body: str) -> None:
     try:
         with db.unit_of_work() as session:
             to = outbox.Recipient(Vault(DATA_KEY).encrypt(VOLUNTEER))
-            outbox.enqueue(session, to=to, from_=LINE, body=body, kind="notice",
-                           now=dt.datetime.now(dt.UTC))
+            outbox.enqueue(
+                session, to=to, from_=LINE, body=body, kind="notice", now=dt.datetime.now(dt.UTC)
+            )
     finally:
         db.dispose()
 

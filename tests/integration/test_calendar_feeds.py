@@ -18,10 +18,24 @@ def rota_with_two(wl, people):
     sam = people.volunteer("Sam", on_shift=False)
     kim = people.volunteer("Kim", on_shift=False, role="supervisor")
     with wl.db.unit_of_work() as session:
-        add_weekly_slot(session, day_name="tue", start="18:00", end="22:00",
-                        volunteers=[sam.phone], supervisors=[kim.phone], now=wl.clock())
-        add_weekly_slot(session, day_name="sat", start="22:00", end="02:00",
-                        volunteers=[sam.phone], supervisors=[], now=wl.clock())
+        add_weekly_slot(
+            session,
+            day_name="tue",
+            start="18:00",
+            end="22:00",
+            volunteers=[sam.phone],
+            supervisors=[kim.phone],
+            now=wl.clock(),
+        )
+        add_weekly_slot(
+            session,
+            day_name="sat",
+            start="22:00",
+            end="02:00",
+            volunteers=[sam.phone],
+            supervisors=[],
+            now=wl.clock(),
+        )
     return sam, kim
 
 

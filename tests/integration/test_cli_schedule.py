@@ -35,10 +35,32 @@ def rota(run):
     run("volunteer", "add", "Sam Lee", "+15551230001", "--role", "supervisor")
     run("volunteer", "add", "Alex Kim", "+15551230002")
     run("volunteer", "add", "Jo Diaz", "+15551230003")
-    run("shift", "add", "--day", "mon", "--start", "18:00", "--end", "22:00",
-        "--volunteer", "+15551230002", "--supervisor", "+15551230001")
-    run("shift", "add", "--day", "fri", "--start", "22:00", "--end", "02:00",
-        "--volunteer", "+15551230002")
+    run(
+        "shift",
+        "add",
+        "--day",
+        "mon",
+        "--start",
+        "18:00",
+        "--end",
+        "22:00",
+        "--volunteer",
+        "+15551230002",
+        "--supervisor",
+        "+15551230001",
+    )
+    run(
+        "shift",
+        "add",
+        "--day",
+        "fri",
+        "--start",
+        "22:00",
+        "--end",
+        "02:00",
+        "--volunteer",
+        "+15551230002",
+    )
     return run
 
 
@@ -59,10 +81,30 @@ def test_rota_gaps_lists_uncovered_and_unsupervised_times(rota):
     out = rota("rota", "gaps", "--days", "1", "--at", MONDAY_NOON)
     rows = [line.split() for line in out.splitlines()[3:]]
     assert rows == [
-        ["nobody", "on", "shift", "Mon", "2030-01-07", "12:00", "Mon", "2030-01-07", "18:00",
-         "6h00"],
-        ["nobody", "on", "shift", "Mon", "2030-01-07", "22:00", "Tue", "2030-01-08", "12:00",
-         "14h00"],
+        [
+            "nobody",
+            "on",
+            "shift",
+            "Mon",
+            "2030-01-07",
+            "12:00",
+            "Mon",
+            "2030-01-07",
+            "18:00",
+            "6h00",
+        ],
+        [
+            "nobody",
+            "on",
+            "shift",
+            "Mon",
+            "2030-01-07",
+            "22:00",
+            "Tue",
+            "2030-01-08",
+            "12:00",
+            "14h00",
+        ],
     ]
     friday = rota("rota", "gaps", "--days", "1", "--at", "2030-01-11 21:00")
     assert "no supervisor Fri 2030-01-11 22:00 Sat 2030-01-12 02:00 4h00" in " ".join(
@@ -97,9 +139,11 @@ def test_swap_reassign_by_a_coordinator(rota):
 
 def test_volunteer_reminders_are_set_and_checked(rota, database_url):
     assert rota("volunteer", "reminders", "2", "120,30") == (
-        "Alex Kim's reminders: 120 min, 30 min before each shift\n")
+        "Alex Kim's reminders: 120 min, 30 min before each shift\n"
+    )
     assert rota("volunteer", "reminders", "+15551230003", "none") == (
-        "Jo Diaz's reminders: none before each shift\n")
+        "Jo Diaz's reminders: none before each shift\n"
+    )
     out = rota("volunteer", "reminders", "2", "an hour", ok=False)
     assert out.startswith("error: reminders are minutes before a shift")
     from sqlalchemy import create_engine

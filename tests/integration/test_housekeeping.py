@@ -33,9 +33,15 @@ def line(wl, clock):
 def evenings(line, *volunteers):
     with line.db.unit_of_work() as session:
         for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"):
-            add_weekly_slot(session, day_name=day, start="18:00", end="00:00",
-                            volunteers=[], supervisors=[v.phone for v in volunteers],
-                            now=line.clock())
+            add_weekly_slot(
+                session,
+                day_name=day,
+                start="18:00",
+                end="00:00",
+                volunteers=[],
+                supervisors=[v.phone for v in volunteers],
+                now=line.clock(),
+            )
 
 
 def alerts(twilio):
@@ -59,8 +65,15 @@ def test_gap_alert_is_daily_and_only_when_the_gaps_changed(line, twilio, people,
     assert alerts(twilio) == []
     clock.now = TUESDAY_9 + 9 * DAY
     with line.db.unit_of_work() as session:
-        add_override(session, line.settings.line.timezone, kind="remove", volunteer=sam.phone,
-                     start="2026-12-07 18:00", end="2026-12-07 20:00", now=clock.now)
+        add_override(
+            session,
+            line.settings.line.timezone,
+            kind="remove",
+            volunteer=sam.phone,
+            start="2026-12-07 18:00",
+            end="2026-12-07 20:00",
+            now=clock.now,
+        )
     assert jobs.coverage_gap_alert(line, clock.now) is True
     [alert] = alerts(twilio)
     assert "Mon Dec 7 12:00 AM to Mon Dec 7 8:00 PM: nobody on shift" in alert
@@ -89,12 +102,14 @@ def test_retention_purge_nulls_old_bodies_only(wl, people, clock):
     recent = clock.now - dt.timedelta(days=1)
     with wl.db.unit_of_work() as session:
         for at in (old, recent):
-            session.add(Message(direction="in", author="contact", body="private words",
-                                created_at=at))
+            session.add(
+                Message(direction="in", author="contact", body="private words", created_at=at)
+            )
         to = wl.context.to_volunteer(session.merge(sam))
         for at, status in ((old, "sent"), (recent, "sent"), (old, "pending")):
-            [row] = outbox.enqueue(session, to=to, from_="+15550100000", body="private words",
-                                   kind="relay", now=at)
+            [row] = outbox.enqueue(
+                session, to=to, from_="+15550100000", body="private words", kind="relay", now=at
+            )
             row.status = status
         set_timer(session, "response", 1, old, old)
         session.flush()
@@ -102,9 +117,14 @@ def test_retention_purge_nulls_old_bodies_only(wl, people, clock):
     assert jobs.purge_expired(wl, clock.now) == 2
     with wl.db.unit_of_work() as session:
         assert session.scalars(select(Message.body).order_by(Message.id)).all() == [
-            None, "private words"]
+            None,
+            "private words",
+        ]
         assert session.scalars(select(Outbound.body).order_by(Outbound.id)).all() == [
-            None, "private words", "private words"]
+            None,
+            "private words",
+            "private words",
+        ]
         assert session.scalars(select(Timer)).all() == []
     assert jobs.purge_expired(wl, clock.now) == 0
 
@@ -115,6 +135,11 @@ def test_worker_registers_every_job_once_with_fixed_ids(wl):
     jobs_by_id = {job.id: job for job in scheduler.get_jobs()}
     scheduler.shutdown(wait=False)
     assert set(jobs_by_id) == {
-        "outbox", "timers", "plan-shifts", "coverage-gaps", "retention-purge"}
+        "outbox",
+        "timers",
+        "plan-shifts",
+        "coverage-gaps",
+        "retention-purge",
+    }
     for job in jobs_by_id.values():
         assert job.coalesce is True and job.max_instances == 1

@@ -36,9 +36,15 @@ def tick(wl, clock, until: dt.datetime, step: dt.timedelta = dt.timedelta(minute
 
 def monday_slot(wl, *volunteers, start="18:00", end="22:00"):
     with wl.db.unit_of_work() as session:
-        add_weekly_slot(session, day_name="mon", start=start, end=end,
-                        volunteers=[v.phone for v in volunteers], supervisors=[],
-                        now=wl.clock())
+        add_weekly_slot(
+            session,
+            day_name="mon",
+            start=start,
+            end=end,
+            volunteers=[v.phone for v in volunteers],
+            supervisors=[],
+            now=wl.clock(),
+        )
 
 
 def test_reminders_and_notices_are_sent_once_each_in_order(wl, twilio, people, clock):
@@ -126,7 +132,10 @@ def test_swapped_shift_notifies_the_new_volunteer_only(wl, twilio, people, clock
     assert twilio.texts_to(sam.phone, delivered) == []
     to_alex = twilio.texts_to(alex.phone, delivered)
     assert ["1 hour" in to_alex[0], "starts now" in to_alex[1], "ended" in to_alex[2]] == [
-        True, True, True]
+        True,
+        True,
+        True,
+    ]
 
 
 def test_back_to_back_shifts_are_announced_as_one(wl, twilio, people, clock):
@@ -146,8 +155,16 @@ def test_inactive_volunteer_gets_nothing(wl, twilio, people, clock):
     clock.now = MONDAY_18 - dt.timedelta(hours=2)
     sam = people.volunteer("Sam", on_shift=False)
     with wl.db.unit_of_work() as session:
-        add_one_off(session, wl.settings.line.timezone, on="2026-11-23", start="18:00",
-                    end="22:00", volunteers=[sam.phone], supervisors=[], now=clock.now)
+        add_one_off(
+            session,
+            wl.settings.line.timezone,
+            on="2026-11-23",
+            start="18:00",
+            end="22:00",
+            volunteers=[sam.phone],
+            supervisors=[],
+            now=clock.now,
+        )
     tick(wl, clock, MONDAY_18 - dt.timedelta(minutes=70))
     with wl.db.unit_of_work() as session:
         session.get(Volunteer, sam.id).active = False

@@ -22,10 +22,24 @@ def rota_people(wl, people):
     alex = people.volunteer("Alex", on_shift=False)
     kim = people.volunteer("Kim", on_shift=False)
     with wl.db.unit_of_work() as session:
-        add_weekly_slot(session, day_name="mon", start="18:00", end="22:00",
-                        volunteers=[sam.phone], supervisors=[], now=wl.clock())
-        add_weekly_slot(session, day_name="mon", start="20:00", end="23:00",
-                        volunteers=[kim.phone], supervisors=[], now=wl.clock())
+        add_weekly_slot(
+            session,
+            day_name="mon",
+            start="18:00",
+            end="22:00",
+            volunteers=[sam.phone],
+            supervisors=[],
+            now=wl.clock(),
+        )
+        add_weekly_slot(
+            session,
+            day_name="mon",
+            start="20:00",
+            end="23:00",
+            volunteers=[kim.phone],
+            supervisors=[],
+            now=wl.clock(),
+        )
     return sam, alex, kim
 
 
@@ -39,14 +53,20 @@ def test_offer_then_take_hands_over_that_occurrence_only(wl, rota_people, clock)
     with wl.db.unit_of_work() as session:
         swap = swaps.offer(session, _rota(wl, session), str(sam.id), inside, clock.now)
         assert (swap.status, swap.start, swap.end) == (
-            "open", NEXT_MONDAY_SHIFT, NEXT_MONDAY_SHIFT + dt.timedelta(hours=4))
+            "open",
+            NEXT_MONDAY_SHIFT,
+            NEXT_MONDAY_SHIFT + dt.timedelta(hours=4),
+        )
         assert swap.source.startswith("slot:")
     with wl.db.unit_of_work() as session:
         taken = swaps.take(session, _rota(wl, session), swap.id, alex.phone, clock.now)
         assert (taken.status, taken.taken_by_id) == ("taken", alex.id)
         override = session.get(RotaOverride, taken.override_id)
         assert (override.kind, override.volunteer_id, override.replacement_id) == (
-            "replace", sam.id, alex.id)
+            "replace",
+            sam.id,
+            alex.id,
+        )
     tz = wl.settings.line.timezone
     with wl.db.unit_of_work() as session:
         assert set(on_shift_now(session, tz, inside)) == {alex.id}
@@ -102,11 +122,13 @@ def test_cancelled_offer_cannot_be_taken(wl, rota_people, clock):
 def test_coordinator_reassign_closes_the_open_offer(wl, rota_people, clock):
     sam, alex, _ = rota_people
     with wl.db.unit_of_work() as session:
-        offered = swaps.offer(session, _rota(wl, session), str(sam.id), NEXT_MONDAY_SHIFT,
-                              clock.now)
+        offered = swaps.offer(
+            session, _rota(wl, session), str(sam.id), NEXT_MONDAY_SHIFT, clock.now
+        )
     with wl.db.unit_of_work() as session:
-        swap = swaps.reassign(session, _rota(wl, session), sam.phone, NEXT_MONDAY_SHIFT,
-                              alex.phone, clock.now)
+        swap = swaps.reassign(
+            session, _rota(wl, session), sam.phone, NEXT_MONDAY_SHIFT, alex.phone, clock.now
+        )
         assert swap.id == offered.id and swap.status == "taken"
     with wl.db.unit_of_work() as session:
         tz = wl.settings.line.timezone
@@ -117,7 +139,11 @@ def test_coordinator_reassign_closes_the_open_offer(wl, rota_people, clock):
 def test_coordinator_reassign_without_offer(wl, rota_people, clock):
     sam, alex, _ = rota_people
     with wl.db.unit_of_work() as session:
-        swap = swaps.reassign(session, _rota(wl, session), str(sam.id), NEXT_MONDAY_SHIFT,
-                              str(alex.id), clock.now)
+        swap = swaps.reassign(
+            session, _rota(wl, session), str(sam.id), NEXT_MONDAY_SHIFT, str(alex.id), clock.now
+        )
         assert (swap.requested_by, swap.status, swap.taken_by_id) == (
-            "coordinator", "taken", alex.id)
+            "coordinator",
+            "taken",
+            alex.id,
+        )

@@ -74,9 +74,13 @@ def test_late_reminders_are_dropped(before_start, reminders_kept):
 
 def test_shift_in_progress_gets_start_only_within_the_late_margin():
     assert [p.kind for p in plan([SHIFT], {7: ()}, START + dt.timedelta(minutes=9))] == [
-        "shift-start", "drain", "shift-end"]
+        "shift-start",
+        "drain",
+        "shift-end",
+    ]
     assert [p.kind for p in plan([SHIFT], {7: ()}, START + dt.timedelta(minutes=11))] == [
-        "shift-end"]
+        "shift-end"
+    ]
 
 
 def test_inactive_volunteers_get_no_timers():
