@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from warmline.db.models import RotaOverride, SwapRequest, Volunteer
 from warmline.people import AdminError, find_volunteer
 from warmline.scheduling import rota as r
+from warmline.scheduling import rota_version  # noqa: F401  (edits bump the rota version)
 
 
 def find_occurrence(
