@@ -14,9 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from itertools import chain
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, event, select
+from sqlalchemy import Connection, Table, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -30,7 +30,7 @@ def bump_rota_version(conn: Connection) -> None:
     """Write a new stamp in the connection's transaction."""
     value, now = uuid.uuid4().hex, dt.datetime.now(dt.UTC)
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    table = Setting.__table__
+    table = cast(Table, Setting.__table__)
     stmt = insert(table).values(key=KEY, value=value, updated_at=now)
     conn.execute(
         stmt.on_conflict_do_update(

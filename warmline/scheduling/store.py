@@ -62,7 +62,7 @@ def on_shift_now(session: Session, tz: ZoneInfo, at: dt.datetime) -> dict[int, r
     version = current_version(session)  # before the rota: never cache new data under an old stamp
     if version is None:
         return {s.volunteer_id: s for s in r.on_shift(load_rota(session, tz), at)}
-    key = (str(session.get_bind().url), tz.key)
+    key = (str(session.get_bind().engine.url), tz.key)
     hit = _compiled.get(key)
     if hit is None or hit[0] != version:
         hit = (version, r.RotaIndex(load_rota(session, tz)))

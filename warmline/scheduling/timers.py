@@ -43,7 +43,7 @@ def set_timer_once(
     insert = postgresql.insert if is_postgres(session) else sqlite.insert
     stmt = insert(Timer).values(kind=kind, ref_id=ref_id, key=key, due_at=due_at, created_at=now)
     result = session.execute(stmt.on_conflict_do_nothing(index_elements=[Timer.key]))
-    return bool(result.rowcount)
+    return bool(getattr(result, "rowcount", 0))
 
 
 def cancel_timer(session: Session, key: str) -> None:

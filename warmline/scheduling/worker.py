@@ -12,7 +12,7 @@ import threading
 import time
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from warmline.bootstrap import Warmline
 from warmline.db.engine import WORKER_LOCK
@@ -75,20 +75,20 @@ class WorkerLock:
 
     def __init__(self, wl: Warmline) -> None:
         self.wl = wl
-        self.conn = None
+        self.conn: Connection | None = None
 
     def acquire(self, stop: threading.Event, poll: float = 1.0) -> bool:
         if self.wl.db.engine.dialect.name != "postgresql":
             return True
-        self.conn = self.wl.db.engine.connect()
+        self.conn = conn = self.wl.db.engine.connect()
         announced = False
         while not stop.is_set():
-            got = self.conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": WORKER_LOCK})
+            got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": WORKER_LOCK})
             if got.scalar():
-                self.conn.commit()
+                conn.commit()
                 log.info("worker lock acquired: this worker is active")
                 return True
-            self.conn.rollback()
+            conn.rollback()
             if not announced:
                 log.info("another worker is active; standing by")
                 announced = True
