@@ -43,6 +43,7 @@ def build_scheduler(wl: Warmline) -> BackgroundScheduler:
         "interval",
         seconds=every["outbox"],
         id="outbox",
+        name="outbox",
         replace_existing=True,
     )
     scheduler.add_job(
@@ -50,6 +51,7 @@ def build_scheduler(wl: Warmline) -> BackgroundScheduler:
         "interval",
         seconds=every["timers"],
         id="timers",
+        name="timers",
         replace_existing=True,
     )
     # Shift notices, reminders and draining are timers the planner creates ahead of time; it
@@ -64,6 +66,7 @@ def build_scheduler(wl: Warmline) -> BackgroundScheduler:
             "interval",
             seconds=seconds,
             id=job_id,
+            name=job_id,
             replace_existing=True,
             next_run_time=dt.datetime.now(dt.UTC),
         )
@@ -104,6 +107,8 @@ class WorkerLock:
 def run_worker(wl: Warmline, stop: threading.Event | None = None) -> None:
     """Run until ``stop`` is set (or forever); waits for the worker lock first."""
     stop = stop or threading.Event()
+    # One "Running job ..." line per job per second says nothing; failures are still logged.
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     lock = WorkerLock(wl)
     if not lock.acquire(stop):
         return
