@@ -9,7 +9,7 @@ import pytest
 from warmline.db.models import RotaOverride
 from warmline.people import AdminError
 from warmline.scheduling import swaps
-from warmline.scheduling.editing import add_weekly_slot
+from warmline.scheduling.editing import add_weekly_slot, remove_slot
 from warmline.scheduling.store import load_rota, on_shift_now
 
 # Monday 30 November 2026 18:00-22:00 New York is 23:00-03:00 UTC.
@@ -147,3 +147,12 @@ def test_coordinator_reassign_without_offer(wl, rota_people, clock):
             "taken",
             alex.id,
         )
+
+
+def test_offer_of_a_removed_shift_cannot_be_taken(wl, rota_people, clock):
+    sam, alex, _ = rota_people
+    with wl.db.unit_of_work() as session:
+        swap = swaps.offer(session, _rota(wl, session), str(sam.id), NEXT_MONDAY_SHIFT, clock.now)
+        remove_slot(session, 1)
+    with wl.db.unit_of_work() as session, pytest.raises(AdminError, match="no longer on the rota"):
+        swaps.take(session, _rota(wl, session), swap.id, str(alex.id), clock.now)

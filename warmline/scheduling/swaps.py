@@ -10,7 +10,8 @@ Rules:
 - **Taking** needs an open offer, an active taker who is not the offerer and is not already on
   shift at any time during the offered period. It writes a ``replace`` override (offerer ->
   taker) for the offered period, so the rota, the reminders and the calendars follow, and marks
-  the offer taken. An offer whose period has ended can no longer be taken.
+  the offer taken. An offer whose period has ended, or whose shift is no longer on the rota,
+  can no longer be taken.
 - **Reassigning** (a coordinator) does the same at once, and also closes any open offer of that
   occurrence as taken by the new volunteer.
 - **Cancelling** is possible while the offer is open.
@@ -82,6 +83,9 @@ def take(
         raise AdminError(f"swap {swap_id} is {swap.status}, not open")
     if swap.end <= now:
         raise AdminError(f"swap {swap_id} is for a shift that is already over")
+    shifts = r.shifts_between(rota, swap.start, swap.end)
+    if not any(s.volunteer_id == swap.offered_by_id for s in shifts):
+        raise AdminError(f"swap {swap_id} is for a shift that is no longer on the rota")
     taker = _taker(session, rota, taker_ref, swap.offered_by_id, swap.start, swap.end)
     _hand_over(session, swap, taker, now)
     return swap
