@@ -64,7 +64,9 @@ def swap_take(swap_id: int, volunteer_ref: str) -> None:
     wl = setup(admin_mode())
     tz = wl.settings.line.timezone
     with session_scope(wl) as session:
-        s = swaps.take(session, load_rota(session, tz), swap_id, volunteer_ref, utc_now())
+        s = swaps.take(
+            session, load_rota(session, tz), swap_id, volunteer_ref, utc_now(), wl.context
+        )
         names = _names(session)
         click.echo(
             f"swap {s.id} taken by {names[s.taken_by_id or 0]}: "
@@ -86,7 +88,9 @@ def swap_reassign(volunteer_ref: str, at_text: str, to_ref: str) -> None:
     tz = wl.settings.line.timezone
     with session_scope(wl) as session:
         rota_now = load_rota(session, tz)
-        s = swaps.reassign(session, rota_now, volunteer_ref, _at(at_text, tz), to_ref, utc_now())
+        s = swaps.reassign(
+            session, rota_now, volunteer_ref, _at(at_text, tz), to_ref, utc_now(), wl.context
+        )
         names = _names(session)
         click.echo(
             f"shift reassigned to {names[s.taken_by_id or 0]} (swap {s.id}): "

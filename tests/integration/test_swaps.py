@@ -156,3 +156,19 @@ def test_offer_of_a_removed_shift_cannot_be_taken(wl, rota_people, clock):
         remove_slot(session, 1)
     with wl.db.unit_of_work() as session, pytest.raises(AdminError, match="no longer on the rota"):
         swaps.take(session, _rota(wl, session), swap.id, str(alex.id), clock.now)
+
+
+def test_taking_tells_both_volunteers(wl, twilio, rota_people, clock):
+    sam, alex, _ = rota_people
+    with wl.db.unit_of_work() as session:
+        swap = swaps.offer(session, _rota(wl, session), str(sam.id), NEXT_MONDAY_SHIFT, clock.now)
+        swaps.take(session, _rota(wl, session), swap.id, str(alex.id), clock.now, wl.context)
+    delivered = twilio.deliver()
+    assert twilio.texts_to(sam.phone, delivered) == [
+        "Riverside Warmline: Alex is taking your shift on Monday November 30 at 6:00 PM "
+        "until 10:00 PM. Thank you!"
+    ]
+    assert twilio.texts_to(alex.phone, delivered) == [
+        "Riverside Warmline: you are now on shift on Monday November 30 at 6:00 PM until 10:00 PM, "
+        "taking over from Sam."
+    ]

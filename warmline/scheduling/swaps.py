@@ -15,6 +15,7 @@ Rules:
 - **Reassigning** (a coordinator) does the same at once, and also closes any open offer of that
   occurrence as taken by the new volunteer.
 - **Cancelling** is possible while the offer is open.
+- Given a routing context, taking and reassigning text both volunteers what changed.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from sqlalchemy.orm import Session
 
 from warmline.db.models import RotaOverride, SwapRequest, Volunteer
 from warmline.people import AdminError, find_volunteer
+from warmline.routing.context import Context
+from warmline.routing.texts import local_time_phrase
 from warmline.scheduling import rota as r
 from warmline.scheduling import rota_version  # noqa: F401  (edits bump the rota version)
 
@@ -75,7 +78,12 @@ def offer(
 
 
 def take(
-    session: Session, rota: r.Rota, swap_id: int, taker_ref: str, now: dt.datetime
+    session: Session,
+    rota: r.Rota,
+    swap_id: int,
+    taker_ref: str,
+    now: dt.datetime,
+    ctx: Context | None = None,
 ) -> SwapRequest:
     """``taker_ref`` takes the open offer ``swap_id``: a replace override is written."""
     swap = _get(session, swap_id)
@@ -88,6 +96,8 @@ def take(
         raise AdminError(f"swap {swap_id} is for a shift that is no longer on the rota")
     taker = _taker(session, rota, taker_ref, swap.offered_by_id, swap.start, swap.end)
     _hand_over(session, swap, taker, now)
+    if ctx is not None:
+        _tell_both(session, ctx, swap, taker, now)
     return swap
 
 
@@ -98,6 +108,7 @@ def reassign(
     at: dt.datetime,
     to_ref: str,
     now: dt.datetime,
+    ctx: Context | None = None,
 ) -> SwapRequest:
     """A coordinator gives the volunteer's occurrence covering ``at`` to ``to_ref`` at once."""
     volunteer = find_volunteer(session, volunteer_ref)
@@ -124,6 +135,8 @@ def reassign(
     session.add(swap)
     session.flush()
     _hand_over(session, swap, taker, now)
+    if ctx is not None:
+        _tell_both(session, ctx, swap, taker, now)
     return swap
 
 
@@ -188,4 +201,30 @@ def _hand_over(session: Session, swap: SwapRequest, taker: Volunteer, now: dt.da
         taker.id,
         override.id,
         now,
+    )
+
+
+def _tell_both(
+    session: Session, ctx: Context, swap: SwapRequest, taker: Volunteer, now: dt.datetime
+) -> None:
+    """Text both volunteers what changed (the reminders and notices follow on their own)."""
+    offerer = session.get_one(Volunteer, swap.offered_by_id)
+    when = local_time_phrase(ctx.settings, swap.start, now)
+    until = swap.end.astimezone(ctx.settings.line.timezone).strftime("%I:%M %p").lstrip("0")
+    line = ctx.settings.line.name
+    ctx.text_volunteer(
+        session,
+        offerer,
+        f"{line}: {taker.name} is taking your shift {when} until {until}. Thank you!",
+        "notice",
+        now,
+        dedupe_key=f"swap:{swap.id}:offerer",
+    )
+    ctx.text_volunteer(
+        session,
+        taker,
+        f"{line}: you are now on shift {when} until {until}, taking over from {offerer.name}.",
+        "notice",
+        now,
+        dedupe_key=f"swap:{swap.id}:taker",
     )
