@@ -23,6 +23,9 @@ def create_app(warmline: Warmline | None = None) -> Flask:
     app.register_blueprint(health.bp)
     if wl.settings.uses_simulator:
         app.register_blueprint(simulator.bp)
+    from warmline.web import calendar as calendar_feeds
+
+    app.register_blueprint(calendar_feeds.bp)
 
     @app.errorhandler(HTTPException)
     def plain_error(exc: HTTPException) -> tuple[str, int]:

@@ -286,3 +286,6 @@ def escalation_check(texts: tuple[str, ...], as_json: bool) -> None:
     for text in lines:
         scan = matcher.scan(text)
         click.echo(format_scan_json(text, scan) if as_json else format_scan_text(text, scan))
+
+
+from warmline import cli_schedule  # noqa: E402,F401  (registers swap, rota week|gaps|feed-urls)

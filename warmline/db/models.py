@@ -296,6 +296,28 @@ class RotaOverride(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
+class SwapRequest(Base):
+    """A shift occurrence offered to others (or reassigned by a coordinator).
+
+    ``status``: "open" (offered), "taken" (someone took it, or a coordinator reassigned it) or
+    "cancelled". Taking it writes a ``replace`` RotaOverride (``override_id``) for the period.
+    """
+
+    __tablename__ = "swap_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offered_by_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id"), index=True)
+    start: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    end: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    source: Mapped[str] = mapped_column(String(120))  # the shift's source, e.g. "slot:3"
+    requested_by: Mapped[str] = mapped_column(String(12))  # "volunteer" or "coordinator"
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer.id"))
+    override_id: Mapped[int | None] = mapped_column(ForeignKey("rota_override.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
 class Escalation(Base):
     __tablename__ = "escalation"
 

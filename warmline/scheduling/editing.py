@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from warmline.db.models import OneOffShift, RotaOverride, SlotAssignment, WeeklySlot
 from warmline.people import AdminError, find_volunteer
+from warmline.scheduling import rota_version  # noqa: F401  (edits bump the rota version)
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 

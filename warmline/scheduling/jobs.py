@@ -15,6 +15,7 @@ from warmline.routing import calls, timeouts
 from warmline.routing.callbacks import CallStarter, place_calls
 from warmline.routing.context import Context
 from warmline.routing.outcomes import not_delivered
+from warmline.scheduling import housekeeping, notices
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,12 @@ TIMER_HANDLERS: dict[str, TimerHandler] = {
     "escalation-ack": acks.ack_timeout,
     "call-stale": calls.stale_call,
 }
+# Handlers that need the whole timer row (its key names the shift instant): shift notices.
+TIMER_ROW_HANDLERS: dict[str, notices.TimerRowHandler] = notices.HANDLERS
+
+plan_shift_timers = notices.plan_shift_timers
+coverage_gap_alert = housekeeping.coverage_gap_alert
+purge_expired = housekeeping.purge_expired
 
 
 def deliver_outbox(wl: Warmline, now: dt.datetime) -> outbox.DeliveryReport:
@@ -63,7 +70,9 @@ def fire_timers(wl: Warmline, now: dt.datetime, limit: int = 100) -> int:
             timer = due[0]
             timer.done_at = now
             handler = TIMER_HANDLERS.get(timer.kind)
-            if handler is None:
+            if row_handler := TIMER_ROW_HANDLERS.get(timer.kind):
+                row_handler(session, wl.context, timer, now)
+            elif handler is None:
                 log.error("timer %s has unknown kind %s; dropped", timer.id, timer.kind)
             elif timer.ref_id is not None:
                 handler(session, wl.context, timer.ref_id, now)

@@ -1,4 +1,9 @@
-"""Loads the rota from the database into the pure domain (warmline.scheduling.rota)."""
+"""Loads the rota from the database into the pure domain (warmline.scheduling.rota).
+
+``on_shift_now`` keeps a compiled :class:`~warmline.scheduling.rota.RotaIndex` per database and
+timezone in this process, reused while the rota's version stamp
+(:mod:`warmline.scheduling.rota_version`) is unchanged.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,9 @@ from sqlalchemy.orm import Session
 
 from warmline.db import models as m
 from warmline.scheduling import rota as r
+from warmline.scheduling.rota_version import current_version
+
+_compiled: dict[tuple[str, str], tuple[str, r.RotaIndex]] = {}
 
 
 def load_rota(session: Session, tz: ZoneInfo) -> r.Rota:
@@ -51,4 +59,12 @@ def load_rota(session: Session, tz: ZoneInfo) -> r.Rota:
 
 def on_shift_now(session: Session, tz: ZoneInfo, at: dt.datetime) -> dict[int, r.ShiftInstance]:
     """Volunteer id -> their shift covering ``at``."""
-    return {s.volunteer_id: s for s in r.on_shift(load_rota(session, tz), at)}
+    version = current_version(session)  # before the rota: never cache new data under an old stamp
+    if version is None:
+        return {s.volunteer_id: s for s in r.on_shift(load_rota(session, tz), at)}
+    key = (str(session.get_bind().engine.url), tz.key)
+    hit = _compiled.get(key)
+    if hit is None or hit[0] != version:
+        hit = (version, r.RotaIndex(load_rota(session, tz)))
+        _compiled[key] = hit
+    return {s.volunteer_id: s for s in hit[1].on_shift(at)}

@@ -6,6 +6,7 @@ worker active: a second one waits for the lock and takes over when the first die
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -42,6 +43,7 @@ def build_scheduler(wl: Warmline) -> BackgroundScheduler:
         "interval",
         seconds=every["outbox"],
         id="outbox",
+        name="outbox",
         replace_existing=True,
     )
     scheduler.add_job(
@@ -49,6 +51,7 @@ def build_scheduler(wl: Warmline) -> BackgroundScheduler:
         "interval",
         seconds=every["timers"],
         id="timers",
+        name="timers",
         replace_existing=True,
     )
     scheduler.add_job(
@@ -56,8 +59,25 @@ def build_scheduler(wl: Warmline) -> BackgroundScheduler:
         "interval",
         seconds=every["timers"],
         id="callbacks",
+        name="callbacks",
         replace_existing=True,
     )
+    # Shift notices, reminders and draining are timers the planner creates ahead of time; it
+    # runs at once on start so a worker that takes over catches up within seconds.
+    for job_id, job, seconds in (
+        ("plan-shifts", jobs.plan_shift_timers, 60),
+        ("coverage-gaps", jobs.coverage_gap_alert, 600),
+        ("retention-purge", jobs.purge_expired, 3600),
+    ):
+        scheduler.add_job(
+            _guarded(job_id, job, wl),
+            "interval",
+            seconds=seconds,
+            id=job_id,
+            name=job_id,
+            replace_existing=True,
+            next_run_time=dt.datetime.now(dt.UTC),
+        )
     return scheduler
 
 
@@ -95,6 +115,8 @@ class WorkerLock:
 def run_worker(wl: Warmline, stop: threading.Event | None = None) -> None:
     """Run until ``stop`` is set (or forever); waits for the worker lock first."""
     stop = stop or threading.Event()
+    # One "Running job ..." line per job per second says nothing; failures are still logged.
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
     lock = WorkerLock(wl)
     if not lock.acquire(stop):
         return

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 16:46:51.253462
+Create Date: 2026-11-22 16:48:14.449451
 """
 
 import sqlalchemy as sa
@@ -226,6 +226,39 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "swap_request",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("offered_by_id", sa.Integer(), nullable=False),
+        sa.Column("start", warmline.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("end", warmline.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("source", sa.String(length=120), nullable=False),
+        sa.Column("requested_by", sa.String(length=12), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("taken_by_id", sa.Integer(), nullable=True),
+        sa.Column("override_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", warmline.db.models.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", warmline.db.models.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["offered_by_id"],
+            ["volunteer.id"],
+            name=op.f("fk_swap_request_offered_by_id_volunteer"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["override_id"],
+            ["rota_override.id"],
+            name=op.f("fk_swap_request_override_id_rota_override"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["taken_by_id"], ["volunteer.id"], name=op.f("fk_swap_request_taken_by_id_volunteer")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_swap_request")),
+    )
+    with op.batch_alter_table("swap_request", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_swap_request_offered_by_id"), ["offered_by_id"], unique=False
+        )
+
+    op.create_table(
         "conversation_pass",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("conversation_id", sa.Integer(), nullable=False),
@@ -386,6 +419,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_conversation_pass_conversation_id"))
 
     op.drop_table("conversation_pass")
+    with op.batch_alter_table("swap_request", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_swap_request_offered_by_id"))
+
+    op.drop_table("swap_request")
     with op.batch_alter_table("conversation", schema=None) as batch_op:
         batch_op.drop_index(
             "uq_conversation_open_contact",

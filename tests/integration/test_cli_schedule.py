@@ -1,0 +1,161 @@
+"""``warmline rota week|gaps|feed-urls``, ``swap`` and ``volunteer reminders`` through click."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from warmline.cli import main
+from warmline.db.models import Volunteer
+
+# Far enough ahead of the real clock that the shifts have not happened yet.
+MONDAY_NOON = "2030-01-07 12:00"
+MONDAY_EVENING = "2030-01-07 19:00"
+
+
+@pytest.fixture
+def run(database_url, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("SECRET_KEY", "cli-secret")
+    monkeypatch.setenv("WARMLINE_DATA_KEY", "cli-data-key")
+    monkeypatch.setenv("WARMLINE_PUBLIC_URL", "https://warmline.example.org")
+    runner = CliRunner()
+
+    def invoke(*args: str, ok: bool = True) -> str:
+        result = runner.invoke(main, list(args))
+        assert (result.exit_code == 0) == ok, result.output
+        return result.output
+
+    return invoke
+
+
+@pytest.fixture
+def rota(run):
+    run("volunteer", "add", "Sam Lee", "+15551230001", "--role", "supervisor")
+    run("volunteer", "add", "Alex Kim", "+15551230002")
+    run("volunteer", "add", "Jo Diaz", "+15551230003")
+    run(
+        "shift",
+        "add",
+        "--day",
+        "mon",
+        "--start",
+        "18:00",
+        "--end",
+        "22:00",
+        "--volunteer",
+        "+15551230002",
+        "--supervisor",
+        "+15551230001",
+    )
+    run(
+        "shift",
+        "add",
+        "--day",
+        "fri",
+        "--start",
+        "22:00",
+        "--end",
+        "02:00",
+        "--volunteer",
+        "+15551230002",
+    )
+    return run
+
+
+def test_rota_week_lists_each_days_shifts_in_local_time(rota):
+    out = rota("rota", "week", "--at", MONDAY_NOON)
+    lines = out.splitlines()
+    assert lines[0] == "Shifts for the week from Mon 2030-01-07 (America/New_York):"
+    assert lines[1].split() == ["day", "from", "until", "volunteer", "as"]
+    rows = [line.split() for line in lines[3:]]
+    assert rows == [
+        ["Mon", "2030-01-07", "18:00", "22:00", "Alex", "Kim", "volunteer"],
+        ["18:00", "22:00", "Sam", "Lee", "supervisor"],
+        ["Fri", "2030-01-11", "22:00", "02:00", "+1", "Alex", "Kim", "volunteer"],
+    ]
+
+
+def test_rota_gaps_lists_uncovered_and_unsupervised_times(rota):
+    out = rota("rota", "gaps", "--days", "1", "--at", MONDAY_NOON)
+    rows = [line.split() for line in out.splitlines()[3:]]
+    assert rows == [
+        [
+            "nobody",
+            "on",
+            "shift",
+            "Mon",
+            "2030-01-07",
+            "12:00",
+            "Mon",
+            "2030-01-07",
+            "18:00",
+            "6h00",
+        ],
+        [
+            "nobody",
+            "on",
+            "shift",
+            "Mon",
+            "2030-01-07",
+            "22:00",
+            "Tue",
+            "2030-01-08",
+            "12:00",
+            "14h00",
+        ],
+    ]
+    friday = rota("rota", "gaps", "--days", "1", "--at", "2030-01-11 21:00")
+    assert "no supervisor Fri 2030-01-11 22:00 Sat 2030-01-12 02:00 4h00" in " ".join(
+        friday.split()
+    )
+
+
+def test_swap_offer_take_list_through_the_cli(rota):
+    out = rota("swap", "offer", "+15551230002", "--at", MONDAY_EVENING)
+    assert out.startswith("swap 1 offered: Mon 2030-01-07 18:00 to Mon 2030-01-07 22:00")
+    assert "Alex Kim" in rota("swap", "list")
+    out = rota("swap", "take", "1", "+15551230003")
+    assert out.startswith("swap 1 taken by Jo Diaz")
+    assert rota("swap", "list") == "no swaps\n"
+    assert "Jo Diaz" in rota("rota", "now", "--at", MONDAY_EVENING)
+    week = rota("rota", "week", "--at", MONDAY_NOON)
+    assert "Jo Diaz" in week and week.count("Alex Kim") == 1  # Friday only
+
+
+def test_swap_mistakes_are_one_clear_line(rota):
+    out = rota("swap", "offer", "+15551230003", "--at", MONDAY_EVENING, ok=False)
+    assert out == "error: that volunteer has no shift at that time\n"
+    out = rota("swap", "take", "9", "+15551230003", ok=False)
+    assert out == "error: no swap 9\n"
+
+
+def test_swap_reassign_by_a_coordinator(rota):
+    out = rota("swap", "reassign", "2", "--at", MONDAY_EVENING, "--to", "3")
+    assert out.startswith("shift reassigned to Jo Diaz (swap 1)")
+    assert "taken" in rota("swap", "list", "--all")
+
+
+def test_volunteer_reminders_are_set_and_checked(rota, database_url):
+    assert rota("volunteer", "reminders", "2", "120,30") == (
+        "Alex Kim's reminders: 120 min, 30 min before each shift\n"
+    )
+    assert rota("volunteer", "reminders", "+15551230003", "none") == (
+        "Jo Diaz's reminders: none before each shift\n"
+    )
+    out = rota("volunteer", "reminders", "2", "an hour", ok=False)
+    assert out.startswith("error: reminders are minutes before a shift")
+    from sqlalchemy import create_engine
+
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        stored = dict(conn.execute(select(Volunteer.id, Volunteer.reminder_minutes)).all())
+    engine.dispose()
+    assert stored == {1: "1440,60", 2: "120,30", 3: ""}
+
+
+def test_rota_feed_urls(rota):
+    out = rota("rota", "feed-urls")
+    assert "whole rota https://warmline.example.org/calendar/" in " ".join(out.split())
+    assert out.count("/calendar/") == 4
