@@ -151,6 +151,7 @@ def volunteer() -> None:
 @click.option("--languages", default="", help="Comma-separated, e.g. en,es.")
 @friendly
 def volunteer_add(name: str, phone: str, role: str, capacity: int | None, languages: str) -> None:
+    """Add a volunteer (their own phone number; --role supervisor for supervisors)."""
     from warmline.people import add_volunteer
 
     wl = setup(admin_mode())
@@ -169,6 +170,7 @@ def volunteer_add(name: str, phone: str, role: str, capacity: int | None, langua
 
 @volunteer.command("list")
 def volunteer_list() -> None:
+    """All volunteers with their role, state and capacity."""
     from warmline.people import list_volunteers
 
     wl = setup(admin_mode())
@@ -195,6 +197,7 @@ def volunteer_list() -> None:
 @click.argument("volunteer_ref", metavar="ID_OR_PHONE")
 @friendly
 def volunteer_deactivate(volunteer_ref: str) -> None:
+    """Stop routing to a volunteer; their open conversations stay until closed."""
     from warmline.people import deactivate_volunteer
 
     wl = setup(admin_mode())

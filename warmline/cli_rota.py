@@ -171,6 +171,7 @@ def override_add(
     supervisor: bool,
     reason: str | None,
 ) -> None:
+    """Add, remove or replace a volunteer between two local times."""
     from warmline.scheduling import editing
 
     wl = setup(admin_mode())
@@ -200,6 +201,7 @@ def rota() -> None:
 @click.option("--at", "at_text", help="Local 'YYYY-MM-DD HH:MM' instead of now.")
 @friendly
 def rota_now(at_text: str | None) -> None:
+    """Who is on shift now (or --at a local time)."""
     from warmline.db.models import Volunteer
     from warmline.scheduling.store import on_shift_now
 
@@ -231,6 +233,7 @@ def block() -> None:
 @click.argument("number")
 @friendly
 def block_add(number: str) -> None:
+    """Block a number: not routed, never answered; its messages are kept."""
     from warmline.people import set_blocked
 
     wl = setup(admin_mode())
@@ -243,6 +246,7 @@ def block_add(number: str) -> None:
 @click.argument("number")
 @friendly
 def block_remove(number: str) -> None:
+    """Unblock a number."""
     from warmline.people import set_blocked
 
     wl = setup(admin_mode())
