@@ -19,6 +19,7 @@ from typing import Any
 
 import psycopg
 import pytest
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
@@ -26,6 +27,7 @@ from sqlalchemy import text
 from tests.support.twilio_standin import TwilioStandIn
 from warmline.app import create_app
 from warmline.bootstrap import Warmline, bootstrap
+from warmline.cli import main
 from warmline.config import Settings, load_settings
 from warmline.db.migrate import upgrade
 from warmline.db.models import Base, Volunteer
@@ -38,7 +40,7 @@ PUBLIC_URL = "https://warmline.example.org"
 PG_ADMIN = os.environ.get("WARMLINE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 # Monday 23 November 2026, 18:00 in New York: inside the test line's evening shift.
 MONDAY_EVENING = dt.datetime(2026, 11, 23, 23, 0, tzinfo=dt.UTC)
-pytest_plugins = ["tests.support.twilio_fixtures"]
+pytest_plugins = ["tests.support.twilio_fixtures", "tests.support.processes"]
 
 
 def _pg_reachable() -> str | None:
@@ -233,3 +235,22 @@ class People:
 @pytest.fixture
 def people(wl: Warmline) -> People:
     return People(wl)
+
+
+@pytest.fixture
+def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Run `warmline ...` against the test database; returns the output."""
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("SECRET_KEY", "test-secret")
+    monkeypatch.setenv("WARMLINE_DATA_KEY", "test-data-key")
+    monkeypatch.setenv("WARMLINE_PUBLIC_URL", PUBLIC_URL)
+    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "WARMLINE_CONFIG"):
+        monkeypatch.delenv(name, raising=False)
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0) -> str:
+        result = runner.invoke(main, list(args), catch_exceptions=False)
+        assert result.exit_code == code, result.output
+        return result.output
+
+    return run

@@ -3,52 +3,11 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.test_demo import REPO, free_port
-
 CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture
-def demo_url(tmp_path: Path) -> Iterator[str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "warmline",
-            "demo",
-            "--port",
-            str(port),
-            "--instance",
-            str(tmp_path),
-        ],
-        cwd=REPO,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=2)
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                raise
-            time.sleep(0.2)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 @pytest.fixture
@@ -69,7 +28,8 @@ def page():
         browser.close()
 
 
-def test_text_the_line_and_answer_as_a_volunteer(demo_url, page):
+def test_text_the_line_and_answer_as_a_volunteer(demo, page):
+    demo_url, _ = demo
     from playwright.sync_api import expect
 
     page.goto(f"{demo_url}/simulator/")

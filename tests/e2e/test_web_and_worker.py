@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.e2e.conftest import base_env, free_port, wait_until
+from tests.support.processes import base_env, free_port, wait_until
 from warmline.db.engine import Database
 from warmline.people import add_volunteer
 from warmline.scheduling.editing import WEEKDAYS, add_weekly_slot

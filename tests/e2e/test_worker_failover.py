@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from tests.e2e.conftest import DATA_KEY, base_env, wait_until
+from tests.support.processes import DATA_KEY, base_env, wait_until
 from tests.support.twilio_standin import TwilioStandIn
 from warmline import outbox
 from warmline.db.engine import Database

@@ -3,26 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
-
-from warmline.cli import main
-
-
-@pytest.fixture
-def cli(database_url, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("SECRET_KEY", "test-secret")
-    monkeypatch.setenv("WARMLINE_DATA_KEY", "test-data-key")
-    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "WARMLINE_CONFIG"):
-        monkeypatch.delenv(name, raising=False)
-    runner = CliRunner()
-
-    def run(*args: str, code: int = 0) -> str:
-        result = runner.invoke(main, list(args), catch_exceptions=False)
-        assert result.exit_code == code, result.output
-        return result.output
-
-    return run
 
 
 def test_volunteers_add_list_deactivate(cli):

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 from sqlalchemy import select
 
-from warmline.cli import main
 from warmline.db.models import Volunteer
 
 # Far enough ahead of the real clock that the shifts have not happened yet.
@@ -15,17 +13,9 @@ MONDAY_EVENING = "2030-01-07 19:00"
 
 
 @pytest.fixture
-def run(database_url, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", database_url)
-    monkeypatch.setenv("SECRET_KEY", "cli-secret")
-    monkeypatch.setenv("WARMLINE_DATA_KEY", "cli-data-key")
-    monkeypatch.setenv("WARMLINE_PUBLIC_URL", "https://warmline.example.org")
-    runner = CliRunner()
-
+def run(cli):
     def invoke(*args: str, ok: bool = True) -> str:
-        result = runner.invoke(main, list(args))
-        assert (result.exit_code == 0) == ok, result.output
-        return result.output
+        return cli(*args, code=0 if ok else 2)
 
     return invoke
 

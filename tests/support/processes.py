@@ -1,13 +1,15 @@
-"""Real processes (``python -m warmline worker|serve``) against a test PostgreSQL database."""
+"""Real processes (``python -m warmline ...``) for the e2e and browser tests."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,3 +115,38 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def get(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return json.loads(response.read())
+
+
+def post(url: str, payload: dict) -> int:
+    request = urllib.request.Request(
+        url, json.dumps(payload).encode(), {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=5) as response:
+        return response.status
+
+
+def healthy(base: str) -> bool:
+    try:
+        return get(f"{base}/healthz")["database"] == "ok"
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def demo(spawn, tmp_path):
+    """A running `warmline demo` on a free port with its own instance folder; its base URL."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = spawn(
+        "demo",
+        ["demo", "--port", str(port), "--instance", str(tmp_path)],
+        os.environ | {"PYTHONUNBUFFERED": "1"},
+    )
+    wait_until(lambda: healthy(base) or proc.popen.poll() is not None, 30, "the demo to start")
+    assert proc.popen.poll() is None, proc.output()
+    return base, proc
