@@ -3,34 +3,28 @@ what each phone receives. Texts go through the same service as Twilio's webhook.
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
-from sqlalchemy import select
 
-from warmline.db.models import Outbound, Volunteer
 from warmline.privacy import parse_address
 from warmline.routing.inbound import InboundSms, receive_sms
+from warmline.telephony.simulator import Screens, volunteer_phones
 
 bp = Blueprint("simulator", __name__, url_prefix="/simulator", template_folder="templates")
-# What each simulated phone sent, newest last: the simulator's own screen, kept in memory only.
-_sent: dict[str, list[dict[str, str]]] = {}
+screens = Screens()
 
 
 @bp.get("/")
 def page() -> str:
     wl = current_app.extensions["warmline"]
     with wl.db.unit_of_work() as session:
-        volunteers = [(v.name, v.phone) for v in session.scalars(select(Volunteer))]
+        volunteers = volunteer_phones(session)
     line = wl.settings.line
-    return render_template(
-        "simulator.html",
-        line=line,
-        volunteers=volunteers,
-        numbers=(line.public_number,)
-        + tuple(n for n in line.relay_numbers if n != line.public_number),
+    numbers = (line.public_number,) + tuple(
+        n for n in line.relay_numbers if n != line.public_number
     )
+    return render_template("simulator.html", line=line, volunteers=volunteers, numbers=numbers)
 
 
 @bp.post("/send")
@@ -41,15 +35,10 @@ def send() -> tuple[Response, int]:
     if not from_ or not to:
         abort(400, "from and to are required")
     now = wl.clock()
+    sms = InboundSms(sid=f"SMsim{secrets.token_hex(14)}", from_=from_, to=to, body=body)
     with wl.db.unit_of_work() as session:
-        receive_sms(
-            session,
-            wl.context,
-            InboundSms(sid=f"SMsim{secrets.token_hex(14)}", from_=from_, to=to, body=body),
-            now,
-        )
-    key = parse_address(from_).key
-    _sent.setdefault(key, []).append({"from": key, "to": to, "body": body, "at": now.isoformat()})
+        receive_sms(session, wl.context, sms, now)
+    screens.record_sent(parse_address(from_).key, to, body, now)
     return jsonify(ok=True), 201
 
 
@@ -59,21 +48,5 @@ def thread() -> Response:
     wl = current_app.extensions["warmline"]
     phone = parse_address(request.args.get("phone", "")).key
     with wl.db.unit_of_work() as session:
-        rows = session.scalars(select(Outbound).order_by(Outbound.id)).all()
-        received = [
-            {
-                "from": r.from_number,
-                "to": phone,
-                "body": r.body or "",
-                "at": _iso(r.created_at),
-                "status": r.status,
-            }
-            for r in rows
-            if wl.vault.decrypt(r.to_encrypted) == phone
-        ]
-    items = sorted(_sent.get(phone, []) + received, key=lambda m: m["at"])
-    return jsonify(phone=phone, messages=items)
-
-
-def _iso(at: dt.datetime) -> str:
-    return at.isoformat()
+        messages = screens.thread(session, wl.vault, phone)
+    return jsonify(phone=phone, messages=messages)
