@@ -8,15 +8,16 @@ messages in several web processes never over-assign; the partial unique index on
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from warmline.db.engine import lock_assignment
-from warmline.db.models import Contact, Conversation, ConversationPass, Message, Volunteer
+from warmline.db.models import Conversation, ConversationPass, Message, Volunteer
 from warmline.routing import texts
 from warmline.routing.context import Context
-from warmline.routing.eligibility import Candidate, choose, free_relay
+from warmline.routing.eligibility import Candidate, choose, free_relay, is_eligible
 from warmline.scheduling.store import on_shift_now
 from warmline.scheduling.timers import cancel_timer, set_timer
 
@@ -28,9 +29,15 @@ QUEUE_ORDER = (
 )
 
 
-def candidates(session: Session, ctx: Context, now: dt.datetime) -> list[Candidate]:
-    """Every active volunteer as a routing candidate, with their current load."""
-    on_shift = on_shift_now(session, ctx.settings.line.timezone, now)
+def candidates(
+    session: Session, ctx: Context, now: dt.datetime, on_shift: Collection[int] | None = None
+) -> list[Candidate]:
+    """Every active volunteer as a routing candidate, with their current load.
+
+    ``on_shift`` (volunteer ids) saves loading the rota again when the caller already has it.
+    """
+    if on_shift is None:
+        on_shift = on_shift_now(session, ctx.settings.line.timezone, now)
     bound: dict[int, set[str]] = {}
     on_call: set[int] = set()
     rows = session.execute(
@@ -187,7 +194,11 @@ def enqueue(
 
 
 def drain_queue(session: Session, ctx: Context, now: dt.datetime, limit: int = 200) -> int:
-    """Assign queued conversations, in queue order, while anyone is eligible; returns how many."""
+    """Assign queued conversations, in queue order, while anyone has room; returns how many.
+
+    A conversation nobody may take (language, passes) keeps its place and the next is tried.
+    The rota is read once; the volunteers' loads are read again after each assignment.
+    """
     lock_assignment(session)
     queued = session.scalars(
         select(Conversation)
@@ -195,14 +206,18 @@ def drain_queue(session: Session, ctx: Context, now: dt.datetime, limit: int = 2
         .order_by(*QUEUE_ORDER)
         .limit(limit)
     ).all()
+    if not queued:
+        return 0
+    on_shift = on_shift_now(session, ctx.settings.line.timezone, now)
+    pool = candidates(session, ctx, now, on_shift)
+    relay_pool = ctx.settings.line.relay_pool
     assigned = 0
     for conv in queued:
-        contact = session.get_one(Contact, conv.contact_id)
-        if contact.opted_out or contact.blocked:
+        if not any(is_eligible(c, pool=relay_pool, language=None) for c in pool):
+            break  # everyone on shift is full, paused or gone
+        if conv.contact.opted_out or conv.contact.blocked:
             continue
-        pool = candidates(session, ctx, now)
-        if not any(c.on_shift and c.active and not c.paused for c in pool):
-            break
         if try_assign(session, ctx, conv, now, pool) is not None:
             assigned += 1
+            pool = candidates(session, ctx, now, on_shift)
     return assigned

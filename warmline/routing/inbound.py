@@ -18,6 +18,7 @@ from warmline.privacy import parse_address
 from warmline.routing import conversations, texts
 from warmline.routing.contacts import find_volunteer, get_or_create_contact
 from warmline.routing.context import Context
+from warmline.routing.language import guess_language
 from warmline.routing.volunteers import volunteer_message
 from warmline.routing.words import keyword
 
@@ -85,6 +86,8 @@ def _contact_message(
         ctx.text_contact(session, contact, texts.render(ctx.settings, "help"), "help", now)
     conv = conversations.open_conversation(session, contact)
     if conv is None:
+        if contact.language is None:  # guessed once, from the first message that tells
+            contact.language = guess_language(message.body or "")
         conversations.start_conversation(session, ctx, contact, message, now)
     else:
         conversations.contact_said(session, ctx, conv, message, now)
