@@ -37,8 +37,12 @@ def admin_mode() -> Mode:
 
 @contextmanager
 def session_scope(wl: Warmline) -> Iterator[Session]:
-    with wl.db.unit_of_work() as session:
-        yield session
+    """One unit of work; the connections are closed after it (the engine stays usable)."""
+    try:
+        with wl.db.unit_of_work() as session:
+            yield session
+    finally:
+        wl.db.dispose()
 
 
 def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
