@@ -9,6 +9,7 @@ import logging
 from sqlalchemy.orm import Session
 
 from warmline import outbox
+from warmline.db.engine import lock_assignment
 from warmline.db.models import Conversation, Outbound
 from warmline.routing import conversations
 from warmline.routing.context import Context
@@ -43,6 +44,9 @@ def not_delivered(session: Session, ctx: Context, row: Outbound, now: dt.datetim
     if conv is None or conv.status != "assigned" or conv.volunteer_id != row.volunteer_id:
         return
     volunteer, alias = conv.volunteer, conv.contact.alias
+    # Assignment locks first and then writes volunteers' rows; so must pausing, or the two can
+    # deadlock.
+    lock_assignment(session)
     log.warning("volunteer %s unreachable; conversation %s handed over", row.volunteer_id, conv.id)
     if volunteer is not None:
         volunteer.paused = True

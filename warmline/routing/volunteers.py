@@ -8,6 +8,7 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from warmline.db.engine import lock_assignment
 from warmline.db.models import Conversation, Volunteer
 from warmline.routing import assignment, conversations, texts
 from warmline.routing.context import Context
@@ -139,6 +140,7 @@ def _on(
     now: dt.datetime,
     reply: Reply,
 ) -> None:
+    lock_assignment(session)  # before touching the volunteer's row, as assignment does
     v.paused = False
     session.flush()
     reply("Welcome back: you can get new conversations again.")
