@@ -270,3 +270,18 @@ def test_capacity_below_the_pool_is_respected(twilio, people):
         twilio.sms(f"+120255503{n:02d}", f"hi {n}")
     held = [v for _, v in statuses(twilio)]
     assert (held.count(ann.id), held.count(bob.id), held.count(None)) == (1, 2, 1)
+
+
+def test_idle_close_counts_from_the_last_message_either_way(twilio, people, clock):
+    sam = people.volunteer("Sam")
+    idle = twilio.wl.settings.timeouts.idle_close_minutes
+    twilio.sms(X, "hello")
+    relay = relay_of(twilio, sam, twilio.deliver())
+    clock.advance(minutes=idle // 2)
+    twilio.sms(sam.phone, "Hi, I'm Sam", to=relay)
+    fire(twilio, clock, minutes=idle // 2)
+    assert [s for s, _ in statuses(twilio)] == ["assigned"]
+    delivered = fire(twilio, clock, minutes=idle // 2)
+    assert [s for s, _ in statuses(twilio)] == ["closed"]
+    assert any("haven't heard from you" in b for b in twilio.texts_to(X, delivered))
+    assert any("was idle" in b for b in twilio.texts_to(sam.phone, delivered))
