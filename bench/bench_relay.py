@@ -10,7 +10,8 @@ relay numbers) hold 200 open conversations; every request has a new MessageSid a
 one of those 200 contacts in turn. The baseline is bench/bare_app.py (empty TwiML), served by a
 second gunicorn with the same settings, measured in alternation with warmline in the same run.
 The load comes from bench/loadgen.py in a separate process: closed loop (8 keep-alive
-connections, as fast as answers come) and open loop (a fixed 300 requests/s). Each figure is
+connections, as fast as answers come) and open loop (a fixed 300 requests/s over up to 32
+connections). Each figure is
 the median of --runs runs of --duration seconds after 2 s of warm-up.
 
 --storm also runs the spec's concurrency figure: 500 contacts' first messages at once against
@@ -38,7 +39,7 @@ PG_ADMIN = os.environ.get("WARMLINE_BENCH_PG_URL", "postgresql://postgres@127.0.
 HERE = Path(__file__).resolve().parent
 SERVER = {"workers": 4, "worker_class": "gthread", "threads": 2}
 CONTACTS, RELAYS, CAPACITY = 200, 4, 4
-RATE, CONNECTIONS = 300, 8
+RATE, CONNECTIONS, OPEN_CONNECTIONS = 300, 8, 32
 
 
 def cpu_model() -> str:
@@ -74,8 +75,10 @@ def load(port: int, requests: Path, duration: float, rate: float = 0) -> dict[st
     ]
     if rate:
         args += ["--rate", str(rate)]
+    before = Path("/proc/loadavg").read_text().split()[0]
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
-    return json.loads(out)
+    after = Path("/proc/loadavg").read_text().split()[0]
+    return json.loads(out) | {"loadavg": f"{before}->{after}"}
 
 
 def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
@@ -99,7 +102,7 @@ def relay_bench(tmp: Path, runs: int, duration: float) -> dict[str, dict[str, fl
             assert set(statuses) == {200}, "opening the conversations failed"
             figures = live.routing_figures(url, RELAYS)
             assert figures["assigned"] == CONTACTS, figures
-            per_run = int(max(RATE, 1500) * (duration + 3))
+            per_run = int(4000 * (duration + 3))  # more than the bare app can take
             for i in range(runs):
                 for mode, rate in (("closed", 0), ("open", RATE)):
                     reqs = tmp / f"relay-{mode}-{i}.jsonl"
@@ -135,12 +138,19 @@ def storm_bench(tmp: Path, runs: int) -> list[dict[str, float]]:
 
 
 def main() -> None:
+    global OPEN_CONNECTIONS
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--storm", action="store_true")
     parser.add_argument("--no-relay", action="store_true")
+    parser.add_argument("--workers", type=int, default=SERVER["workers"])
+    parser.add_argument("--worker-class", default=SERVER["worker_class"])
+    parser.add_argument("--threads", type=int, default=SERVER["threads"])
+    parser.add_argument("--open-connections", type=int, default=OPEN_CONNECTIONS)
     args = parser.parse_args()
+    SERVER.update(workers=args.workers, worker_class=args.worker_class, threads=args.threads)
+    OPEN_CONNECTIONS = args.open_connections
     print(f"machine: {os.cpu_count()} cores, {cpu_model()}, Python {platform.python_version()}")
     print(f"server: gunicorn {SERVER}, same for both apps")
     with tempfile.TemporaryDirectory() as d:
