@@ -6,6 +6,8 @@ returning contacts, language matching, and capacity together with the relay pool
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 
 from warmline.db.models import Contact, Conversation
@@ -285,3 +287,42 @@ def test_idle_close_counts_from_the_last_message_either_way(twilio, people, cloc
     assert [s for s, _ in statuses(twilio)] == ["closed"]
     assert any("haven't heard from you" in b for b in twilio.texts_to(X, delivered))
     assert any("was idle" in b for b in twilio.texts_to(sam.phone, delivered))
+
+
+def test_queue_place_counts_escalated_then_passed_back_then_first_come(wl, clock):
+    from warmline.routing.assignment import QUEUE_ORDER, queue_place
+
+    flags = [  # (escalated, front_of_queue, minutes after the first)
+        (False, False, 0), (False, True, 5), (True, False, 9), (False, False, 1),
+        (True, False, 3), (False, True, 2), (False, False, 1),
+    ]  # fmt: skip
+    with wl.db.unit_of_work() as session:
+        for i, (escalated, front, minutes) in enumerate(flags):
+            contact = Contact(
+                number_hash=f"h{i}", number_encrypted=b"x", alias=f"A{i}", created_at=clock.now
+            )
+            session.add(contact)
+            session.flush()
+            at = clock.now + dt.timedelta(minutes=minutes)
+            session.add(
+                Conversation(
+                    contact_id=contact.id,
+                    status="queued",
+                    escalated=escalated,
+                    front_of_queue=front,
+                    queued_at=at,
+                    last_activity_at=at,
+                    created_at=at,
+                )
+            )
+        session.flush()
+        line = session.scalars(
+            select(Conversation).where(Conversation.status == "queued").order_by(*QUEUE_ORDER)
+        ).all()
+        assert [queue_place(session, c) for c in line] == list(range(1, len(flags) + 1))
+        assert [(c.escalated, c.front_of_queue) for c in line[:4]] == [
+            (True, False),
+            (True, False),
+            (False, True),
+            (False, True),
+        ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 
-from sqlalchemy import func, select, true
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from warmline.db.engine import lock_assignment
@@ -74,7 +74,12 @@ def try_assign(
     now: dt.datetime,
     pool: list[Candidate] | None = None,
 ) -> Volunteer | None:
-    """Assign ``conv`` to the best eligible volunteer and brief them; None when nobody is."""
+    """Assign ``conv`` to the best eligible volunteer and brief them; None when nobody is.
+
+    The rota is read before the assignment lock is taken: who is on shift is not what the lock
+    protects, and reading it outside keeps the serialised part short.
+    """
+    on_shift = on_shift_now(session, ctx.settings.line.timezone, now) if pool is None else None
     lock_assignment(session)
     contact = conv.contact
     excluded = session.scalars(
@@ -88,7 +93,7 @@ def try_assign(
     )
     relay_pool = ctx.settings.line.relay_pool
     chosen = choose(
-        pool if pool is not None else candidates(session, ctx, now),
+        pool if pool is not None else candidates(session, ctx, now, on_shift),
         pool=relay_pool,
         language=contact.language,
         excluded=excluded,
@@ -174,11 +179,19 @@ def relay_contact_message(
 
 
 def queue_place(session: Session, conv: Conversation) -> int:
-    """1-based place of a queued conversation in line."""
-    ids = session.scalars(
-        select(Conversation.id).where(Conversation.status == "queued").order_by(*QUEUE_ORDER)
-    ).all()
-    return ids.index(conv.id) + 1 if conv.id in ids else len(ids) + 1
+    """1-based place of a queued conversation in line (``QUEUE_ORDER``), counted in SQL."""
+    q = Conversation
+    same_flag = and_(q.escalated.is_(conv.escalated), q.front_of_queue.is_(conv.front_of_queue))
+    earlier = or_(q.queued_at < conv.queued_at, and_(q.queued_at == conv.queued_at, q.id < conv.id))
+    ahead = [and_(same_flag, earlier)]
+    if not conv.escalated:
+        ahead.append(q.escalated.is_(True))
+    if not conv.front_of_queue:
+        ahead.append(and_(q.escalated.is_(conv.escalated), q.front_of_queue.is_(True)))
+    count = session.scalar(
+        select(func.count(q.id)).where(q.status == "queued", q.id != conv.id, or_(*ahead))
+    )
+    return (count or 0) + 1
 
 
 def enqueue(
@@ -199,6 +212,7 @@ def drain_queue(session: Session, ctx: Context, now: dt.datetime, limit: int = 2
     A conversation nobody may take (language, passes) keeps its place and the next is tried.
     The rota is read once; the volunteers' loads are read again after each assignment.
     """
+    on_shift = on_shift_now(session, ctx.settings.line.timezone, now)
     lock_assignment(session)
     queued = session.scalars(
         select(Conversation)
@@ -208,7 +222,6 @@ def drain_queue(session: Session, ctx: Context, now: dt.datetime, limit: int = 2
     ).all()
     if not queued:
         return 0
-    on_shift = on_shift_now(session, ctx.settings.line.timezone, now)
     pool = candidates(session, ctx, now, on_shift)
     relay_pool = ctx.settings.line.relay_pool
     assigned = 0

@@ -12,7 +12,7 @@ from warmline.db.models import Contact, Conversation, ConversationPass, Message,
 from warmline.routing import assignment, texts
 from warmline.routing.context import Context
 from warmline.scheduling import rota
-from warmline.scheduling.store import load_rota
+from warmline.scheduling.store import load_rota, on_shift_now
 from warmline.scheduling.timers import cancel_timer, set_timer
 
 
@@ -63,8 +63,9 @@ def start_conversation(
     ctx.text_contact(
         session, contact, texts.render(ctx.settings, "greeting"), "greeting", now, conv.id
     )
+    on_shift = on_shift_now(session, ctx.settings.line.timezone, now)  # outside the lock
     lock_assignment(session)  # before reading the volunteers' load, which try_assign acts on
-    pool = assignment.candidates(session, ctx, now)
+    pool = assignment.candidates(session, ctx, now, on_shift)
     if assignment.try_assign(session, ctx, conv, now, pool) is None:
         assignment.enqueue(session, ctx, conv, now)
         tell_queued(session, ctx, conv, now, anyone_on_shift=any(c.on_shift for c in pool))
