@@ -46,6 +46,8 @@ def candidates(
         )
     )
     for volunteer_id, relay, channel in rows:
+        if volunteer_id is None:
+            continue
         if channel == "voice":
             on_call.add(volunteer_id)
         elif relay is not None:

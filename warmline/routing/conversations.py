@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from warmline.db.engine import lock_assignment
-from warmline.db.models import Contact, Conversation, ConversationPass, Message, Volunteer
+from warmline.db.models import (
+    Contact,
+    Conversation,
+    ConversationPass,
+    Message,
+    Outbound,
+    Volunteer,
+)
 from warmline.routing import assignment, texts
 from warmline.routing.context import Context
 from warmline.scheduling import rota
@@ -195,6 +202,19 @@ def hand_over(
                     conversation_id=conv.id, volunteer_id=previous.id, reason=reason, created_at=now
                 )
             )
+        # What the contact said that has not gone out to them yet never will: it belongs to
+        # the next volunteer now, who is briefed with everything since the last reply.
+        session.execute(
+            update(Outbound)
+            .where(
+                Outbound.conversation_id == conv.id,
+                Outbound.volunteer_id == previous.id,
+                Outbound.status == "pending",
+            )
+            .values(
+                status="failed", error="conversation handed over before delivery", status_at=now
+            )
+        )
     assignment.enqueue(session, ctx, conv, now, front=True)
     session.flush()
     successor = assignment.try_assign(session, ctx, conv, now)
