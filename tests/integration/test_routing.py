@@ -326,3 +326,19 @@ def test_queue_place_counts_escalated_then_passed_back_then_first_come(wl, clock
             (False, True),
             (False, True),
         ]
+
+
+def test_a_contact_waiting_in_the_queue_is_never_closed_as_idle(twilio, people, clock):
+    sam = people.volunteer("Sam", capacity=1)
+    twilio.sms(X, "first")
+    twilio.sms(Y, "second")  # waits
+    relay = relay_of(twilio, sam, twilio.deliver())
+    twilio.sms(sam.phone, "Hi, I'm Sam", to=relay)
+    idle = twilio.wl.settings.timeouts.idle_close_minutes
+    for _ in range(3):
+        twilio.sms(sam.phone, "still with you", to=relay)
+        delivered = fire(twilio, clock, minutes=idle - 1)
+    assert not any("haven't heard from you" in b for b in twilio.texts_to(Y, delivered))
+    assert [s for s, _ in statuses(twilio)] == ["assigned", "queued"]
+    twilio.sms(sam.phone, "#end", to=relay)
+    assert relayed(twilio, sam, twilio.deliver()) == ["second"]

@@ -52,6 +52,9 @@ def idle_close(session: Session, ctx: Context, conv_id: int, now: dt.datetime) -
     idle = dt.timedelta(minutes=ctx.settings.timeouts.idle_close_minutes)
     if conv is None or conv.status == "closed":
         return
+    if conv.status == "queued":  # waiting for us, not idle: kept until a volunteer is free
+        set_timer(session, "idle", conv.id, now + idle, now)
+        return
     if now - conv.last_activity_at < idle:
         set_timer(session, "idle", conv.id, conv.last_activity_at + idle, now)
         return
