@@ -233,25 +233,25 @@ def block() -> None:
 @click.argument("number")
 @friendly
 def block_add(number: str) -> None:
-    """Block a number: not routed, never answered; its messages are kept."""
-    from warmline.people import set_blocked
+    """Block NUMBER: no routing, no replies; its open conversation is closed."""
+    from warmline.routing.blocking import block as block_number
 
     wl = setup(admin_mode())
     with session_scope(wl) as session:
-        contact = set_blocked(session, wl.vault, number, True, utc_now())
-        click.echo(f"blocked ({contact.alias if contact else number})")
+        contact = block_number(session, wl.context, number, utc_now())
+        click.echo(f"blocked ({contact.alias})")
 
 
 @block.command("remove")
 @click.argument("number")
 @friendly
 def block_remove(number: str) -> None:
-    """Unblock a number."""
-    from warmline.people import set_blocked
+    """Unblock NUMBER."""
+    from warmline.routing.blocking import unblock
 
     wl = setup(admin_mode())
     with session_scope(wl) as session:
-        contact = set_blocked(session, wl.vault, number, False, utc_now())
+        contact = unblock(session, wl.context, number, utc_now())
     click.echo("unblocked" if contact else "that number was not blocked")
 
 

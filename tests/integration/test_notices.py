@@ -191,3 +191,13 @@ def test_each_notice_has_one_timer_and_one_outbox_row(wl, people, clock):
                 "shift-end:1:20261124T030000Z",
             ]
         )
+
+
+def test_set_timer_once_says_whether_it_created_the_timer(wl, clock):
+    from warmline.scheduling.timers import set_timer_once
+
+    with wl.db.unit_of_work() as session:
+        assert set_timer_once(session, "notice", 1, clock.now, clock.now, key="once:1") is True
+        assert set_timer_once(session, "notice", 1, clock.now, clock.now, key="once:1") is False
+    with wl.db.unit_of_work() as session:
+        assert set_timer_once(session, "notice", 1, clock.now, clock.now, key="once:1") is False

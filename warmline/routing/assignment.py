@@ -8,16 +8,17 @@ messages in several web processes never over-assign; the partial unique index on
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
-from sqlalchemy import func, select, true
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from warmline.db.engine import lock_assignment
-from warmline.db.models import Contact, Conversation, ConversationPass, Message, Volunteer
+from warmline.db.models import Conversation, ConversationPass, Message, Volunteer
 from warmline.escalation import policy as escalation
 from warmline.routing import texts
 from warmline.routing.context import Context
-from warmline.routing.eligibility import Candidate, choose, free_relay
+from warmline.routing.eligibility import Candidate, choose, free_relay, is_eligible
 from warmline.scheduling.store import on_shift_now
 from warmline.scheduling.timers import cancel_timer, set_timer
 
@@ -29,9 +30,15 @@ QUEUE_ORDER = (
 )
 
 
-def candidates(session: Session, ctx: Context, now: dt.datetime) -> list[Candidate]:
-    """Every active volunteer as a routing candidate, with their current load."""
-    on_shift = on_shift_now(session, ctx.settings.line.timezone, now)
+def candidates(
+    session: Session, ctx: Context, now: dt.datetime, on_shift: Collection[int] | None = None
+) -> list[Candidate]:
+    """Every active volunteer as a routing candidate, with their current load.
+
+    ``on_shift`` (volunteer ids) saves loading the rota again when the caller already has it.
+    """
+    if on_shift is None:
+        on_shift = on_shift_now(session, ctx.settings.line.timezone, now)
     bound: dict[int, set[str]] = {}
     on_call: set[int] = set()
     rows = session.execute(
@@ -70,7 +77,12 @@ def try_assign(
     now: dt.datetime,
     pool: list[Candidate] | None = None,
 ) -> Volunteer | None:
-    """Assign ``conv`` to the best eligible volunteer and brief them; None when nobody is."""
+    """Assign ``conv`` to the best eligible volunteer and brief them; None when nobody is.
+
+    The rota is read before the assignment lock is taken: who is on shift is not what the lock
+    protects, and reading it outside keeps the serialised part short.
+    """
+    on_shift = on_shift_now(session, ctx.settings.line.timezone, now) if pool is None else None
     lock_assignment(session)
     contact = conv.contact
     excluded = session.scalars(
@@ -84,7 +96,7 @@ def try_assign(
     )
     relay_pool = ctx.settings.line.relay_pool
     chosen = choose(
-        pool if pool is not None else candidates(session, ctx, now),
+        pool if pool is not None else candidates(session, ctx, now, on_shift),
         pool=relay_pool,
         language=contact.language,
         excluded=excluded,
@@ -174,13 +186,21 @@ def relay_contact_message(
 
 
 def queue_place(session: Session, conv: Conversation) -> int:
-    """1-based place of a queued conversation in line."""
-    ids = session.scalars(
-        select(Conversation.id)
-        .where(Conversation.status == "queued", Conversation.channel == "sms")
-        .order_by(*QUEUE_ORDER)
-    ).all()
-    return ids.index(conv.id) + 1 if conv.id in ids else len(ids) + 1
+    """1-based place of a queued conversation in line (``QUEUE_ORDER``), counted in SQL."""
+    q = Conversation
+    same_flag = and_(q.escalated.is_(conv.escalated), q.front_of_queue.is_(conv.front_of_queue))
+    earlier = or_(q.queued_at < conv.queued_at, and_(q.queued_at == conv.queued_at, q.id < conv.id))
+    ahead = [and_(same_flag, earlier)]
+    if not conv.escalated:
+        ahead.append(q.escalated.is_(True))
+    if not conv.front_of_queue:
+        ahead.append(and_(q.escalated.is_(conv.escalated), q.front_of_queue.is_(True)))
+    count = session.scalar(
+        select(func.count(q.id)).where(
+            q.status == "queued", q.channel == "sms", q.id != conv.id, or_(*ahead)
+        )
+    )
+    return (count or 0) + 1
 
 
 def enqueue(
@@ -196,10 +216,15 @@ def enqueue(
 
 
 def drain_queue(session: Session, ctx: Context, now: dt.datetime, limit: int = 200) -> int:
-    """Assign queued conversations, in queue order, while anyone is eligible; returns how many.
-    Then tell the next free volunteers about voicemails waiting for a call back."""
+    """Assign queued conversations, in queue order, while anyone has room; returns how many.
+    Then tell the next free volunteers about voicemails waiting for a call back.
+
+    A conversation nobody may take (language, passes) keeps its place and the next is tried.
+    The rota is read once; the volunteers' loads are read again after each assignment.
+    """
     from warmline.routing import callbacks  # callbacks builds on this module
 
+    on_shift = on_shift_now(session, ctx.settings.line.timezone, now)
     lock_assignment(session)
     queued = session.scalars(
         select(Conversation)
@@ -208,14 +233,15 @@ def drain_queue(session: Session, ctx: Context, now: dt.datetime, limit: int = 2
         .limit(limit)
     ).all()
     assigned = 0
+    pool = candidates(session, ctx, now, on_shift) if queued else []
+    relay_pool = ctx.settings.line.relay_pool
     for conv in queued:
-        contact = session.get_one(Contact, conv.contact_id)
-        if contact.opted_out or contact.blocked:
+        if not any(is_eligible(c, pool=relay_pool, language=None) for c in pool):
+            break  # everyone on shift is full, paused or gone
+        if conv.contact.opted_out or conv.contact.blocked:
             continue
-        pool = candidates(session, ctx, now)
-        if not any(c.on_shift and c.active and not c.paused for c in pool):
-            break
         if try_assign(session, ctx, conv, now, pool) is not None:
             assigned += 1
+            pool = candidates(session, ctx, now, on_shift)
     callbacks.announce(session, ctx, now)
     return assigned

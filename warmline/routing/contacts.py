@@ -22,8 +22,18 @@ def find_contact(session: Session, vault: Vault, address: Address) -> Contact | 
 def get_or_create_contact(
     session: Session, vault: Vault, address: Address, now: dt.datetime
 ) -> Contact:
-    """The contact for ``address``; safe when two first messages from one number race."""
+    """The contact for ``address``, row-locked until the transaction ends.
+
+    The lock (``FOR UPDATE`` on PostgreSQL; SQLite transactions are serial already) makes two
+    simultaneous messages from one number take turns, so the second sees the conversation the
+    first opened instead of failing on the one-open-conversation index. Creating is safe when
+    two first messages race: the loser's insert does nothing and it locks the winner's row.
+    """
     number_hash = vault.lookup_hash(address.key)
+    query = select(Contact).where(Contact.number_hash == number_hash).with_for_update()
+    contact = session.scalars(query).first()
+    if contact is not None:
+        return contact
     taken = set(
         session.scalars(
             select(Contact.alias).where(Contact.alias.like(alias_for(number_hash) + "%"))
@@ -43,8 +53,7 @@ def get_or_create_contact(
         )
         .on_conflict_do_nothing(index_elements=[Contact.number_hash])
     )
-    contact = session.scalars(select(Contact).where(Contact.number_hash == number_hash)).one()
-    return contact
+    return session.scalars(query).one()
 
 
 def find_volunteer(session: Session, phone: str | None) -> Volunteer | None:

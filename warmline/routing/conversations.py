@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from warmline.db.models import Contact, Conversation, ConversationPass, Message, Volunteer
+from warmline.db.engine import lock_assignment
+from warmline.db.models import (
+    Contact,
+    Conversation,
+    ConversationPass,
+    Message,
+    Outbound,
+    Volunteer,
+)
 from warmline.routing import assignment, texts
 from warmline.routing.context import Context
 from warmline.scheduling import rota
-from warmline.scheduling.store import load_rota
+from warmline.scheduling.store import load_rota, on_shift_now
 from warmline.scheduling.timers import cancel_timer, set_timer
 
 
@@ -26,10 +34,13 @@ def open_conversation(session: Session, contact: Contact) -> Conversation | None
 
 
 def touch(session: Session, ctx: Context, conv: Conversation, now: dt.datetime) -> None:
-    """Record activity and push the idle close back."""
+    """Record activity, which pushes the idle close back.
+
+    The idle timer is armed once, when the conversation starts, not moved on every message:
+    when it fires early, its handler sees the later activity and arms itself again for then.
+    That keeps a write off the path of every relayed message.
+    """
     conv.last_activity_at = now
-    idle = dt.timedelta(minutes=ctx.settings.timeouts.idle_close_minutes)
-    set_timer(session, "idle", conv.id, now + idle, now)
 
 
 def start_conversation(
@@ -56,25 +67,39 @@ def start_conversation(
     session.add(conv)
     session.flush()
     message.conversation_id = conv.id
-    touch(session, ctx, conv, now)
-    line_rota = load_rota(session, ctx.settings.line.timezone)
-    if rota.on_shift(line_rota, now):
+    idle = dt.timedelta(minutes=ctx.settings.timeouts.idle_close_minutes)
+    set_timer(session, "idle", conv.id, now + idle, now)
+    on_shift = on_shift_now(session, ctx.settings.line.timezone, now)  # outside the lock
+    if on_shift:  # after hours the after-hours text alone says when someone will answer
         ctx.text_contact(
             session, contact, texts.render(ctx.settings, "greeting"), "greeting", now, conv.id
         )
-    if assignment.try_assign(session, ctx, conv, now) is None:
+    lock_assignment(session)  # before reading the volunteers' load, which try_assign acts on
+    pool = assignment.candidates(session, ctx, now, on_shift)
+    if assignment.try_assign(session, ctx, conv, now, pool) is None:
         assignment.enqueue(session, ctx, conv, now)
-        tell_queued(session, ctx, conv, now)
+        tell_queued(session, ctx, conv, now, anyone_on_shift=any(c.on_shift for c in pool))
     return conv
 
 
-def tell_queued(session: Session, ctx: Context, conv: Conversation, now: dt.datetime) -> None:
-    """Tell a waiting contact their place in line, or when the line opens if nobody is on shift."""
-    line_rota = load_rota(session, ctx.settings.line.timezone)
-    if rota.on_shift(line_rota, now):
+def tell_queued(
+    session: Session,
+    ctx: Context,
+    conv: Conversation,
+    now: dt.datetime,
+    anyone_on_shift: bool | None = None,
+) -> None:
+    """Tell a waiting contact their place in line, or when the line opens if nobody is on shift.
+
+    ``anyone_on_shift`` saves reading the rota again when the caller knows.
+    """
+    if anyone_on_shift is None:
+        anyone_on_shift = bool(rota.on_shift(load_rota(session, ctx.settings.line.timezone), now))
+    if anyone_on_shift:
         body = texts.render(ctx.settings, "queued", place=assignment.queue_place(session, conv))
         kind = "queued"
     else:
+        line_rota = load_rota(session, ctx.settings.line.timezone)
         opening = rota.next_opening(line_rota, now)
         body = texts.render(
             ctx.settings,
@@ -180,6 +205,19 @@ def hand_over(
                     conversation_id=conv.id, volunteer_id=previous.id, reason=reason, created_at=now
                 )
             )
+        # What the contact said that has not gone out to them yet never will: it belongs to
+        # the next volunteer now, who is briefed with everything since the last reply.
+        session.execute(
+            update(Outbound)
+            .where(
+                Outbound.conversation_id == conv.id,
+                Outbound.volunteer_id == previous.id,
+                Outbound.status == "pending",
+            )
+            .values(
+                status="failed", error="conversation handed over before delivery", status_at=now
+            )
+        )
     assignment.enqueue(session, ctx, conv, now, front=True)
     session.flush()
     successor = assignment.try_assign(session, ctx, conv, now)

@@ -2,7 +2,9 @@
 
 Eligible: active, on shift now, not paused, not on a call, below capacity, has a free relay
 number, not a volunteer who passed (or timed out on) this conversation, and a language match
-when both sides have one.
+when both sides have one. When no volunteer on shift and taking conversations (not paused, and
+not one who passed it) declares the contact's language, busy or not, the language is set aside
+rather than leave the contact waiting for nobody; while one who does is on shift, they wait.
 
 Choice: a returning contact's previous volunteer when eligible; otherwise fewest open
 conversations, then longest since last assignment (never assigned counts as longest), then the
@@ -55,6 +57,11 @@ def is_eligible(
     return not (language and c.languages and language not in c.languages)
 
 
+def speaks(c: Candidate, language: str) -> bool:
+    """Whether ``c`` takes conversations now and declares ``language`` (however busy)."""
+    return c.active and c.on_shift and not c.paused and language in c.languages
+
+
 def choose(
     candidates: Iterable[Candidate],
     *,
@@ -65,6 +72,11 @@ def choose(
 ) -> Candidate | None:
     """The volunteer who gets the conversation, or None when nobody is eligible."""
     excluded = frozenset(excluded)
+    candidates = list(candidates)
+    if language and not any(
+        speaks(c, language) and c.volunteer_id not in excluded for c in candidates
+    ):
+        language = None
     eligible = [
         c for c in candidates if is_eligible(c, pool=pool, language=language, excluded=excluded)
     ]

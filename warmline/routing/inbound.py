@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from warmline.db.engine import is_postgres
 from warmline.db.models import Contact, Message, WebhookEvent
 from warmline.escalation import commands as escalation_commands
 from warmline.escalation import policy as escalation
@@ -20,6 +21,7 @@ from warmline.privacy import parse_address
 from warmline.routing import conversations, texts
 from warmline.routing.contacts import find_volunteer, get_or_create_contact
 from warmline.routing.context import Context
+from warmline.routing.language import guess_language
 from warmline.routing.volunteers import volunteer_message
 from warmline.routing.words import keyword
 
@@ -35,12 +37,14 @@ class InboundSms:
 
 def first_time(session: Session, sid: str, kind: str, now: dt.datetime) -> bool:
     """Record the event ``sid``; False when it was already acted on."""
-    try:
-        with session.begin_nested():
-            session.add(WebhookEvent(sid=sid, kind=kind, received_at=now))
-    except IntegrityError:
-        return False
-    return True
+    insert = postgresql.insert if is_postgres(session) else sqlite.insert
+    result = session.execute(
+        insert(WebhookEvent)
+        .values(sid=sid, kind=kind, received_at=now)
+        .on_conflict_do_nothing(index_elements=[WebhookEvent.sid])
+        .returning(WebhookEvent.id)
+    )
+    return result.first() is not None  # (rowcount is not reliable with the ORM's RETURNING)
 
 
 def receive_sms(session: Session, ctx: Context, sms: InboundSms, now: dt.datetime) -> bool:
@@ -88,8 +92,11 @@ def _contact_message(
     if word == "help":
         ctx.text_contact(session, contact, texts.render(ctx.settings, "help"), "help", now)
     screening = escalation.screen(session, ctx, contact, message, now)
-    conv = conversations.open_conversation(session, contact)
+    with session.no_autoflush:  # the message is stored once, with its conversation
+        conv = conversations.open_conversation(session, contact)
     if conv is None:
+        if contact.language is None:  # guessed once, from the first message that tells
+            contact.language = guess_language(message.body or "")
         conv = conversations.start_conversation(
             session, ctx, contact, message, now, escalated=screening.crisis
         )

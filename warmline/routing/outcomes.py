@@ -9,6 +9,7 @@ import logging
 from sqlalchemy.orm import Session
 
 from warmline import outbox
+from warmline.db.engine import lock_assignment
 from warmline.db.models import Conversation, Outbound
 from warmline.routing import conversations
 from warmline.routing.context import Context
@@ -32,11 +33,30 @@ def delivery_status(
 
 
 def not_delivered(session: Session, ctx: Context, row: Outbound, now: dt.datetime) -> None:
-    """A text that will never arrive: if it was for a conversation's volunteer, hand it over."""
+    """A text that will never arrive: if it was for a conversation's volunteer, hand it over.
+
+    The volunteer is also paused, so the queue is not drained into a phone that cannot be
+    reached; they are told (the notice may arrive if the fault was passing) to text #on.
+    """
     if row.volunteer_id is None or row.conversation_id is None:
         return
     conv = session.get(Conversation, row.conversation_id)
     if conv is None or conv.status != "assigned" or conv.volunteer_id != row.volunteer_id:
         return
+    volunteer, alias = conv.volunteer, conv.contact.alias
+    # Assignment locks first and then writes volunteers' rows; so must pausing, or the two can
+    # deadlock.
+    lock_assignment(session)
     log.warning("volunteer %s unreachable; conversation %s handed over", row.volunteer_id, conv.id)
+    if volunteer is not None:
+        volunteer.paused = True
     conversations.hand_over(session, ctx, conv, now, reason="unreachable")
+    if volunteer is not None:
+        ctx.text_volunteer(
+            session,
+            volunteer,
+            f"We could not deliver a text to your phone, so {alias} went to another volunteer "
+            "and you are paused. Text #on when you can take conversations again.",
+            "notice",
+            now,
+        )

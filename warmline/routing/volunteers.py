@@ -8,6 +8,7 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from warmline.db.engine import lock_assignment
 from warmline.db.models import Conversation, Volunteer
 from warmline.escalation import commands as escalation_commands
 from warmline.routing import assignment, callbacks, conversations, texts
@@ -140,6 +141,7 @@ def _on(
     now: dt.datetime,
     reply: Reply,
 ) -> None:
+    lock_assignment(session)  # before touching the volunteer's row, as assignment does
     v.paused = False
     session.flush()
     reply("Welcome back: you can get new conversations again.")

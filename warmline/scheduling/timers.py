@@ -42,8 +42,9 @@ def set_timer_once(
     """Create the timer ``key`` unless it ever existed; True when created (exactly-once notices)."""
     insert = postgresql.insert if is_postgres(session) else sqlite.insert
     stmt = insert(Timer).values(kind=kind, ref_id=ref_id, key=key, due_at=due_at, created_at=now)
-    result = session.execute(stmt.on_conflict_do_nothing(index_elements=[Timer.key]))
-    return bool(getattr(result, "rowcount", 0))
+    # RETURNING says whether a row went in; rowcount does not on PostgreSQL here.
+    stmt = stmt.on_conflict_do_nothing(index_elements=[Timer.key]).returning(Timer.id)
+    return session.execute(stmt).first() is not None
 
 
 def cancel_timer(session: Session, key: str) -> None:

@@ -1,0 +1,183 @@
+"""Benchmark of the inbound relay under gunicorn + PostgreSQL, beside a bare Flask endpoint.
+
+Run: python bench/bench_relay.py [--runs 3] [--duration 10] [--storm]
+(PostgreSQL at WARMLINE_BENCH_PG_URL, default postgresql://postgres@127.0.0.1:5432/test;
+a fresh database is created and dropped.)
+
+Inbound relay: a signed ``POST /twilio/sms`` from a contact whose conversation is open, which
+stores the message and queues its relay to the volunteer. 50 volunteers (capacity 4, pool of 4
+relay numbers) hold 200 open conversations; every request has a new MessageSid and comes from
+one of those 200 contacts in turn. The baseline is bench/bare_app.py (empty TwiML), served by a
+second gunicorn with the same settings, measured in alternation with warmline in the same run.
+The load comes from bench/loadgen.py in a separate process: closed loop (8 keep-alive
+connections, as fast as answers come) and open loop (a fixed 300 requests/s over up to 32
+connections). Each figure is
+the median of --runs runs of --duration seconds after 2 s of warm-up.
+
+--storm also runs the spec's concurrency figure: 500 contacts' first messages at once against
+50 volunteers of capacity 1-4, and checks what it left behind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.support import live_server as live  # noqa: E402
+
+PG_ADMIN = os.environ.get("WARMLINE_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+HERE = Path(__file__).resolve().parent
+SERVER = {"workers": 4, "worker_class": "gthread", "threads": 2}
+CONTACTS, RELAYS, CAPACITY = 200, 4, 4
+RATE, CONNECTIONS, OPEN_CONNECTIONS = 300, 8, 32
+
+
+def cpu_model() -> str:
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor() or "unknown"
+
+
+def write_requests(path: Path, contacts: list[str], n: int, run: str) -> None:
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(n):
+            form = live.sms_form(
+                contacts[i % len(contacts)], f"still here, message {i}", f"SM{run}{i:026d}"
+            )
+            body, headers = live.signed_form(form)
+            f.write(
+                json.dumps({"path": "/twilio/sms", "body": body.decode(), "headers": headers})
+                + "\n"
+            )
+
+
+def load(port: int, requests: Path, duration: float, rate: float = 0) -> dict[str, float]:
+    args = [
+        sys.executable,
+        str(HERE / "loadgen.py"),
+        str(port),
+        str(requests),
+        "--connections",
+        str(CONNECTIONS),
+        "--duration",
+        str(duration),
+    ]
+    if rate:
+        args += ["--rate", str(rate)]
+    before = Path("/proc/loadavg").read_text().split()[0]
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    after = Path("/proc/loadavg").read_text().split()[0]
+    return json.loads(out) | {"loadavg": f"{before}->{after}"}
+
+
+def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
+    keys = ("rps", "p50_ms", "p99_ms", "errors")
+    return {k: statistics.median(r[k] for r in runs) for k in keys}
+
+
+def relay_bench(tmp: Path, runs: int, duration: float) -> dict[str, dict[str, float]]:
+    results: dict[str, list[dict[str, float]]] = {}
+    with live.fresh_database(PG_ADMIN) as url:
+        live.seed_volunteers(url, [CAPACITY] * (CONTACTS // CAPACITY))
+        env = live.server_env(url, live.line_config(tmp, RELAYS))
+        contacts = [f"+1202556{n:04d}" for n in range(CONTACTS)]
+        with (
+            live.Gunicorn(env, **SERVER, log=tmp / "warmline.log") as wl_server,
+            live.Gunicorn(
+                env, app="bench.bare_app:app", **SERVER, log=tmp / "bare.log"
+            ) as bare_server,
+        ):
+            statuses, _, _ = live.storm(wl_server.port, contacts, threads=8)
+            assert set(statuses) == {200}, "opening the conversations failed"
+            figures = live.routing_figures(url, RELAYS)
+            assert figures["assigned"] == CONTACTS, figures
+            per_run = int(4000 * (duration + 3))  # more than the bare app can take
+            for i in range(runs):
+                for mode, rate in (("closed", 0), ("open", RATE)):
+                    reqs = tmp / f"relay-{mode}-{i}.jsonl"
+                    write_requests(reqs, contacts, per_run, f"{mode[0]}{i:03d}")
+                    results.setdefault(f"warmline {mode}", []).append(
+                        load(wl_server.port, reqs, duration, rate)
+                    )
+                    results.setdefault(f"bare {mode}", []).append(
+                        load(bare_server.port, reqs, duration, rate)
+                    )
+                    for name in (f"warmline {mode}", f"bare {mode}"):
+                        print(f"run {i + 1} {name}: {results[name][-1]}", file=sys.stderr)
+        figures = live.routing_figures(url, RELAYS)
+    print(f"after the runs: {figures}", file=sys.stderr)
+    return {name: median_of(r) for name, r in results.items()}
+
+
+def storm_bench(tmp: Path, runs: int) -> list[dict[str, float]]:
+    out = []
+    capacities = [1, 2, 3, 4] * 12 + [2, 3]  # 50 volunteers, 125 places with a pool of 4
+    for _ in range(runs):
+        with live.fresh_database(PG_ADMIN) as url:
+            live.seed_volunteers(url, capacities)
+            env = live.server_env(url, live.line_config(tmp, RELAYS))
+            contacts = [f"+1202557{n:04d}" for n in range(500)]
+            with live.Gunicorn(env, **SERVER, log=tmp / "storm.log") as server:
+                statuses, distinct, seconds = live.storm(server.port, contacts, threads=64)
+            figures = live.routing_figures(url, RELAYS)
+        figures |= {"ok": statuses.count(200), "sent": distinct, "seconds": round(seconds, 2)}
+        print(f"storm: {figures}", file=sys.stderr)
+        out.append(figures)
+    return out
+
+
+def main() -> None:
+    global OPEN_CONNECTIONS
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--storm", action="store_true")
+    parser.add_argument("--no-relay", action="store_true")
+    parser.add_argument("--workers", type=int, default=SERVER["workers"])
+    parser.add_argument("--worker-class", default=SERVER["worker_class"])
+    parser.add_argument("--threads", type=int, default=SERVER["threads"])
+    parser.add_argument("--open-connections", type=int, default=OPEN_CONNECTIONS)
+    args = parser.parse_args()
+    SERVER.update(workers=args.workers, worker_class=args.worker_class, threads=args.threads)
+    OPEN_CONNECTIONS = args.open_connections
+    print(f"machine: {os.cpu_count()} cores, {cpu_model()}, Python {platform.python_version()}")
+    print(f"server: gunicorn {SERVER}, same for both apps")
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        if not args.no_relay:
+            medians = relay_bench(tmp, args.runs, args.duration)
+            print("| measure | warmline relay | bare Flask | ratio |")
+            print("|---|---:|---:|---:|")
+            for mode, label in (
+                ("closed", f"closed loop, {CONNECTIONS} connections"),
+                ("open", f"open loop, {RATE} requests/s"),
+            ):
+                w, b = medians[f"warmline {mode}"], medians[f"bare {mode}"]
+                print(
+                    f"| {label}: requests/s | {w['rps']:.0f} | {b['rps']:.0f} | "
+                    f"{w['rps'] / b['rps']:.2f} |"
+                )
+                for k in ("p50_ms", "p99_ms"):
+                    print(f"| {label}: {k[:3]} ms | {w[k]:.1f} | {b[k]:.1f} | {w[k] / b[k]:.1f}× |")
+                print(f"| {label}: errors | {w['errors']:.0f} | {b['errors']:.0f} | |")
+        if args.storm:
+            started = time.perf_counter()
+            storms = storm_bench(tmp, args.runs)
+            print(f"storm runs took {time.perf_counter() - started:.0f} s")
+            for s in storms:
+                print(json.dumps(s))
+
+
+if __name__ == "__main__":
+    main()
