@@ -78,7 +78,7 @@ def start_conversation(
     pool = assignment.candidates(session, ctx, now, on_shift)
     if assignment.try_assign(session, ctx, conv, now, pool) is None:
         assignment.enqueue(session, ctx, conv, now)
-        tell_queued(session, ctx, conv, now, anyone_on_shift=any(c.on_shift for c in pool))
+        tell_queued(session, ctx, conv, now, anyone_on_shift=bool(on_shift))
     return conv
 
 
@@ -91,10 +91,10 @@ def tell_queued(
 ) -> None:
     """Tell a waiting contact their place in line, or when the line opens if nobody is on shift.
 
-    ``anyone_on_shift`` saves reading the rota again when the caller knows.
+    ``anyone_on_shift`` saves looking at the rota again when the caller knows.
     """
     if anyone_on_shift is None:
-        anyone_on_shift = bool(rota.on_shift(load_rota(session, ctx.settings.line.timezone), now))
+        anyone_on_shift = bool(on_shift_now(session, ctx.settings.line.timezone, now))
     if anyone_on_shift:
         body = texts.render(ctx.settings, "queued", place=assignment.queue_place(session, conv))
         kind = "queued"
