@@ -43,8 +43,8 @@ def set_timer_once(
     insert = postgresql.insert if is_postgres(session) else sqlite.insert
     stmt = insert(Timer).values(kind=kind, ref_id=ref_id, key=key, due_at=due_at, created_at=now)
     # RETURNING says whether a row went in; rowcount does not on PostgreSQL here.
-    stmt = stmt.on_conflict_do_nothing(index_elements=[Timer.key]).returning(Timer.id)
-    return session.execute(stmt).first() is not None
+    created = stmt.on_conflict_do_nothing(index_elements=[Timer.key]).returning(Timer.id)
+    return session.execute(created).first() is not None
 
 
 def cancel_timer(session: Session, key: str) -> None:
