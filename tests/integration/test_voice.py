@@ -598,3 +598,35 @@ def test_a_callback_claim_never_bridged_goes_back_to_the_queue_after_the_time_li
     jobs.fire_timers(twilio.wl, twilio.wl.clock())
     conv = conversation(twilio.wl)
     assert (conv.status, conv.volunteer_id, conv.outcome) == ("queued", None, "voicemail")
+
+
+def test_simultaneous_voicemail_picking_up_first_does_not_end_the_ringing(twilio, people):
+    """Twilio hangs up the other legs when one picks up; if that was a voicemail (no key at the
+    whisper), the others are rung again without it, and one of them can still take the call."""
+    sam, kim = people.volunteer("Sam"), people.volunteer("Kim")
+    call = Call(twilio)
+    dial = call.to_volunteers().find("Dial")
+    sam_leg = next(n for n in dial.findall("Number") if n.text == sam.phone)
+    assert verbs(leg(twilio, sam_leg, None))[-1] == "Hangup"  # Sam's voicemail, no key
+    again = call.follow(dial.get("action"), DialCallStatus="completed").find("Dial")
+    assert [n.text for n in again.findall("Number")] == [kim.phone]
+    assert list(leg(twilio, again.find("Number"), "1")) == []
+    assert conversation(twilio.wl).volunteer_id == kim.id
+
+
+def test_simultaneous_every_pick_up_unaccepted_ends_in_voicemail(twilio, people):
+    sam = people.volunteer("Sam")
+    call = Call(twilio)
+    dial = call.to_volunteers().find("Dial")
+    leg(twilio, dial.find("Number"), None)
+    root = call.follow(dial.get("action"), DialCallStatus="completed")
+    assert root.find("Dial") is None and "Record" in ET.tostring(root, encoding="unicode")
+    assert sam.phone not in ET.tostring(root, encoding="unicode")
+
+
+def test_simultaneous_nobody_picking_up_goes_to_voicemail(twilio, people):
+    people.volunteer("Sam")
+    call = Call(twilio)
+    dial = call.to_volunteers().find("Dial")
+    root = call.follow(dial.get("action"), DialCallStatus="no-answer")
+    assert root.find("Dial") is None and "Record" in ET.tostring(root, encoding="unicode")

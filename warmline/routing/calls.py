@@ -194,6 +194,33 @@ def voicemail_prompt(session: Session, ctx: Context, now: dt.datetime) -> str:
     return f"{first} {texts.render(ctx.settings, 'call_voicemail')}"
 
 
+def leg_screened(session: Session, conv_id: int, volunteer_id: int, now: dt.datetime) -> None:
+    """A rung volunteer's phone picked up (a person or their voicemail) and hears the whisper.
+
+    In simultaneous mode the first pick-up makes Twilio hang up the other legs, so a voicemail
+    that answers first would end the ringing for everyone. Marking the leg as tried lets the
+    Dial action ring the others again without it (see ``dial_ended``)."""
+    conv = session.get(Conversation, conv_id)
+    if conv is None or conv.status != "ringing":
+        return
+    _mark_tried(session, conv.id, volunteer_id, "screened", now)
+
+
+def _mark_tried(
+    session: Session, conv_id: int, volunteer_id: int, reason: str, now: dt.datetime
+) -> None:
+    tried = select(ConversationPass.id).where(
+        ConversationPass.conversation_id == conv_id, ConversationPass.volunteer_id == volunteer_id
+    )
+    if session.scalar(tried) is None:
+        session.add(
+            ConversationPass(
+                conversation_id=conv_id, volunteer_id=volunteer_id, reason=reason, created_at=now
+            )
+        )
+        session.flush()
+
+
 def leg_answered(
     session: Session, conv_id: int, volunteer_id: int, digits: str, now: dt.datetime
 ) -> bool:
@@ -249,23 +276,12 @@ def dial_ended(
     if conv.status != "ringing":
         return Goodbye()
     if ctx.settings.calls.strategy == "simultaneous" or volunteer_id is None:
+        if dial_status == "completed":
+            # A leg picked up without accepting (a voicemail, or a decline), which hung up the
+            # others: ring those who are left, without the ones that picked up.
+            return offer(session, ctx, conv, now)
         return TakeVoicemail(conv.id, voicemail_prompt(session, ctx, now))
-    if (
-        session.scalar(
-            select(ConversationPass.id).where(
-                ConversationPass.conversation_id == conv.id,
-                ConversationPass.volunteer_id == volunteer_id,
-            )
-        )
-        is None
-    ):
-        reason = dial_status[:16] or "no-answer"
-        session.add(
-            ConversationPass(
-                conversation_id=conv.id, volunteer_id=volunteer_id, reason=reason, created_at=now
-            )
-        )
-        session.flush()
+    _mark_tried(session, conv.id, volunteer_id, dial_status[:16] or "no-answer", now)
     return offer(session, ctx, conv, now)
 
 

@@ -122,6 +122,9 @@ def menu() -> Response:
 @bp.post("/whisper")
 def whisper() -> Response:
     conv_id, volunteer_id = arg("c"), arg("v")
+    wl = warmline()
+    with wl.db.unit_of_work() as session:
+        calls.leg_screened(session, conv_id, volunteer_id, wl.clock())
     return xml(twiml.whisper(voice(), url(f"/twilio/voice/accept?c={conv_id}&v={volunteer_id}")))
 
 
