@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -20,12 +20,21 @@ class Context:
     settings: Settings
     vault: Vault
     scan: Callable[[str], Any] | None = None  # escalation matcher's scan(text) -> Scan
+    # Volunteers' numbers, encrypted once per process: every relay writes one to the outbox, and
+    # a fresh Fernet token each time costs more than the rest of the outbox row. Plain numbers
+    # are in the volunteer table anyway; the outbox still stores only ciphertext.
+    _volunteer_tokens: dict[str, bytes] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def to_contact(self, contact: Contact) -> outbox.Recipient:
         return outbox.Recipient(contact.number_encrypted, contact_id=contact.id)
 
     def to_volunteer(self, volunteer: Volunteer) -> outbox.Recipient:
-        return outbox.Recipient(self.vault.encrypt(volunteer.phone), volunteer_id=volunteer.id)
+        token = self._volunteer_tokens.get(volunteer.phone)
+        if token is None:
+            token = self._volunteer_tokens[volunteer.phone] = self.vault.encrypt(volunteer.phone)
+        return outbox.Recipient(token, volunteer_id=volunteer.id)
 
     def to_number(self, number: str) -> outbox.Recipient:
         return outbox.Recipient(self.vault.encrypt(number))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from warmline.db.engine import lock_assignment
 from warmline.db.models import (
@@ -24,8 +24,11 @@ from warmline.scheduling.timers import cancel_timer, set_timer
 
 
 def open_conversation(session: Session, contact: Contact) -> Conversation | None:
+    # ``conv.contact`` is ``contact``, already in the session: no need to join it in again.
     return session.scalars(
-        select(Conversation).where(
+        select(Conversation)
+        .options(lazyload(Conversation.contact))
+        .where(
             Conversation.contact_id == contact.id,
             Conversation.channel == "sms",
             Conversation.status != "closed",

@@ -59,8 +59,11 @@ def as_int(name: str) -> int:
         return 0
 
 
+EMPTY_TWIML = str(MessagingResponse())  # built once: most webhooks answer nothing
+
+
 def twiml(response: MessagingResponse | None = None) -> Response:
-    return Response(str(response or MessagingResponse()), mimetype="text/xml")
+    return Response(EMPTY_TWIML if response is None else str(response), mimetype="text/xml")
 
 
 def sid_field(*names: str) -> str:
