@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from warmline.db.engine import is_postgres
-from warmline.db.models import Contact, Message, WebhookEvent
+from warmline.db.models import Base, Contact, Message, WebhookEvent
 from warmline.escalation import commands as escalation_commands
 from warmline.escalation import policy as escalation
 from warmline.privacy import parse_address
@@ -35,16 +34,24 @@ class InboundSms:
     num_media: int = 0
 
 
+EVENTS = Base.metadata.tables[WebhookEvent.__tablename__]
+# Built once, since only the parameters change from one webhook to the next: building an
+# INSERT ... ON CONFLICT per request cost about as much Python as executing it.
+RECORD_EVENT = {
+    "postgresql": postgresql.insert(EVENTS)
+    .on_conflict_do_nothing(index_elements=[EVENTS.c.sid])
+    .returning(EVENTS.c.id),
+    "sqlite": sqlite.insert(EVENTS)
+    .on_conflict_do_nothing(index_elements=[EVENTS.c.sid])
+    .returning(EVENTS.c.id),
+}
+
+
 def first_time(session: Session, sid: str, kind: str, now: dt.datetime) -> bool:
     """Record the event ``sid``; False when it was already acted on."""
-    insert = postgresql.insert if is_postgres(session) else sqlite.insert
-    result = session.execute(
-        insert(WebhookEvent)
-        .values(sid=sid, kind=kind, received_at=now)
-        .on_conflict_do_nothing(index_elements=[WebhookEvent.sid])
-        .returning(WebhookEvent.id)
-    )
-    return result.first() is not None  # (rowcount is not reliable with the ORM's RETURNING)
+    statement = RECORD_EVENT[session.get_bind().dialect.name]
+    result = session.execute(statement, {"sid": sid, "kind": kind, "received_at": now})
+    return result.first() is not None  # (rowcount is not reliable with RETURNING)
 
 
 def receive_sms(session: Session, ctx: Context, sms: InboundSms, now: dt.datetime) -> bool:
