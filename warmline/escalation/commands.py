@@ -10,17 +10,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
 from warmline import outbox
-from warmline.db.models import Volunteer
 from warmline.escalation import acks, notices, policy
+from warmline.routing.command_call import CommandCall
 from warmline.routing.context import Context
-from warmline.routing.words import Command, command
-
-Reply = Callable[[str], None]
+from warmline.routing.words import command
 
 NOT_A_SUPERVISOR = (
     "Only a supervisor can acknowledge an escalation. If you need help with a conversation, "
@@ -28,45 +25,31 @@ NOT_A_SUPERVISOR = (
 )
 
 
-def escalate(
-    session: Session,
-    ctx: Context,
-    v: Volunteer,
-    to: str,
-    cmd: Command,
-    now: dt.datetime,
-    reply: Reply,
-) -> None:
-    # Imported here: routing.volunteers imports this module for its COMMANDS table.
-    from warmline.routing.volunteers import NO_CONVERSATION, bound_conversation
-
-    conv = bound_conversation(session, v, to)
+def escalate(call: CommandCall) -> None:
+    conv = call.conversation()
     if conv is None:
-        reply(NO_CONVERSATION)
         return
-    esc, targets = policy.raise_by_volunteer(session, ctx, v, conv, cmd.argument or None, now)
+    esc, targets = policy.raise_by_volunteer(
+        call.session, call.ctx, call.volunteer, conv, call.command.argument or None, call.now
+    )
     alerted = notices.alerted_phrase(targets)
     if targets == ["coordinators:0"]:
-        alerted += f" (phone your coordinator, or {ctx.settings.line.crisis_line})"
-    reply(
+        alerted += f" (phone your coordinator, or {call.ctx.settings.line.crisis_line})"
+    call.reply(
         f"Escalation #{esc.id} about {conv.contact.alias}: {alerted}. Nothing was sent to "
         f"{conv.contact.alias}; stay with them."
     )
 
 
-def ack(
-    session: Session,
-    ctx: Context,
-    v: Volunteer,
-    to: str,
-    cmd: Command,
-    now: dt.datetime,
-    reply: Reply,
-) -> None:
-    if not acks.may_acknowledge(session, ctx, v, now):
-        reply(NOT_A_SUPERVISOR)
+def ack(call: CommandCall) -> None:
+    if not acks.may_acknowledge(call.session, call.ctx, call.volunteer, call.now):
+        call.reply(NOT_A_SUPERVISOR)
         return
-    reply(acks.acknowledge(session, ctx, cmd.argument, now, volunteer=v))
+    call.reply(
+        acks.acknowledge(
+            call.session, call.ctx, call.command.argument, call.now, volunteer=call.volunteer
+        )
+    )
 
 
 def coordinator_message(

@@ -21,17 +21,14 @@ def block(session: Session, ctx: Context, number: str, now: dt.datetime) -> Cont
     """Block ``number`` (a contact is created when it never wrote) and close its conversation."""
     contact = set_blocked(session, ctx.vault, number, True, now)
     assert contact is not None  # blocking creates the contact when needed
-    conv = conversations.open_conversation(session, contact)
-    if conv is not None:
-        conversations.close(
-            session,
-            ctx,
-            conv,
-            now,
-            reason="blocked",
-            tell_volunteer=f"{contact.alias} was blocked by a coordinator; the conversation is "
-            "closed and nothing more from them will reach you.",
-        )
+    conversations.close_for_contact(
+        session,
+        ctx,
+        contact,
+        now,
+        reason="blocked",
+        why="was blocked by a coordinator and nothing more from them will reach you",
+    )
     return contact
 
 

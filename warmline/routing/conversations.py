@@ -227,3 +227,19 @@ def hand_over(
     if previous is not None:
         assignment.drain_queue(session, ctx, now)
     return successor
+
+
+def close_for_contact(
+    session: Session, ctx: Context, contact: Contact, now: dt.datetime, *, reason: str, why: str
+) -> None:
+    """Close the contact's open conversation, if any, telling its volunteer ``why``."""
+    conv = open_conversation(session, contact)
+    if conv is not None:
+        close(
+            session,
+            ctx,
+            conv,
+            now,
+            reason=reason,
+            tell_volunteer=f"{contact.alias} {why}; the conversation is closed.",
+        )

@@ -115,14 +115,11 @@ def _contact_message(
 
 def _opt_out(session: Session, ctx: Context, contact: Contact, now: dt.datetime) -> None:
     contact.opted_out = True
-    conv = conversations.open_conversation(session, contact)
-    if conv is not None:
-        conversations.close(
-            session,
-            ctx,
-            conv,
-            now,
-            reason="opted_out",
-            tell_volunteer=f"{contact.alias} texted STOP and has opted out; the conversation is "
-            "closed and nothing more can be sent to them.",
-        )
+    conversations.close_for_contact(
+        session,
+        ctx,
+        contact,
+        now,
+        reason="opted_out",
+        why="texted STOP and has opted out: nothing more can be sent to them",
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -12,26 +11,15 @@ from warmline.db.engine import lock_assignment
 from warmline.db.models import Conversation, Volunteer
 from warmline.escalation import commands as escalation_commands
 from warmline.routing import assignment, callbacks, conversations, texts
-from warmline.routing.context import Context
-from warmline.routing.words import Command, command
-from warmline.scheduling.store import on_shift_now
-
-NO_CONVERSATION = (
-    "There is no open conversation on this number, so your message was not sent to anyone. "
-    "Text #status to see your conversations, #help for commands."
+from warmline.routing.command_call import (
+    NO_CONVERSATION,
+    CommandCall,
+    Handler,
+    bound_conversation,
 )
-
-
-def bound_conversation(
-    session: Session, volunteer: Volunteer, relay_number: str
-) -> Conversation | None:
-    return session.scalars(
-        select(Conversation).where(
-            Conversation.volunteer_id == volunteer.id,
-            Conversation.relay_number == relay_number,
-            Conversation.status == "assigned",
-        )
-    ).first()
+from warmline.routing.context import Context
+from warmline.routing.words import command
+from warmline.scheduling.store import on_shift_now
 
 
 def volunteer_message(
@@ -57,7 +45,7 @@ def volunteer_message(
         if handler is None:
             reply(f"Unknown command #{cmd.name}. " + texts.COMMANDS_HELP)
             return
-        handler(session, ctx, volunteer, to, cmd, now, reply)
+        handler(CommandCall(session, ctx, volunteer, to, cmd, now, reply))
         return
     conv = bound_conversation(session, volunteer, to)
     if conv is None:
@@ -69,94 +57,52 @@ def volunteer_message(
         conversations.volunteer_replied(session, ctx, conv, volunteer, body, now)
 
 
-Reply = Callable[[str], None]
-
-
-def _end(
-    session: Session,
-    ctx: Context,
-    v: Volunteer,
-    to: str,
-    cmd: Command,
-    now: dt.datetime,
-    reply: Reply,
-) -> None:
-    conv = bound_conversation(session, v, to)
+def _end(call: CommandCall) -> None:
+    conv = call.conversation()
     if conv is None:
-        reply(NO_CONVERSATION)
         return
     alias = conv.contact.alias
     conversations.close(
-        session,
-        ctx,
+        call.session,
+        call.ctx,
         conv,
-        now,
+        call.now,
         reason="ended",
-        note=cmd.argument or None,
-        tell_contact=texts.render(ctx.settings, "closing"),
+        note=call.command.argument or None,
+        tell_contact=texts.render(call.ctx.settings, "closing"),
     )
-    reply(f"Conversation with {alias} closed. Thank you.")
+    call.reply(f"Conversation with {alias} closed. Thank you.")
 
 
-def _pass(
-    session: Session,
-    ctx: Context,
-    v: Volunteer,
-    to: str,
-    cmd: Command,
-    now: dt.datetime,
-    reply: Reply,
-) -> None:
-    conv = bound_conversation(session, v, to)
+def _pass(call: CommandCall) -> None:
+    conv = call.conversation()
     if conv is None:
-        reply(NO_CONVERSATION)
         return
     alias = conv.contact.alias
-    successor = conversations.hand_over(session, ctx, conv, now, reason="pass")
+    successor = conversations.hand_over(call.session, call.ctx, conv, call.now, reason="pass")
     if successor is None:
-        reply(f"{alias} is back at the front of the queue; the next free volunteer gets them.")
+        call.reply(f"{alias} is back at the front of the queue; the next free volunteer gets them.")
     else:
-        reply(f"{alias} was handed to another volunteer. Thank you.")
+        call.reply(f"{alias} was handed to another volunteer. Thank you.")
 
 
-def _off(
-    session: Session,
-    ctx: Context,
-    v: Volunteer,
-    to: str,
-    cmd: Command,
-    now: dt.datetime,
-    reply: Reply,
-) -> None:
-    v.paused = True
-    reply("Paused: you will get no new conversations. Your open ones stay with you. #on to resume.")
+def _off(call: CommandCall) -> None:
+    call.volunteer.paused = True
+    call.reply(
+        "Paused: you will get no new conversations. Your open ones stay with you. #on to resume."
+    )
 
 
-def _on(
-    session: Session,
-    ctx: Context,
-    v: Volunteer,
-    to: str,
-    cmd: Command,
-    now: dt.datetime,
-    reply: Reply,
-) -> None:
-    lock_assignment(session)  # before touching the volunteer's row, as assignment does
-    v.paused = False
-    session.flush()
-    reply("Welcome back: you can get new conversations again.")
-    assignment.drain_queue(session, ctx, now)
+def _on(call: CommandCall) -> None:
+    lock_assignment(call.session)  # before touching the volunteer's row, as assignment does
+    call.volunteer.paused = False
+    call.session.flush()
+    call.reply("Welcome back: you can get new conversations again.")
+    assignment.drain_queue(call.session, call.ctx, call.now)
 
 
-def _status(
-    session: Session,
-    ctx: Context,
-    v: Volunteer,
-    to: str,
-    cmd: Command,
-    now: dt.datetime,
-    reply: Reply,
-) -> None:
+def _status(call: CommandCall) -> None:
+    session, ctx, v, now = call.session, call.ctx, call.volunteer, call.now
     mine = session.scalars(
         select(Conversation)
         .where(Conversation.volunteer_id == v.id, Conversation.status == "assigned")
@@ -177,34 +123,17 @@ def _status(
         lines.append(f"On shift until {texts.local_time_phrase(ctx.settings, shift.end, now)}.")
     if v.paused:
         lines.append("You are paused (#on to resume).")
-    reply("\n".join(lines))
+    call.reply("\n".join(lines))
 
 
-def _help(
-    session: Session,
-    ctx: Context,
-    v: Volunteer,
-    to: str,
-    cmd: Command,
-    now: dt.datetime,
-    reply: Reply,
-) -> None:
-    reply(texts.COMMANDS_HELP)
+def _help(call: CommandCall) -> None:
+    call.reply(texts.COMMANDS_HELP)
 
 
-def _callback(
-    session: Session,
-    ctx: Context,
-    v: Volunteer,
-    to: str,
-    cmd: Command,
-    now: dt.datetime,
-    reply: Reply,
-) -> None:
-    reply(callbacks.claim(session, ctx, v, now))
+def _callback(call: CommandCall) -> None:
+    call.reply(callbacks.claim(call.session, call.ctx, call.volunteer, call.now))
 
 
-Handler = Callable[[Session, Context, Volunteer, str, Command, dt.datetime, Reply], None]
 COMMANDS: dict[str, Handler] = {
     "end": _end,
     "pass": _pass,

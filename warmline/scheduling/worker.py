@@ -37,38 +37,29 @@ def build_scheduler(wl: Warmline) -> BackgroundScheduler:
         timezone="UTC",
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
     )
-    every = {"outbox": 1, "timers": 2}
-    scheduler.add_job(
-        _guarded("outbox", jobs.deliver_outbox, wl),
-        "interval",
-        seconds=every["outbox"],
-        id="outbox",
-        name="outbox",
-        replace_existing=True,
+    # Delivery and timers tick every second or two (an outbound text reaches Twilio within 2 s).
+    ticking = (
+        ("outbox", jobs.deliver_outbox, 1),
+        ("timers", jobs.fire_timers, 2),
+        ("callbacks", jobs.place_callbacks, 2),
     )
-    scheduler.add_job(
-        _guarded("timers", jobs.fire_timers, wl),
-        "interval",
-        seconds=every["timers"],
-        id="timers",
-        name="timers",
-        replace_existing=True,
-    )
-    scheduler.add_job(
-        _guarded("callbacks", jobs.place_callbacks, wl),
-        "interval",
-        seconds=every["timers"],
-        id="callbacks",
-        name="callbacks",
-        replace_existing=True,
-    )
+    for job_id, job, seconds in ticking:
+        scheduler.add_job(
+            _guarded(job_id, job, wl),
+            "interval",
+            seconds=seconds,
+            id=job_id,
+            name=job_id,
+            replace_existing=True,
+        )
     # Shift notices, reminders and draining are timers the planner creates ahead of time; it
     # runs at once on start so a worker that takes over catches up within seconds.
-    for job_id, job, seconds in (
+    periodic = (
         ("plan-shifts", jobs.plan_shift_timers, 60),
         ("coverage-gaps", jobs.coverage_gap_alert, 600),
         ("retention-purge", jobs.purge_expired, 3600),
-    ):
+    )
+    for job_id, job, seconds in periodic:
         scheduler.add_job(
             _guarded(job_id, job, wl),
             "interval",

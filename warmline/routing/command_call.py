@@ -1,0 +1,53 @@
+"""One volunteer command being acted on: who sent what, to which of the line's numbers, when."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from warmline.db.models import Conversation, Volunteer
+from warmline.routing.context import Context
+from warmline.routing.words import Command
+
+NO_CONVERSATION = (
+    "There is no open conversation on this number, so your message was not sent to anyone. "
+    "Text #status to see your conversations, #help for commands."
+)
+
+
+def bound_conversation(
+    session: Session, volunteer: Volunteer, relay_number: str
+) -> Conversation | None:
+    """The volunteer's open conversation on ``relay_number``, the number they texted."""
+    return session.scalars(
+        select(Conversation).where(
+            Conversation.volunteer_id == volunteer.id,
+            Conversation.relay_number == relay_number,
+            Conversation.status == "assigned",
+        )
+    ).first()
+
+
+@dataclass(frozen=True)
+class CommandCall:
+    session: Session
+    ctx: Context
+    volunteer: Volunteer
+    to: str  # the line's number the command was sent to: it names the conversation
+    command: Command
+    now: dt.datetime
+    reply: Callable[[str], None]
+
+    def conversation(self) -> Conversation | None:
+        """The conversation the command is about; None (and the volunteer told) when none."""
+        conv = bound_conversation(self.session, self.volunteer, self.to)
+        if conv is None:
+            self.reply(NO_CONVERSATION)
+        return conv
+
+
+Handler = Callable[[CommandCall], None]
