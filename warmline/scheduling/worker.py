@@ -38,12 +38,17 @@ def build_scheduler(wl: Warmline) -> BackgroundScheduler:
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
     )
     # Delivery and timers tick every second or two (an outbound text reaches Twilio within 2 s).
-    ticking = (
-        ("outbox", jobs.deliver_outbox, 1),
-        ("timers", jobs.fire_timers, 2),
-        ("callbacks", jobs.place_callbacks, 2),
+    # The planner of shift notices, reminders and draining runs at once on start too, so a worker
+    # that takes over catches up within seconds.
+    schedule = (
+        ("outbox", jobs.deliver_outbox, 1, False),
+        ("timers", jobs.fire_timers, 2, False),
+        ("callbacks", jobs.place_callbacks, 2, False),
+        ("plan-shifts", jobs.plan_shift_timers, 60, True),
+        ("coverage-gaps", jobs.coverage_gap_alert, 600, True),
+        ("retention-purge", jobs.purge_expired, 3600, True),
     )
-    for job_id, job, seconds in ticking:
+    for job_id, job, seconds, at_start in schedule:
         scheduler.add_job(
             _guarded(job_id, job, wl),
             "interval",
@@ -51,23 +56,7 @@ def build_scheduler(wl: Warmline) -> BackgroundScheduler:
             id=job_id,
             name=job_id,
             replace_existing=True,
-        )
-    # Shift notices, reminders and draining are timers the planner creates ahead of time; it
-    # runs at once on start so a worker that takes over catches up within seconds.
-    periodic = (
-        ("plan-shifts", jobs.plan_shift_timers, 60),
-        ("coverage-gaps", jobs.coverage_gap_alert, 600),
-        ("retention-purge", jobs.purge_expired, 3600),
-    )
-    for job_id, job, seconds in periodic:
-        scheduler.add_job(
-            _guarded(job_id, job, wl),
-            "interval",
-            seconds=seconds,
-            id=job_id,
-            name=job_id,
-            replace_existing=True,
-            next_run_time=dt.datetime.now(dt.UTC),
+            **({"next_run_time": dt.datetime.now(dt.UTC)} if at_start else {}),
         )
     return scheduler
 
