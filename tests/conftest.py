@@ -219,17 +219,30 @@ class People:
             )
             if on_shift:
                 for day in WEEKDAYS:
-                    add_weekly_slot(
-                        session,
-                        day_name=day,
-                        start="00:00",
-                        end="00:00",
-                        volunteers=[] if v.is_supervisor else [v.phone],
-                        supervisors=[v.phone] if v.is_supervisor else [],
-                        now=self.wl.clock(),
-                    )
+                    self._slot(session, day, "00:00", "00:00", v.phone, v.is_supervisor)
             session.expunge(v)
         return v
+
+    def shift(
+        self, volunteer: Volunteer, day: str, start: str, end: str, *, supervisor: bool = False
+    ) -> int:
+        """Put ``volunteer`` on a weekly slot (local times); returns the slot's id."""
+        with self.wl.db.unit_of_work() as session:
+            return self._slot(session, day, start, end, volunteer.phone, supervisor)
+
+    def _slot(
+        self, session: Any, day: str, start: str, end: str, phone: str, supervisor: bool
+    ) -> int:
+        slot = add_weekly_slot(
+            session,
+            day_name=day,
+            start=start,
+            end=end,
+            volunteers=[] if supervisor else [phone],
+            supervisors=[phone] if supervisor else [],
+            now=self.wl.clock(),
+        )
+        return slot.id
 
 
 @pytest.fixture

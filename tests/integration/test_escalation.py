@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 
 from warmline.db.models import Conversation, Escalation, Outbound, Timer
 from warmline.scheduling import jobs
-from warmline.scheduling.editing import add_weekly_slot
 
 CONTACT = "+12025550101"
 OTHER = "+12025550102"
@@ -321,16 +320,7 @@ def test_ack_by_non_supervisor_is_refused_and_unknown_ids_are_explained(twilio, 
 def test_a_volunteer_on_a_supervisor_shift_may_ack(twilio, people):
     people.volunteer("Sam")
     kim = people.volunteer("Kim", on_shift=False)
-    with twilio.wl.db.unit_of_work() as session:
-        add_weekly_slot(
-            session,
-            day_name="mon",
-            start="00:00",
-            end="00:00",
-            volunteers=[],
-            supervisors=[kim.phone],
-            now=twilio.wl.clock(),
-        )
+    people.shift(kim, "mon", "00:00", "00:00", supervisor=True)
     twilio.sms(CONTACT, "i'm going to overdose")
     [alert] = twilio.texts_to(kim.phone, twilio.deliver())
     twilio.sms(kim.phone, "#ack")

@@ -9,7 +9,7 @@ import pytest
 from warmline.db.models import RotaOverride
 from warmline.people import AdminError
 from warmline.scheduling import swaps
-from warmline.scheduling.editing import add_weekly_slot, remove_slot
+from warmline.scheduling.editing import remove_slot
 from warmline.scheduling.store import load_rota, on_shift_now
 
 # Monday 30 November 2026 18:00-22:00 New York is 23:00-03:00 UTC.
@@ -21,25 +21,8 @@ def rota_people(wl, people):
     sam = people.volunteer("Sam", on_shift=False)
     alex = people.volunteer("Alex", on_shift=False)
     kim = people.volunteer("Kim", on_shift=False)
-    with wl.db.unit_of_work() as session:
-        add_weekly_slot(
-            session,
-            day_name="mon",
-            start="18:00",
-            end="22:00",
-            volunteers=[sam.phone],
-            supervisors=[],
-            now=wl.clock(),
-        )
-        add_weekly_slot(
-            session,
-            day_name="mon",
-            start="20:00",
-            end="23:00",
-            volunteers=[kim.phone],
-            supervisors=[],
-            now=wl.clock(),
-        )
+    people.shift(sam, "mon", "18:00", "22:00")
+    people.shift(kim, "mon", "20:00", "23:00")
     return sam, alex, kim
 
 

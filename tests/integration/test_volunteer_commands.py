@@ -91,18 +91,7 @@ def test_queue_is_fifo_with_place_in_line(twilio, people):
 
 def test_after_hours_text_names_next_opening_and_keeps_it_queued(twilio, people):
     sam = people.volunteer("Sam", on_shift=False)
-    from warmline.scheduling.editing import add_weekly_slot
-
-    with twilio.wl.db.unit_of_work() as session:
-        add_weekly_slot(
-            session,
-            day_name="tue",
-            start="18:00",
-            end="22:00",
-            volunteers=[sam.phone],
-            supervisors=[],
-            now=twilio.wl.clock(),
-        )
+    people.shift(sam, "tue", "18:00", "22:00")
     twilio.sms(CONTACT, "anyone?")
     texts = twilio.texts_to(CONTACT, twilio.deliver())
     assert any("closed right now" in b and "tomorrow at 6:00 PM" in b and "988" in b for b in texts)
