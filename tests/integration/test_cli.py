@@ -112,3 +112,60 @@ def test_shifts_and_rota_now(cli):
     assert "nobody" in cli("rota", "now", "--at", "2026-11-24 12:00")
     cli("shift", "remove", "1")
     assert "nobody" in cli("rota", "now", "--at", "2026-11-23 19:30")
+
+
+def test_override_replaces_a_volunteer_for_a_period(cli):
+    cli("volunteer", "add", "Sam Lee", "+15551230001")
+    cli("volunteer", "add", "Alex Kim", "+15551230002")
+    cli(
+        "shift",
+        "add",
+        "--day",
+        "mon",
+        "--start",
+        "18:00",
+        "--end",
+        "22:00",
+        "--volunteer",
+        "+15551230001",
+    )
+    out = cli(
+        "override",
+        "add",
+        "replace",
+        "--volunteer",
+        "+15551230001",
+        "--with",
+        "+15551230002",
+        "--start",
+        "2026-11-23 19:00",
+        "--end",
+        "2026-11-23 21:00",
+    )
+    assert "added override 1: replace" in out
+    assert "Sam Lee" in cli("rota", "now", "--at", "2026-11-23 18:30")
+    during = cli("rota", "now", "--at", "2026-11-23 19:30")
+    assert "Alex Kim" in during and "Sam Lee" not in during
+    assert "Sam Lee" in cli("rota", "now", "--at", "2026-11-30 19:30")  # the next week as usual
+    assert "--with is required" in cli(
+        "override",
+        "add",
+        "replace",
+        "--volunteer",
+        "1",
+        "--start",
+        "2026-11-23 19:00",
+        "--end",
+        "2026-11-23 21:00",
+        code=2,
+    )
+
+
+def test_db_upgrade_creates_a_new_database_and_is_idempotent(cli, tmp_path, monkeypatch):
+    assert "up to date" in cli("db", "upgrade")  # the already migrated test database
+    path = tmp_path / "new" / "warmline.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    assert "up to date" in cli("db", "upgrade")
+    assert path.exists()
+    cli("volunteer", "add", "Sam Lee", "+15551230001")
+    assert "Sam Lee" in cli("volunteer", "list")
