@@ -93,8 +93,8 @@ def sms() -> Response:
         body=field("Body"),
         num_media=as_int("NumMedia"),
     )
-    with wl.db.unit_of_work() as session:
-        acted = receive_sms(session, wl.context, inbound, wl.clock())
+    now = wl.clock()
+    acted = wl.db.run(lambda session: receive_sms(session, wl.context, inbound, now))
     metrics.WEBHOOKS.labels(request.path, "ok" if acted else "duplicate").inc()
     return twiml()
 
@@ -104,7 +104,7 @@ def sms_status() -> Response:
     sid = sid_field("MessageSid")
     status = required("MessageStatus")["MessageStatus"].lower()
     wl = warmline()
-    with wl.db.unit_of_work() as session:
-        delivery_status(session, wl.context, sid, status, error_code(), wl.clock())
+    code, now = error_code(), wl.clock()
+    wl.db.run(lambda session: delivery_status(session, wl.context, sid, status, code, now))
     metrics.WEBHOOKS.labels(request.path, "ok").inc()
     return Response("", status=204)

@@ -97,10 +97,11 @@ def render(step: calls.Step) -> VoiceResponse:
 def inbound() -> Response:
     fields = form_fields("CallSid", "From")
     wl = warmline()
-    with wl.db.unit_of_work() as session:
-        conv = calls.call_arrived(
+    conv = wl.db.run(
+        lambda session: calls.call_arrived(
             session, wl.context, fields["CallSid"], fields["From"], wl.clock()
         )
+    )
     if conv is None:
         return xml(twiml.hangup(), "blocked")
     return xml(twiml.greeting(voice(), calls.greeting(wl.context), url("/twilio/voice/menu")))
@@ -112,10 +113,11 @@ def menu() -> Response:
     wl = warmline()
     digits = request.form.get("Digits", "").strip()
     then_record = request.args.get("then") == "record"
-    with wl.db.unit_of_work() as session:
-        step = calls.key_pressed(
+    step = wl.db.run(
+        lambda session: calls.key_pressed(
             session, wl.context, fields["CallSid"], digits, then_record, wl.clock()
         )
+    )
     return xml(render(step))
 
 
@@ -123,8 +125,7 @@ def menu() -> Response:
 def whisper() -> Response:
     conv_id, volunteer_id = arg("c"), arg("v")
     wl = warmline()
-    with wl.db.unit_of_work() as session:
-        calls.leg_screened(session, conv_id, volunteer_id, wl.clock())
+    wl.db.run(lambda session: calls.leg_screened(session, conv_id, volunteer_id, wl.clock()))
     return xml(twiml.whisper(voice(), url(f"/twilio/voice/accept?c={conv_id}&v={volunteer_id}")))
 
 
@@ -133,8 +134,9 @@ def accept() -> Response:
     conv_id, volunteer_id = arg("c"), arg("v")
     wl = warmline()
     digits = request.form.get("Digits", "").strip()
-    with wl.db.unit_of_work() as session:
-        taken = calls.leg_answered(session, conv_id, volunteer_id, digits, wl.clock())
+    taken = wl.db.run(
+        lambda session: calls.leg_answered(session, conv_id, volunteer_id, digits, wl.clock())
+    )
     if taken:
         return xml(twiml.connect(), "accepted")
     return xml(twiml.hangup(), "declined")
@@ -145,8 +147,8 @@ def dialed() -> Response:
     fields = form_fields("CallSid", "DialCallStatus")
     wl = warmline()
     volunteer = request.args.get("v", "")  # only in sequential mode
-    with wl.db.unit_of_work() as session:
-        step = calls.dial_ended(
+    step = wl.db.run(
+        lambda session: calls.dial_ended(
             session,
             wl.context,
             fields["CallSid"],
@@ -156,6 +158,7 @@ def dialed() -> Response:
             request.form.get("CallStatus", "").lower(),
             wl.clock(),
         )
+    )
     return xml(render(step))
 
 
@@ -168,8 +171,11 @@ def voicemail() -> Response:
         fields["RecordingUrl"],
         parse_seconds(request.form.get("RecordingDuration")),
     )
-    with wl.db.unit_of_work() as session:
-        kept = callbacks.voicemail_left(session, wl.context, fields["CallSid"], message, wl.clock())
+    kept = wl.db.run(
+        lambda session: callbacks.voicemail_left(
+            session, wl.context, fields["CallSid"], message, wl.clock()
+        )
+    )
     return xml(twiml.voicemail_saved(voice()), "ok" if kept else "duplicate")
 
 
@@ -177,8 +183,8 @@ def voicemail() -> Response:
 def status() -> Response:
     fields = form_fields("CallSid", "CallStatus")
     wl = warmline()
-    with wl.db.unit_of_work() as session:
-        acted = calls.call_status(
+    acted = wl.db.run(
+        lambda session: calls.call_status(
             session,
             wl.context,
             fields["CallSid"],
@@ -186,6 +192,7 @@ def status() -> Response:
             parse_seconds(request.form.get("CallDuration")),
             wl.clock(),
         )
+    )
     metrics.WEBHOOKS.labels(request.path, "ok" if acted else "duplicate").inc()
     return Response("", status=204)
 
@@ -194,8 +201,7 @@ def status() -> Response:
 def bridge() -> Response:
     conv_id = arg("c")
     wl = warmline()
-    with wl.db.unit_of_work() as session:
-        found = callbacks.bridge(session, conv_id)
+    found = wl.db.run(lambda session: callbacks.bridge(session, conv_id))
     if found is None:
         return xml(twiml.hangup(voice(), "This callback is no longer waiting. Thank you."))
     connect_url = url(f"/twilio/voice/bridge/connect?c={conv_id}")
@@ -207,8 +213,9 @@ def bridge_connect() -> Response:
     conv_id = arg("c")
     wl = warmline()
     digits = request.form.get("Digits", "").strip()
-    with wl.db.unit_of_work() as session:
-        number = callbacks.connect(session, wl.context, conv_id, digits, wl.clock())
+    number = wl.db.run(
+        lambda session: callbacks.connect(session, wl.context, conv_id, digits, wl.clock())
+    )
     if number is None:
         return xml(twiml.hangup(), "declined")
     return xml(
@@ -227,8 +234,8 @@ def bridged() -> Response:
     conv_id = arg("c")
     fields = form_fields("DialCallStatus")
     wl = warmline()
-    with wl.db.unit_of_work() as session:
-        said = callbacks.bridged(
+    said = wl.db.run(
+        lambda session: callbacks.bridged(
             session,
             wl.context,
             conv_id,
@@ -236,4 +243,5 @@ def bridged() -> Response:
             parse_seconds(request.form.get("DialCallDuration")),
             wl.clock(),
         )
+    )
     return xml(twiml.hangup(voice(), said))
