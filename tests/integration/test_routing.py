@@ -10,7 +10,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from warmline.db.models import Contact, Conversation
+from warmline.db.models import Contact, Conversation, Timer
 from warmline.scheduling.jobs import fire_timers
 
 X, Y, Z = "+12025550111", "+12025550112", "+12025550113"
@@ -287,6 +287,22 @@ def test_idle_close_counts_from_the_last_message_either_way(twilio, people, cloc
     assert [s for s, _ in statuses(twilio)] == ["closed"]
     assert any("haven't heard from you" in b for b in twilio.texts_to(X, delivered))
     assert any("was idle" in b for b in twilio.texts_to(sam.phone, delivered))
+
+
+def test_a_contact_writing_again_pushes_the_idle_close_back(twilio, people, clock):
+    sam = people.volunteer("Sam")
+    idle = twilio.wl.settings.timeouts.idle_close_minutes
+    twilio.sms(X, "hello")
+    relay = relay_of(twilio, sam, twilio.deliver())
+    twilio.sms(sam.phone, "Hi, I'm Sam", to=relay)
+    clock.advance(minutes=idle - 2)
+    written = clock.now
+    twilio.sms(X, "sorry, I was away")
+    fire(twilio, clock, minutes=2)  # the idle timer armed at the start is due now
+    assert [s for s, _ in statuses(twilio)] == ["assigned"]
+    with twilio.wl.db.unit_of_work() as session:
+        due = session.scalar(select(Timer.due_at).where(Timer.key.like("idle:%")))
+    assert due == written + dt.timedelta(minutes=idle)
 
 
 def test_queue_place_counts_escalated_then_passed_back_then_first_come(wl, clock):

@@ -141,6 +141,7 @@ class Conversation(Base):
     assigned_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     first_response_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     awaiting_reply_since: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Start, assignment and the like; messages count by their own time (last_activity()).
     last_activity_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     close_reason: Mapped[str | None] = mapped_column(String(32))

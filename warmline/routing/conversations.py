@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, lazyload
 
 from warmline.db.engine import lock_assignment
@@ -36,14 +36,18 @@ def open_conversation(session: Session, contact: Contact) -> Conversation | None
     ).first()
 
 
-def touch(session: Session, ctx: Context, conv: Conversation, now: dt.datetime) -> None:
-    """Record activity, which pushes the idle close back.
+def last_activity(session: Session, conv: Conversation) -> dt.datetime:
+    """When anything last happened in ``conv``: its newest message, or a change such as its start
+    or assignment (``last_activity_at``).
 
-    The idle timer is armed once, when the conversation starts, not moved on every message:
-    when it fires early, its handler sees the later activity and arms itself again for then.
-    That keeps a write off the path of every relayed message.
+    Messages count through their own timestamps, so relaying one writes nothing to the
+    conversation row. The idle timer is armed once, when the conversation starts: when it fires
+    early, its handler sees the later activity and arms itself again for then.
     """
-    conv.last_activity_at = now
+    newest = session.scalar(
+        select(func.max(Message.created_at)).where(Message.conversation_id == conv.id)
+    )
+    return max(conv.last_activity_at, newest) if newest else conv.last_activity_at
 
 
 def start_conversation(
@@ -119,7 +123,6 @@ def contact_said(
 ) -> None:
     """A message in an open conversation: relay it to the volunteer, or it waits in the queue."""
     message.conversation_id = conv.id
-    touch(session, ctx, conv, now)
     if conv.status == "assigned" and conv.volunteer is not None:
         assignment.relay_contact_message(session, ctx, conv, conv.volunteer, message, now)
 
@@ -147,7 +150,6 @@ def volunteer_replied(
     conv.first_response_at = conv.first_response_at or now
     conv.awaiting_reply_since = None
     cancel_timer(session, f"response:{conv.id}")
-    touch(session, ctx, conv, now)
     ctx.text_contact(session, conv.contact, body, "relay", now, conv.id)
 
 

@@ -53,8 +53,9 @@ def idle_close(session: Session, ctx: Context, conv_id: int, now: dt.datetime) -
     idle = dt.timedelta(minutes=ctx.settings.timeouts.idle_close_minutes)
     if conv is None or conv.status != "assigned":
         return  # a queued conversation waits for a volunteer however long it takes
-    if now - conv.last_activity_at < idle:
-        set_timer(session, "idle", conv.id, conv.last_activity_at + idle, now)
+    last = conversations.last_activity(session, conv)
+    if now - last < idle:
+        set_timer(session, "idle", conv.id, last + idle, now)
         return
     conversations.close(
         session,
