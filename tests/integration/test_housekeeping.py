@@ -110,7 +110,7 @@ def test_retention_purge_nulls_old_bodies_only(wl, people, clock):
             [row] = outbox.enqueue(
                 session, to=to, from_="+15550100000", body="private words", kind="relay", now=at
             )
-            row.status = status
+            session.get_one(Outbound, row).status = status
         set_timer(session, "response", 1, old, old)
         session.flush()
         session.execute(Timer.__table__.update().values(done_at=old))
