@@ -9,7 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from warmline.db.engine import is_postgres
-from warmline.db.models import Contact, Volunteer
+from warmline.db.models import Contact
 from warmline.privacy import Address, Vault, alias_for
 
 
@@ -55,8 +55,3 @@ def get_or_create_contact(
     )
     return session.scalars(query).one()
 
-
-def find_volunteer(session: Session, phone: str | None) -> Volunteer | None:
-    if phone is None:
-        return None
-    return session.scalars(select(Volunteer).where(Volunteer.phone == phone)).first()
