@@ -54,4 +54,3 @@ def get_or_create_contact(
         .on_conflict_do_nothing(index_elements=[Contact.number_hash])
     )
     return session.scalars(query).one()
-

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, lazyload
 
 from warmline.db.engine import lock_assignment
 from warmline.db.models import (
+    Base,
     Contact,
     Conversation,
     ConversationPass,
@@ -21,6 +22,22 @@ from warmline.routing.context import Context
 from warmline.scheduling import rota
 from warmline.scheduling.store import load_rota, on_shift_now
 from warmline.scheduling.timers import cancel_timer, set_timer
+
+MESSAGES = Base.metadata.tables[Message.__tablename__]
+INSERT_MESSAGE = insert(MESSAGES).returning(MESSAGES.c.id)
+
+
+def store(session: Session, message: Message, conversation_id: int | None) -> None:
+    """Write a contact's message, once, as soon as its conversation is known (None: it joins
+    none, as a blocked or opted-out contact's does).
+
+    A prebuilt Core INSERT, not ``session.add()``: the message is never changed afterwards, and
+    the ORM's unit of work only added bookkeeping to every relayed text. ``message`` stays out
+    of the session, with its new id set.
+    """
+    message.conversation_id = conversation_id
+    values = {c.key: getattr(message, c.key) for c in MESSAGES.columns if c.key != "id"}
+    message.id = session.execute(INSERT_MESSAGE, values).scalar_one()
 
 
 def open_conversation(session: Session, contact: Contact) -> Conversation | None:
@@ -73,7 +90,7 @@ def start_conversation(
     )
     session.add(conv)
     session.flush()
-    message.conversation_id = conv.id
+    store(session, message, conv.id)  # before assignment, which relays what the contact said
     idle = dt.timedelta(minutes=ctx.settings.timeouts.idle_close_minutes)
     set_timer(session, "idle", conv.id, now + idle, now)
     on_shift = on_shift_now(session, ctx.settings.line.timezone, now)  # outside the lock
@@ -122,7 +139,7 @@ def contact_said(
     session: Session, ctx: Context, conv: Conversation, message: Message, now: dt.datetime
 ) -> None:
     """A message in an open conversation: relay it to the volunteer, or it waits in the queue."""
-    message.conversation_id = conv.id
+    store(session, message, conv.id)
     if conv.status == "assigned" and conv.volunteer is not None:
         assignment.relay_contact_message(session, ctx, conv, conv.volunteer, message, now)
 

@@ -96,8 +96,9 @@ def receive_sms(session: Session, ctx: Context, sms: InboundSms, now: dt.datetim
         num_media=sms.num_media,
         created_at=now,
     )
-    session.add(message)
     _contact_message(session, ctx, contact, message, now)
+    if message.id is None:  # it joined no conversation; it is kept all the same
+        conversations.store(session, message, None)
     return True
 
 
@@ -120,8 +121,7 @@ def _contact_message(
     if word == "help":
         ctx.text_contact(session, contact, texts.render(ctx.settings, "help"), "help", now)
     screening = escalation.screen(session, ctx, contact, message, now)
-    with session.no_autoflush:  # the message is stored once, with its conversation
-        conv = conversations.open_conversation(session, contact)
+    conv = conversations.open_conversation(session, contact)
     if conv is None:
         if contact.language is None:  # guessed once, from the first message that tells
             contact.language = guess_language(message.body or "")
