@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -19,6 +19,12 @@ def find_contact(session: Session, vault: Vault, address: Address) -> Contact | 
     ).first()
 
 
+# Built once: only the hash changes from one message to the next.
+LOCK_CONTACT = (
+    select(Contact).where(Contact.number_hash == bindparam("number_hash")).with_for_update()
+)
+
+
 def get_or_create_contact(
     session: Session, vault: Vault, address: Address, now: dt.datetime
 ) -> Contact:
@@ -30,8 +36,7 @@ def get_or_create_contact(
     two first messages race: the loser's insert does nothing and it locks the winner's row.
     """
     number_hash = vault.lookup_hash(address.key)
-    query = select(Contact).where(Contact.number_hash == number_hash).with_for_update()
-    contact = session.scalars(query).first()
+    contact = session.scalars(LOCK_CONTACT, {"number_hash": number_hash}).first()
     if contact is not None:
         return contact
     taken = set(
@@ -53,4 +58,4 @@ def get_or_create_contact(
         )
         .on_conflict_do_nothing(index_elements=[Contact.number_hash])
     )
-    return session.scalars(query).one()
+    return session.scalars(LOCK_CONTACT, {"number_hash": number_hash}).one()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, lazyload
 
 from warmline.db.engine import lock_assignment
@@ -40,17 +40,22 @@ def store(session: Session, message: Message, conversation_id: int | None) -> No
     message.id = session.execute(INSERT_MESSAGE, values).scalar_one()
 
 
+# Built once (only the contact changes), which spares building the query and its cache key on
+# every message. ``conv.contact`` is the caller's contact, already in the session: no need to
+# join it in again.
+OPEN_CONVERSATION = (
+    select(Conversation)
+    .options(lazyload(Conversation.contact))
+    .where(
+        Conversation.contact_id == bindparam("contact_id"),
+        Conversation.channel == "sms",
+        Conversation.status != "closed",
+    )
+)
+
+
 def open_conversation(session: Session, contact: Contact) -> Conversation | None:
-    # ``conv.contact`` is ``contact``, already in the session: no need to join it in again.
-    return session.scalars(
-        select(Conversation)
-        .options(lazyload(Conversation.contact))
-        .where(
-            Conversation.contact_id == contact.id,
-            Conversation.channel == "sms",
-            Conversation.status != "closed",
-        )
-    ).first()
+    return session.scalars(OPEN_CONVERSATION, {"contact_id": contact.id}).first()
 
 
 def last_activity(session: Session, conv: Conversation) -> dt.datetime:

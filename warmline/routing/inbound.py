@@ -129,7 +129,8 @@ def _contact_message(
             session, ctx, contact, message, now, escalated=screening.crisis
         )
     else:
-        conv.escalated = conv.escalated or screening.crisis  # jumps the queue if it waits there
+        if screening.crisis:  # (assigning False would still mark the row for the flush)
+            conv.escalated = True  # jumps the queue if it waits there
         conversations.contact_said(session, ctx, conv, message, now)
     escalation.record(session, ctx, conv, message, screening, now)
 
