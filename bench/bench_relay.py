@@ -69,7 +69,7 @@ def load(port: int, requests: Path, duration: float, rate: float = 0) -> dict[st
         str(port),
         str(requests),
         "--connections",
-        str(CONNECTIONS),
+        str(OPEN_CONNECTIONS if rate else CONNECTIONS),
         "--duration",
         str(duration),
     ]

@@ -80,8 +80,8 @@ def receive_sms(session: Session, ctx: Context, sms: InboundSms, now: dt.datetim
     recorded = record_sms(session, sms.sid, sender.phone, now)
     if not recorded.first_time:
         return False
-    to = parse_address(sms.to).phone or sms.to
     if recorded.volunteer_id is not None:
+        to = parse_address(sms.to).phone or sms.to  # which relay number they answered on
         volunteer = session.get_one(Volunteer, recorded.volunteer_id)
         volunteer_message(session, ctx, volunteer, to, sms.body, sms.num_media, now)
         return True
