@@ -1,6 +1,6 @@
 """Benchmark of the inbound relay under gunicorn + PostgreSQL, beside a bare Flask endpoint.
 
-Run: python bench/bench_relay.py [--runs 3] [--duration 10] [--storm]
+Run: python bench/bench_relay.py [--runs 3] [--duration 10] [--storm] [--before DIR]
 (PostgreSQL at WARMLINE_BENCH_PG_URL, default postgresql://postgres@127.0.0.1:5432/test;
 a fresh database is created and dropped.)
 
@@ -10,9 +10,13 @@ relay numbers) hold 200 open conversations; every request has a new MessageSid a
 one of those 200 contacts in turn. The baseline is bench/bare_app.py (empty TwiML), served by a
 second gunicorn with the same settings, measured in alternation with warmline in the same run.
 The load comes from bench/loadgen.py in a separate process: closed loop (8 keep-alive
-connections, as fast as answers come) and open loop (a fixed 300 requests/s over up to 32
-connections). Each figure is
-the median of --runs runs of --duration seconds after 2 s of warm-up.
+connections, as fast as answers come) and open loop (a fixed 300 requests/s over 32 keep-alive
+connections). Each figure is the median of --runs runs of --duration seconds after 2 s of
+warm-up.
+
+--before DIR serves another checkout of warmline (a git worktree of an earlier commit, say) as a
+third gunicorn on the same database and settings, measured in the same runs, for a
+before/after comparison that the machine's changing load cannot skew.
 
 --storm also runs the spec's concurrency figure: 500 contacts' first messages at once against
 50 volunteers of capacity 1-4, and checks what it left behind.
@@ -29,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -86,35 +91,42 @@ def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
     return {k: statistics.median(r[k] for r in runs) for k in keys}
 
 
-def relay_bench(tmp: Path, runs: int, duration: float) -> dict[str, dict[str, float]]:
+def relay_bench(
+    tmp: Path, runs: int, duration: float, before: Path | None
+) -> dict[str, dict[str, float]]:
     results: dict[str, list[dict[str, float]]] = {}
     with live.fresh_database(PG_ADMIN) as url:
         live.seed_volunteers(url, [CAPACITY] * (CONTACTS // CAPACITY))
         env = live.server_env(url, live.line_config(tmp, RELAYS))
         contacts = [f"+1202556{n:04d}" for n in range(CONTACTS)]
-        with (
-            live.Gunicorn(env, **SERVER, log=tmp / "warmline.log") as wl_server,
-            live.Gunicorn(
-                env, app="bench.bare_app:app", **SERVER, log=tmp / "bare.log"
-            ) as bare_server,
-        ):
-            statuses, _, _ = live.storm(wl_server.port, contacts, threads=8)
+        with ExitStack() as stack:
+            servers = {
+                "warmline": stack.enter_context(
+                    live.Gunicorn(env, **SERVER, log=tmp / "warmline.log")
+                ),
+                "bare": stack.enter_context(
+                    live.Gunicorn(env, app="bench.bare_app:app", **SERVER, log=tmp / "bare.log")
+                ),
+            }
+            if before is not None:  # another checkout, on the same database and settings
+                servers["before"] = stack.enter_context(
+                    live.Gunicorn(env, **SERVER, log=tmp / "before.log", cwd=before)
+                )
+            statuses, _, _ = live.storm(servers["warmline"].port, contacts, threads=8)
             assert set(statuses) == {200}, "opening the conversations failed"
             figures = live.routing_figures(url, RELAYS)
             assert figures["assigned"] == CONTACTS, figures
             per_run = int(4000 * (duration + 3))  # more than the bare app can take
             for i in range(runs):
                 for mode, rate in (("closed", 0), ("open", RATE)):
-                    reqs = tmp / f"relay-{mode}-{i}.jsonl"
-                    write_requests(reqs, contacts, per_run, f"{mode[0]}{i:03d}")
-                    results.setdefault(f"warmline {mode}", []).append(
-                        load(wl_server.port, reqs, duration, rate)
-                    )
-                    results.setdefault(f"bare {mode}", []).append(
-                        load(bare_server.port, reqs, duration, rate)
-                    )
-                    for name in (f"warmline {mode}", f"bare {mode}"):
-                        print(f"run {i + 1} {name}: {results[name][-1]}", file=sys.stderr)
+                    for name, server in servers.items():
+                        reqs = tmp / f"relay-{name}-{mode}-{i}.jsonl"
+                        write_requests(reqs, contacts, per_run, f"{name[:2]}{mode[0]}{i:03d}")
+                        results.setdefault(f"{name} {mode}", []).append(
+                            load(server.port, reqs, duration, rate)
+                        )
+                        line = results[f"{name} {mode}"][-1]
+                        print(f"run {i + 1} {name} {mode}: {line}", file=sys.stderr)
         figures = live.routing_figures(url, RELAYS)
     print(f"after the runs: {figures}", file=sys.stderr)
     return {name: median_of(r) for name, r in results.items()}
@@ -137,6 +149,31 @@ def storm_bench(tmp: Path, runs: int) -> list[dict[str, float]]:
     return out
 
 
+def print_table(medians: dict[str, dict[str, float]]) -> None:
+    before = "before" if "before closed" in medians else None
+    print(
+        "| measure | warmline relay |"
+        + (" before |" if before else "")
+        + " bare Flask | ratio to bare |"
+    )
+    print("|---|---:|" + ("---:|" if before else "") + "---:|---:|")
+    for mode, label in (
+        ("closed", f"closed loop, {CONNECTIONS} connections"),
+        ("open", f"open loop, {RATE} requests/s, {OPEN_CONNECTIONS} connections"),
+    ):
+        w, b = medians[f"warmline {mode}"], medians[f"bare {mode}"]
+        old = medians.get(f"before {mode}")
+        for key, what, fmt in (
+            ("rps", "requests/s", ".0f"),
+            ("p50_ms", "p50 ms", ".1f"),
+            ("p99_ms", "p99 ms", ".1f"),
+            ("errors", "errors", ".0f"),
+        ):
+            ratio = f"{w[key] / b[key]:.2f}" if b[key] else ""
+            middle = f" {old[key]:{fmt}} |" if old else ""
+            print(f"| {label}: {what} | {w[key]:{fmt}} |{middle} {b[key]:{fmt}} | {ratio} |")
+
+
 def main() -> None:
     global OPEN_CONNECTIONS
     parser = argparse.ArgumentParser()
@@ -148,6 +185,12 @@ def main() -> None:
     parser.add_argument("--worker-class", default=SERVER["worker_class"])
     parser.add_argument("--threads", type=int, default=SERVER["threads"])
     parser.add_argument("--open-connections", type=int, default=OPEN_CONNECTIONS)
+    parser.add_argument(
+        "--before",
+        type=Path,
+        help="another checkout of warmline (e.g. a git worktree of an earlier commit), served "
+        "beside this one on the same database and measured in the same runs",
+    )
     args = parser.parse_args()
     SERVER.update(workers=args.workers, worker_class=args.worker_class, threads=args.threads)
     OPEN_CONNECTIONS = args.open_connections
@@ -156,21 +199,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         if not args.no_relay:
-            medians = relay_bench(tmp, args.runs, args.duration)
-            print("| measure | warmline relay | bare Flask | ratio |")
-            print("|---|---:|---:|---:|")
-            for mode, label in (
-                ("closed", f"closed loop, {CONNECTIONS} connections"),
-                ("open", f"open loop, {RATE} requests/s"),
-            ):
-                w, b = medians[f"warmline {mode}"], medians[f"bare {mode}"]
-                print(
-                    f"| {label}: requests/s | {w['rps']:.0f} | {b['rps']:.0f} | "
-                    f"{w['rps'] / b['rps']:.2f} |"
-                )
-                for k in ("p50_ms", "p99_ms"):
-                    print(f"| {label}: {k[:3]} ms | {w[k]:.1f} | {b[k]:.1f} | {w[k] / b[k]:.1f}× |")
-                print(f"| {label}: errors | {w['errors']:.0f} | {b['errors']:.0f} | |")
+            medians = relay_bench(tmp, args.runs, args.duration, args.before)
+            print_table(medians)
         if args.storm:
             started = time.perf_counter()
             storms = storm_bench(tmp, args.runs)

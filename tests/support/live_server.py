@@ -132,8 +132,10 @@ class Gunicorn:
         worker_class: str = "sync",
         threads: int = 1,
         log: Path | None = None,
+        cwd: Path = REPO,
     ) -> None:
         self.port = free_port()
+        self.cwd = cwd  # the checkout whose ``warmline`` is served (it comes first on sys.path)
         self.args = [
             sys.executable, "-m", "gunicorn", app,
             "--bind", f"127.0.0.1:{self.port}",
@@ -151,7 +153,7 @@ class Gunicorn:
     def __enter__(self) -> Gunicorn:
         out = open(self.log, "wb") if self.log else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
-            self.args, cwd=REPO, env=self.env, stdout=out, stderr=subprocess.STDOUT
+            self.args, cwd=self.cwd, env=self.env, stdout=out, stderr=subprocess.STDOUT
         )
         if self.log:
             out.close()  # type: ignore[union-attr]
