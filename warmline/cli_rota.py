@@ -98,13 +98,13 @@ def _dates(first: dt.date | None, last: dt.date | None) -> str:
 @shift.command("list")
 def shift_list() -> None:
     """Weekly shifts and upcoming one-off shifts."""
-    from warmline.db.models import Volunteer
+    from warmline.people import volunteer_names
     from warmline.scheduling import editing
 
     wl = setup(admin_mode())
     tz = wl.settings.line.timezone
     with session_scope(wl) as session:
-        names = {v.id: v.name for v in session.query(Volunteer)}
+        names = volunteer_names(session)
 
         def who(pairs: list[tuple[int, bool]]) -> str:
             return ", ".join(names[i] + (" (sup)" if s else "") for i, s in pairs)
@@ -202,7 +202,7 @@ def rota() -> None:
 @friendly
 def rota_now(at_text: str | None) -> None:
     """Who is on shift now (or --at a local time)."""
-    from warmline.db.models import Volunteer
+    from warmline.people import volunteer_names
     from warmline.scheduling.store import on_shift_now
 
     wl = setup(admin_mode())
@@ -210,15 +210,15 @@ def rota_now(at_text: str | None) -> None:
     at = _at(at_text, tz)
     with session_scope(wl) as session:
         shifts = on_shift_now(session, tz, at)
-        names = {v.id: v for v in session.query(Volunteer)}
+        names = volunteer_names(session)
         rows = [
             (
-                names[i].name,
+                names[i],
                 "supervisor" if s.supervisor else "volunteer",
                 _local(s.start, tz),
                 _local(s.end, tz),
             )
-            for i, s in sorted(shifts.items(), key=lambda kv: names[kv[0]].name)
+            for i, s in sorted(shifts.items(), key=lambda kv: names[kv[0]])
         ]
     click.echo(f"On shift at {_local(at, tz)} ({tz.key}):")
     click.echo(table(("volunteer", "as", "from", "until"), rows) if rows else "nobody")

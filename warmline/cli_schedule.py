@@ -13,17 +13,9 @@ import click
 from warmline.bootstrap import utc_now
 from warmline.cli import admin_mode, friendly, main, session_scope, setup, table, volunteer
 from warmline.cli_rota import _at, _local, rota
+from warmline.people import volunteer_names
 
 KIND_WORDS = {"uncovered": "nobody on shift", "no_supervisor": "no supervisor"}
-
-
-def _names(session: object) -> dict[int, str]:
-    from sqlalchemy import select
-
-    from warmline.db.models import Volunteer
-
-    rows = session.execute(select(Volunteer.id, Volunteer.name))  # type: ignore[attr-defined]
-    return {vid: name for vid, name in rows}
 
 
 def _length(start: dt.datetime, end: dt.datetime) -> str:
@@ -67,7 +59,7 @@ def swap_take(swap_id: int, volunteer_ref: str) -> None:
         s = swaps.take(
             session, load_rota(session, tz), swap_id, volunteer_ref, utc_now(), wl.context
         )
-        names = _names(session)
+        names = volunteer_names(session)
         click.echo(
             f"swap {s.id} taken by {names[s.taken_by_id or 0]}: "
             f"{_local(s.start, tz)} to {_local(s.end, tz)}"
@@ -91,7 +83,7 @@ def swap_reassign(volunteer_ref: str, at_text: str, to_ref: str) -> None:
         s = swaps.reassign(
             session, rota_now, volunteer_ref, _at(at_text, tz), to_ref, utc_now(), wl.context
         )
-        names = _names(session)
+        names = volunteer_names(session)
         click.echo(
             f"shift reassigned to {names[s.taken_by_id or 0]} (swap {s.id}): "
             f"{_local(s.start, tz)} to {_local(s.end, tz)}"
@@ -120,7 +112,7 @@ def swap_list(show_all: bool) -> None:
     wl = setup(admin_mode())
     tz = wl.settings.line.timezone
     with session_scope(wl) as session:
-        names = _names(session)
+        names = volunteer_names(session)
         found = swaps.list_swaps(session, utc_now(), None if show_all else "open")
         rows = [
             (
@@ -170,7 +162,7 @@ def rota_week(at_text: str | None) -> None:
     tz = wl.settings.line.timezone
     at = _at(at_text, tz)
     with session_scope(wl) as session:
-        rows = week_rows(load_rota(session, tz), tz, at, _names(session))
+        rows = week_rows(load_rota(session, tz), tz, at, volunteer_names(session))
     click.echo(f"Shifts for the week from {at.astimezone(tz):%a %Y-%m-%d} ({tz.key}):")
     click.echo(table(("day", "from", "until", "volunteer", "as"), rows) if rows else "no shifts")
 

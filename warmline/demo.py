@@ -20,7 +20,7 @@ from warmline.config import load_settings
 from warmline.db.migrate import upgrade
 from warmline.db.models import Volunteer
 from warmline.people import add_volunteer
-from warmline.scheduling.editing import WEEKDAYS, add_weekly_slot
+from warmline.scheduling.editing import add_around_the_clock
 from warmline.scheduling.worker import run_worker
 
 DEMO_VOLUNTEERS = (
@@ -38,16 +38,12 @@ def seed(wl: Warmline, now: dt.datetime) -> bool:
             return False
         for name, phone, role, languages in DEMO_VOLUNTEERS:
             add_volunteer(session, name, phone, now, role=role, languages=languages)
-        for day in WEEKDAYS:
-            add_weekly_slot(
-                session,
-                day_name=day,
-                start="00:00",
-                end="00:00",
-                now=now,
-                volunteers=[p for _, p, r, _ in DEMO_VOLUNTEERS if r == "volunteer"],
-                supervisors=[p for _, p, r, _ in DEMO_VOLUNTEERS if r == "supervisor"],
-            )
+        add_around_the_clock(
+            session,
+            volunteers=[p for _, p, r, _ in DEMO_VOLUNTEERS if r == "volunteer"],
+            supervisors=[p for _, p, r, _ in DEMO_VOLUNTEERS if r == "supervisor"],
+            now=now,
+        )
     return True
 
 

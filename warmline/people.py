@@ -108,3 +108,8 @@ def set_blocked(
 
 def blocked_contacts(session: Session) -> list[Contact]:
     return list(session.scalars(select(Contact).where(Contact.blocked.is_(True))))
+
+
+def volunteer_names(session: Session) -> dict[int, str]:
+    """Every volunteer's name by id, for listings."""
+    return {vid: name for vid, name in session.execute(select(Volunteer.id, Volunteer.name))}

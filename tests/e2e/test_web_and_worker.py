@@ -14,7 +14,7 @@ import pytest
 from tests.support.processes import base_env, free_port, wait_until
 from warmline.db.engine import Database
 from warmline.people import add_volunteer
-from warmline.scheduling.editing import WEEKDAYS, add_weekly_slot
+from warmline.scheduling.editing import add_around_the_clock
 from warmline.telephony.signature import sign
 
 pytestmark = pytest.mark.slow
@@ -31,16 +31,7 @@ def seed_volunteer_on_shift(database_url: str) -> None:
     try:
         with db.unit_of_work() as session:
             add_volunteer(session, "Sam", VOLUNTEER, now)
-            for day in WEEKDAYS:
-                add_weekly_slot(
-                    session,
-                    day_name=day,
-                    start="00:00",
-                    end="00:00",
-                    volunteers=[VOLUNTEER],
-                    supervisors=[],
-                    now=now,
-                )
+            add_around_the_clock(session, volunteers=[VOLUNTEER], supervisors=[], now=now)
     finally:
         db.dispose()
 

@@ -27,7 +27,7 @@ import psycopg
 from warmline.db.engine import Database
 from warmline.db.migrate import upgrade
 from warmline.people import add_volunteer
-from warmline.scheduling.editing import WEEKDAYS, add_weekly_slot
+from warmline.scheduling.editing import add_around_the_clock
 from warmline.telephony.signature import sign
 
 REPO = Path(__file__).resolve().parents[2]
@@ -85,16 +85,7 @@ def seed_volunteers(url: str, capacities: Sequence[int]) -> list[str]:
         with db.unit_of_work() as session:
             for i, (phone, capacity) in enumerate(zip(phones, capacities, strict=True), 1):
                 add_volunteer(session, f"Volunteer {i}", phone, now, capacity=capacity)
-            for day in WEEKDAYS:
-                add_weekly_slot(
-                    session,
-                    day_name=day,
-                    start="00:00",
-                    end="00:00",
-                    volunteers=phones,
-                    supervisors=[],
-                    now=now,
-                )
+            add_around_the_clock(session, volunteers=phones, supervisors=[], now=now)
     finally:
         db.dispose()
     return phones

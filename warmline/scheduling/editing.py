@@ -75,6 +75,24 @@ def add_weekly_slot(
     return slot
 
 
+def add_around_the_clock(
+    session: Session, *, volunteers: list[str], supervisors: list[str], now: dt.datetime
+) -> list[WeeklySlot]:
+    """A midnight-to-midnight weekly slot on every day (the demo's rota, and tests')."""
+    return [
+        add_weekly_slot(
+            session,
+            day_name=day_name,
+            start="00:00",
+            end="00:00",
+            volunteers=volunteers,
+            supervisors=supervisors,
+            now=now,
+        )
+        for day_name in WEEKDAYS
+    ]
+
+
 def add_one_off(
     session: Session,
     tz: ZoneInfo,

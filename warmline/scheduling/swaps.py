@@ -53,14 +53,7 @@ def offer(
     volunteer = find_volunteer(session, volunteer_ref)
     shift = find_occurrence(rota, volunteer.id, at, now)
     start = max(shift.start, now)
-    clash = session.scalars(
-        select(SwapRequest).where(
-            SwapRequest.offered_by_id == volunteer.id,
-            SwapRequest.status == "open",
-            SwapRequest.start < shift.end,
-            SwapRequest.end > start,
-        )
-    ).first()
+    clash = _open_offer(session, volunteer.id, start, shift.end)
     if clash is not None:
         raise AdminError(f"that shift is already offered (swap {clash.id})")
     swap = SwapRequest(
@@ -115,14 +108,7 @@ def reassign(
     shift = find_occurrence(rota, volunteer.id, at, now)
     start = max(shift.start, now)
     taker = _taker(session, rota, to_ref, volunteer.id, start, shift.end)
-    open_offer = session.scalars(
-        select(SwapRequest).where(
-            SwapRequest.offered_by_id == volunteer.id,
-            SwapRequest.status == "open",
-            SwapRequest.start < shift.end,
-            SwapRequest.end > start,
-        )
-    ).first()
+    open_offer = _open_offer(session, volunteer.id, start, shift.end)
     swap = open_offer or SwapRequest(
         offered_by_id=volunteer.id,
         start=start,
@@ -156,6 +142,20 @@ def list_swaps(
     if status is not None:
         query = query.where(SwapRequest.status == status)
     return list(session.scalars(query.order_by(SwapRequest.start, SwapRequest.id)))
+
+
+def _open_offer(
+    session: Session, volunteer_id: int, start: dt.datetime, end: dt.datetime
+) -> SwapRequest | None:
+    """The volunteer's open offer overlapping ``[start, end)``, if any."""
+    return session.scalars(
+        select(SwapRequest).where(
+            SwapRequest.offered_by_id == volunteer_id,
+            SwapRequest.status == "open",
+            SwapRequest.start < end,
+            SwapRequest.end > start,
+        )
+    ).first()
 
 
 def _get(session: Session, swap_id: int) -> SwapRequest:
