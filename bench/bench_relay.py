@@ -67,11 +67,48 @@ def write_requests(path: Path, contacts: list[str], n: int, run: str) -> None:
             )
 
 
-def load(port: int, requests: Path, duration: float, rate: float = 0) -> dict[str, float]:
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes so far (0 for one that has gone)."""
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(server: live.Gunicorn) -> list[int]:
+    """The gunicorn master and its workers."""
+    assert server.process is not None
+    master = server.process.pid
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [master, *map(int, children)]
+
+
+def postgres_pids() -> list[int]:
+    """Every PostgreSQL process on the machine: its backends do the database's share of the work."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
+def load(
+    server: live.Gunicorn, requests: Path, duration: float, rate: float = 0
+) -> dict[str, float]:
+    """One loadgen run against ``server``, with the CPU the server and PostgreSQL spent on it
+    (milliseconds per answered request, warm-up included in both counts)."""
     args = [
         sys.executable,
         str(HERE / "loadgen.py"),
-        str(port),
+        str(server.port),
         str(requests),
         "--connections",
         str(OPEN_CONNECTIONS if rate else CONNECTIONS),
@@ -81,13 +118,20 @@ def load(port: int, requests: Path, duration: float, rate: float = 0) -> dict[st
     if rate:
         args += ["--rate", str(rate)]
     before = Path("/proc/loadavg").read_text().split()[0]
-    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    pids, db_pids = server_pids(server), postgres_pids()
+    cpu, db_cpu = cpu_seconds(pids), cpu_seconds(db_pids)
+    out = json.loads(subprocess.run(args, capture_output=True, text=True, check=True).stdout)
+    cpu, db_cpu = cpu_seconds(pids) - cpu, cpu_seconds(db_pids) - db_cpu
     after = Path("/proc/loadavg").read_text().split()[0]
-    return json.loads(out) | {"loadavg": f"{before}->{after}"}
+    return out | {
+        "loadavg": f"{before}->{after}",
+        "server_cpu_ms": round(1000 * cpu / out["used"], 2),
+        "db_cpu_ms": round(1000 * db_cpu / out["used"], 2),
+    }
 
 
 def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
-    keys = ("rps", "p50_ms", "p99_ms", "errors")
+    keys = ("rps", "p50_ms", "p99_ms", "errors", "server_cpu_ms", "db_cpu_ms")
     return {k: statistics.median(r[k] for r in runs) for k in keys}
 
 
@@ -123,7 +167,7 @@ def relay_bench(
                         reqs = tmp / f"relay-{name}-{mode}-{i}.jsonl"
                         write_requests(reqs, contacts, per_run, f"{name[:2]}{mode[0]}{i:03d}")
                         results.setdefault(f"{name} {mode}", []).append(
-                            load(server.port, reqs, duration, rate)
+                            load(server, reqs, duration, rate)
                         )
                         line = results[f"{name} {mode}"][-1]
                         print(f"run {i + 1} {name} {mode}: {line}", file=sys.stderr)
@@ -168,6 +212,8 @@ def print_table(medians: dict[str, dict[str, float]]) -> None:
             ("p50_ms", "p50 ms", ".1f"),
             ("p99_ms", "p99 ms", ".1f"),
             ("errors", "errors", ".0f"),
+            ("server_cpu_ms", "gunicorn CPU ms per request", ".2f"),
+            ("db_cpu_ms", "PostgreSQL CPU ms per request", ".2f"),
         ):
             ratio = f"{w[key] / b[key]:.2f}" if b[key] else ""
             middle = f" {old[key]:{fmt}} |" if old else ""
