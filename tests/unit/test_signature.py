@@ -19,6 +19,12 @@ def test_twilios_documented_example_validates():
     assert sign("12345", DOC_URL, DOC_PARAMS) == "GvWf1cFY/Q7PnoempGyD5oXAezc="
 
 
+def test_a_signature_over_the_url_with_its_default_port_also_validates():
+    with_port = "https://mycompany.com:443/myapp.php?foo=1&bar=2"
+    assert is_valid("12345", DOC_URL, DOC_PARAMS, sign("12345", with_port, DOC_PARAMS))
+    assert not is_valid("12345", DOC_URL, DOC_PARAMS, sign("54321", with_port, DOC_PARAMS))
+
+
 @pytest.mark.parametrize("signature", [None, "", "GvWf1cFY/Q7PnoempGyD5oXAezd="])
 def test_wrong_or_missing_signature_fails(signature):
     assert not is_valid("12345", DOC_URL, DOC_PARAMS, signature)
