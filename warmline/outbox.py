@@ -113,9 +113,23 @@ def enqueue(
         if (recent or 0) >= flood_cap:
             log.info("automatic %s text throttled for contact %s", kind, to.contact_id)
             return []
-    ids = []
-    for i, part in enumerate(split_body(body)):
-        row = {
+    rows = outbound_rows(to, from_, body, kind, now, conversation_id, dedupe_key)
+    return [session.execute(INSERT_OUTBOUND, row).scalar_one() for row in rows]
+
+
+def outbound_rows(
+    to: Recipient,
+    from_: str,
+    body: str,
+    kind: str,
+    now: dt.datetime,
+    conversation_id: int | None = None,
+    dedupe_key: str | None = None,
+) -> list[dict[str, object]]:
+    """The outbox rows (``INSERT_OUTBOUND`` parameters) of one text, split when long; not capped
+    (``enqueue`` caps automatic texts)."""
+    return [
+        {
             "to_encrypted": to.number_encrypted,
             "from_number": from_,
             "body": part,
@@ -129,8 +143,8 @@ def enqueue(
             "dedupe_key": f"{dedupe_key}#{i}" if dedupe_key and i else dedupe_key,
             "created_at": now,
         }
-        ids.append(session.execute(INSERT_OUTBOUND, row).scalar_one())
-    return ids
+        for i, part in enumerate(split_body(body))
+    ]
 
 
 def backoff(attempts: int) -> dt.timedelta:

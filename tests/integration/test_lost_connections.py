@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, literal, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from warmline.db import engine as db_engine
+from warmline.db.engine import run_together
 from warmline.db.models import Message
 
 pytestmark = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 CONTACT = "+12025550123"
+ONE = select(literal(1))
 
 
 def kill_pooled_connections(database_url: str) -> int:
@@ -48,6 +50,17 @@ def test_without_the_retry_a_recently_used_dead_connection_fails(wl, database_ur
     with pytest.raises(DBAPIError) as failure, wl.db.unit_of_work() as session:
         session.execute(text("SELECT 1"))
     assert failure.value.connection_invalidated
+
+
+def test_statements_sent_together_on_a_dead_connection_say_so_and_are_retried(wl, database_url):
+    with wl.db.unit_of_work() as session:
+        session.execute(text("SELECT 1"))
+    kill_pooled_connections(database_url)
+    with pytest.raises(DBAPIError) as failure, wl.db.unit_of_work() as session:
+        run_together(session, [(ONE, {})])
+    assert failure.value.connection_invalidated
+    kill_pooled_connections(database_url)
+    assert wl.db.run(lambda session: run_together(session, [(ONE, {})])) == [[(1,)]]
 
 
 def test_a_connection_idle_in_the_pool_is_pinged_and_replaced(wl, database_url, monkeypatch):

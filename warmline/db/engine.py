@@ -16,13 +16,17 @@ on a fresh connection.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, exc, text
+from sqlalchemy import Dialect, Engine, create_engine, event, exc, text
+from sqlalchemy.engine.interfaces import Compiled
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.expression import Executable
 
 T = TypeVar("T")
 
@@ -93,6 +97,103 @@ def lock_assignment(session: Session) -> None:
     """Serialise assignment decisions until the transaction ends (PostgreSQL; SQLite already is)."""
     if is_postgres(session):
         session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": ASSIGNMENT_LOCK})
+
+
+Batch = Sequence[tuple[Executable, Mapping[str, Any]]]
+
+
+def run_together(session: Session, batch: Batch) -> list[list[tuple[Any, ...]]]:
+    """Run the statements of ``batch`` in order, in the session's transaction: each one's rows.
+
+    On PostgreSQL they reach the server together, in one round trip (psycopg's pipeline mode),
+    with the transaction's ``BEGIN`` when they open it. The server still runs them one after the
+    other, and each sees what the earlier ones did; under READ COMMITTED each also sees what other
+    transactions committed before it started, so a statement after a ``FOR UPDATE`` that had to
+    wait sees what the lock's holder committed. No statement can use an earlier one's result.
+    SQLite, in this process, runs them one by one. Rows are tuples of values converted by their
+    columns' types, as ``session.execute`` would give them. Statements are compiled once (keep
+    them prebuilt, with only their parameters changing).
+    """
+    session.flush()  # raw statements must see what the session holds
+    connection = session.connection()
+    plans = [_plan(stmt, connection.dialect, tuple(params)) for stmt, params in batch]
+    if connection.dialect.name != "postgresql":
+        results = (connection.execute(stmt, params) for stmt, params in batch)
+        return [[tuple(row) for row in r] if r.returns_rows else [] for r in results]
+    dbapi = connection.connection.dbapi_connection
+    assert dbapi is not None
+    cursors: list[Any] = []
+    try:
+        with dbapi.pipeline():  # type: ignore[attr-defined]
+            for plan, (_, params) in zip(plans, batch, strict=True):
+                cursors.append(dbapi.cursor())
+                cursors[-1].execute(plan.sql, plan.bind(params))
+        return [plan.rows(cursor) for plan, cursor in zip(plans, cursors, strict=True)]
+    except connection.dialect.loaded_dbapi.Error as e:
+        # As SQLAlchemy reports a driver's error: its own exception classes, and a connection
+        # found dead is invalidated, which is what Database.run retries on.
+        dead = connection.dialect.is_disconnect(e, dbapi, None)
+        if dead:
+            connection.invalidate(e)
+        raise exc.DBAPIError.instance(
+            None,
+            None,
+            e,
+            connection.dialect.loaded_dbapi.Error,
+            connection_invalidated=dead,
+            dialect=connection.dialect,
+        ) from e
+    finally:
+        for cursor in cursors:
+            cursor.close()
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """A statement compiled for the driver, with its columns' type conversions."""
+
+    compiled: Compiled
+    sql: str
+    binds: dict[str, Callable[[Any], Any]]
+    results: tuple[Callable[[Any], Any] | None, ...]
+
+    def bind(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        values = dict(self.compiled.construct_params(params) or {})
+        for name, convert in self.binds.items():
+            values[name] = convert(values[name])
+        return values
+
+    def rows(self, cursor: Any) -> list[tuple[Any, ...]]:
+        if not self.results or cursor.description is None:  # (or only an implicit RETURNING)
+            return []
+        rows = cursor.fetchall()
+        if not any(self.results):
+            return [tuple(row) for row in rows]
+        return [
+            tuple(
+                v if convert is None else convert(v)
+                for convert, v in zip(self.results, row, strict=True)
+            )
+            for row in rows
+        ]
+
+
+@lru_cache(maxsize=256)
+def _plan(stmt: Executable, dialect: Dialect, keys: tuple[str, ...]) -> _Plan:
+    # An INSERT's columns are those its parameters name, as in Connection.execute.
+    compiled = stmt.compile(dialect=dialect, column_keys=list(keys))  # type: ignore[attr-defined]
+    if compiled.literal_execute_params or compiled.post_compile_params:
+        raise ValueError("run_together takes statements with named, plainly bound parameters")
+    if compiled.insert_prefetch or compiled.update_prefetch:  # Python-side column defaults
+        raise ValueError("run_together needs a value for every column the statement writes")
+    binds = {}
+    for bind, name in compiled.bind_names.items():  # (the names the SQL text uses)
+        convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if convert is not None:
+            binds[name] = convert
+    columns = getattr(stmt, "exported_columns", ())
+    results = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)
+    return _Plan(compiled, compiled.string, binds, results)
 
 
 class Database:

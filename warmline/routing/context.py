@@ -31,10 +31,13 @@ class Context:
         return outbox.Recipient(contact.number_encrypted, contact_id=contact.id)
 
     def to_volunteer(self, volunteer: Volunteer) -> outbox.Recipient:
-        token = self._volunteer_tokens.get(volunteer.phone)
+        return self.to_volunteer_phone(volunteer.id, volunteer.phone)
+
+    def to_volunteer_phone(self, volunteer_id: int, phone: str) -> outbox.Recipient:
+        token = self._volunteer_tokens.get(phone)
         if token is None:
-            token = self._volunteer_tokens[volunteer.phone] = self.vault.encrypt(volunteer.phone)
-        return outbox.Recipient(token, volunteer_id=volunteer.id)
+            token = self._volunteer_tokens[phone] = self.vault.encrypt(phone)
+        return outbox.Recipient(token, volunteer_id=volunteer_id)
 
     def to_number(self, number: str) -> outbox.Recipient:
         return outbox.Recipient(self.vault.encrypt(number))

@@ -36,8 +36,12 @@ def store(session: Session, message: Message, conversation_id: int | None) -> No
     of the session, with its new id set.
     """
     message.conversation_id = conversation_id
-    values = {c.key: getattr(message, c.key) for c in MESSAGES.columns if c.key != "id"}
-    message.id = session.execute(INSERT_MESSAGE, values).scalar_one()
+    message.id = session.execute(INSERT_MESSAGE, message_values(message)).scalar_one()
+
+
+def message_values(message: Message) -> dict[str, object]:
+    """``INSERT_MESSAGE``'s parameters for ``message``."""
+    return {c.key: getattr(message, c.key) for c in MESSAGES.columns if c.key != "id"}
 
 
 # Built once (only the contact changes), which spares building the query and its cache key on

@@ -2,7 +2,8 @@
 
 Order for a contact's message (SPEC §5): blocklist, opt-out keywords, escalation scan, routing.
 Everything happens in one transaction with the event's SID recorded first, so a repeated
-``MessageSid`` does nothing twice and a failure part-way leaves nothing half done.
+``MessageSid`` does nothing twice and a failure part-way leaves nothing half done. A plain text
+in an open conversation takes the short way (``arrival``); the rest is here.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from warmline.db.models import Base, Contact, Message, Volunteer, WebhookEvent
@@ -19,6 +18,7 @@ from warmline.escalation import commands as escalation_commands
 from warmline.escalation import policy as escalation
 from warmline.privacy import parse_address
 from warmline.routing import conversations, texts
+from warmline.routing.arrival import RECORD, arrive, is_plain, relay_plain
 from warmline.routing.contacts import get_or_create_contact
 from warmline.routing.context import Context
 from warmline.routing.language import guess_language
@@ -36,21 +36,7 @@ class InboundSms:
 
 
 EVENTS = Base.metadata.tables[WebhookEvent.__tablename__]
-VOLUNTEERS = Base.metadata.tables[Volunteer.__tablename__]
-# Built once, since only the parameters change from one webhook to the next: building an
-# INSERT ... ON CONFLICT per request cost about as much Python as executing it.
-RECORD = {
-    "postgresql": postgresql.insert(EVENTS).on_conflict_do_nothing(index_elements=[EVENTS.c.sid]),
-    "sqlite": sqlite.insert(EVENTS).on_conflict_do_nothing(index_elements=[EVENTS.c.sid]),
-}
 RECORD_EVENT = {name: insert.returning(EVENTS.c.id) for name, insert in RECORD.items()}
-# A text's record also says which volunteer, if any, sent it: one round trip for both.
-SENDING_VOLUNTEER = (
-    select(VOLUNTEERS.c.id).where(VOLUNTEERS.c.phone == bindparam("sender")).scalar_subquery()
-)
-RECORD_SMS = {
-    name: insert.returning(EVENTS.c.id, SENDING_VOLUNTEER) for name, insert in RECORD.items()
-}
 
 
 def first_time(session: Session, sid: str, kind: str, now: dt.datetime) -> bool:
@@ -60,32 +46,21 @@ def first_time(session: Session, sid: str, kind: str, now: dt.datetime) -> bool:
     return result.first() is not None  # (rowcount is not reliable with RETURNING)
 
 
-@dataclass(frozen=True)
-class Recorded:
-    first_time: bool
-    volunteer_id: int | None = None  # the sender, when a volunteer's phone sent the text
-
-
-def record_sms(session: Session, sid: str, sender_phone: str | None, now: dt.datetime) -> Recorded:
-    """Record the text ``sid`` and look its sender up among the volunteers."""
-    statement = RECORD_SMS[session.get_bind().dialect.name]
-    params = {"sid": sid, "kind": "sms", "received_at": now, "sender": sender_phone}
-    row = session.execute(statement, params).first()
-    return Recorded(first_time=False) if row is None else Recorded(True, row[1])
-
-
 def receive_sms(session: Session, ctx: Context, sms: InboundSms, now: dt.datetime) -> bool:
     """Act on an inbound text once; returns False for a duplicate delivery."""
     sender = parse_address(sms.from_)
-    recorded = record_sms(session, sms.sid, sender.phone, now)
-    if not recorded.first_time:
+    arrival = arrive(session, sms.sid, sender.phone, ctx.vault.lookup_hash(sender.key), now)
+    if not arrival.first_time:
         return False
-    if recorded.volunteer_id is not None:
+    if arrival.volunteer_id is not None:
         to = parse_address(sms.to).phone or sms.to  # which relay number they answered on
-        volunteer = session.get_one(Volunteer, recorded.volunteer_id)
+        volunteer = session.get_one(Volunteer, arrival.volunteer_id)
         volunteer_message(session, ctx, volunteer, to, sms.body, sms.num_media, now)
         return True
     if escalation_commands.coordinator_message(session, ctx, sender.phone, sms.body, now):
+        return True
+    if is_plain(arrival, sms.body, sms.num_media, ctx.scan):
+        relay_plain(session, ctx, arrival, sms.body, now)
         return True
     contact = get_or_create_contact(session, ctx.vault, sender, now)
     message = Message(

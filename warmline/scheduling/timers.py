@@ -8,13 +8,39 @@ due time (and re-arms it if it already fired), so each conversation has at most 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Executable, delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from warmline.db.engine import is_postgres
-from warmline.db.models import Timer
+from warmline.db.models import Base, Timer
+
+TIMERS = Base.metadata.tables[Timer.__tablename__]
+
+
+def _arm(insert: Any) -> Any:
+    stmt = insert(TIMERS).inline()  # (no RETURNING of the id, which nobody reads)
+    return stmt.on_conflict_do_update(
+        index_elements=[TIMERS.c.key], set_={"due_at": stmt.excluded.due_at, "done_at": None}
+    )
+
+
+# Built once per dialect: only the parameters (timer_values) change.
+ARM_TIMER = {"postgresql": _arm(postgresql.insert), "sqlite": _arm(sqlite.insert)}
+
+
+def timer_values(
+    kind: str, ref_id: int | None, due_at: dt.datetime, now: dt.datetime, key: str | None = None
+) -> dict[str, Any]:
+    key = key or f"{kind}:{ref_id}"
+    return {"kind": kind, "ref_id": ref_id, "key": key, "due_at": due_at, "created_at": now}
+
+
+def arm_timer(dialect: str) -> Executable:
+    """The statement that arms a timer (with ``timer_values``), for a batch of statements."""
+    return ARM_TIMER[dialect]  # type: ignore[no-any-return]
 
 
 def set_timer(
@@ -26,14 +52,8 @@ def set_timer(
     key: str | None = None,
 ) -> None:
     """Arm the timer ``key`` (default ``"kind:ref_id"``) to fire at ``due_at``."""
-    key = key or f"{kind}:{ref_id}"
-    values = {"kind": kind, "ref_id": ref_id, "key": key, "due_at": due_at, "created_at": now}
-    insert = postgresql.insert if is_postgres(session) else sqlite.insert
-    stmt = insert(Timer).values(**values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[Timer.key], set_={"due_at": due_at, "done_at": None}
-    )
-    session.execute(stmt)
+    dialect = session.get_bind().dialect.name
+    session.execute(arm_timer(dialect), timer_values(kind, ref_id, due_at, now, key))
 
 
 def set_timer_once(

@@ -1,0 +1,110 @@
+"""A contact writing again in an open conversation: the short way (``routing.arrival``) must do
+exactly what the general way does. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from warmline.db.models import Conversation, Message, Timer
+from warmline.routing import inbound
+from warmline.scheduling.jobs import fire_timers
+
+X, Y = "+12025550121", "+12025550122"
+
+
+@pytest.fixture
+def short_way(monkeypatch) -> list[str]:
+    """The bodies of the texts that took the short way (so the tests know they tested it)."""
+    taken: list[str] = []
+    real = inbound.relay_plain
+
+    def spy(session, ctx, arrival, body, now):
+        taken.append(body)
+        real(session, ctx, arrival, body, now)
+
+    monkeypatch.setattr(inbound, "relay_plain", spy)
+    return taken
+
+
+def relay_of(volunteer, delivered) -> str:
+    return [m["From"] for m in delivered if m["To"] == volunteer.phone][-1]
+
+
+def relayed(twilio, volunteer, delivered) -> list[str]:
+    return [b.split("] ", 1)[1] for b in twilio.texts_to(volunteer.phone, delivered) if b[0] == "["]
+
+
+def response_timer(twilio) -> tuple[object, object]:
+    """(when the conversation started waiting for a reply, when its response timer is due)."""
+    with twilio.wl.db.unit_of_work() as session:
+        conv = session.scalars(select(Conversation)).one()
+        timer = session.scalars(
+            select(Timer).where(Timer.key == f"response:{conv.id}", Timer.done_at.is_(None))
+        ).first()
+        return conv.awaiting_reply_since, timer.due_at if timer else None
+
+
+def test_writing_again_after_a_reply_is_relayed_and_restarts_the_response_clock(
+    twilio, people, clock, short_way
+):
+    ann = people.volunteer("Ann")
+    twilio.sms(X, "hello?")
+    relay = relay_of(ann, twilio.deliver())
+    twilio.sms(ann.phone, "Hi, I'm Ann", to=relay)
+    twilio.deliver()
+    assert response_timer(twilio) == (None, None)  # the reply stopped the clock
+    clock.advance(minutes=3)
+    twilio.sms(X, "thanks, it's been a long day")
+    delivered = twilio.deliver()
+    assert relayed(twilio, ann, delivered) == ["thanks, it's been a long day"]
+    assert relay_of(ann, delivered) == relay  # on the same relay number
+    minutes = twilio.wl.settings.timeouts.response_minutes
+    started = clock.now
+    assert response_timer(twilio) == (
+        started,
+        started + dt.timedelta(minutes=minutes),
+    )
+    clock.advance(minutes=1)
+    twilio.sms(X, "are you there?")  # a running clock is not restarted
+    assert relayed(twilio, ann, twilio.deliver()) == ["are you there?"]
+    assert response_timer(twilio)[0] == started
+    clock.advance(minutes=minutes - 1)
+    fire_timers(twilio.wl, clock.now)
+    assert any("waited" in b for b in twilio.texts_to(ann.phone, twilio.deliver()))
+    assert short_way == ["thanks, it's been a long day", "are you there?"]
+
+
+def test_a_waiting_contact_writing_again_is_kept_for_the_volunteer_who_takes_them(
+    twilio, people, short_way
+):
+    sam = people.volunteer("Sam", capacity=1)
+    twilio.sms(X, "first")
+    relay = relay_of(sam, twilio.deliver())
+    twilio.sms(Y, "me too")
+    twilio.deliver()
+    twilio.sms(Y, "still waiting")
+    assert relayed(twilio, sam, twilio.deliver()) == []  # queued: nothing relayed yet
+    twilio.sms(sam.phone, "#end", to=relay)
+    assert relayed(twilio, sam, twilio.deliver()) == ["me too", "still waiting"]
+    with twilio.wl.db.unit_of_work() as session:
+        bodies = session.scalars(
+            select(Message.body).where(Message.author == "contact").order_by(Message.id)
+        ).all()
+    assert bodies == ["first", "me too", "still waiting"]
+    assert short_way == ["still waiting"]
+
+
+def test_a_long_text_is_relayed_whole_in_parts(twilio, people, short_way):
+    ann = people.volunteer("Ann")
+    twilio.sms(X, "hello")
+    twilio.deliver()
+    long = " ".join(f"word{i}" for i in range(700))  # about 5,500 characters
+    twilio.sms(X, long)
+    parts = [b for b in twilio.texts_to(ann.phone, twilio.deliver())]
+    assert len(parts) > 1 and all(len(p) <= 1600 for p in parts)
+    alias = parts[0].split("]")[0] + "]"
+    assert " ".join(parts) == f"{alias} {long}"
+    assert short_way == [long]
