@@ -11,6 +11,10 @@ keeps a round trip off every request when the line is busy. Whatever a ping cann
 connection dying between the ping and the query, or within that second) surfaces as a
 ``DBAPIError`` with ``connection_invalidated`` set, and :meth:`Database.run` retries the work once
 on a fresh connection.
+
+On PostgreSQL, :func:`run_together` sends several statements in one round trip, and a
+transaction's ``BEGIN`` travels with its first statement instead of costing a round trip ahead of
+it (:func:`_begin_with_first_statement`).
 """
 
 from __future__ import annotations
@@ -48,7 +52,42 @@ def make_engine(url: str, **kw: Any) -> Engine:
     kw.setdefault("max_overflow", 10)
     engine = create_engine(url, **kw)
     _ping_when_idle(engine)
+    _begin_with_first_statement(engine)
     return engine
+
+
+BEGIN_PENDING = "warmline_begin_pending"
+
+
+def _begin_with_first_statement(engine: Engine) -> None:
+    """PostgreSQL transactions begin with their first statement, not a round trip ahead of it.
+
+    psycopg sends ``BEGIN`` and waits for its answer before a transaction's first statement,
+    even in pipeline mode. Here the driver is in autocommit mode and ``BEGIN`` is sent by these
+    hooks instead: just before the first statement SQLAlchemy executes (the same round trip as
+    before), or queued in the same pipeline as the statements of ``run_together``, which then
+    costs no round trip of its own. ``COMMIT`` and ``ROLLBACK`` are the driver's, which sends them
+    whenever the server is in a transaction (and nothing when no statement ever began one).
+    """
+
+    @event.listens_for(engine, "connect")
+    def _autocommit(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.autocommit = True
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.info[BEGIN_PENDING] = True
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _end(conn: Any) -> None:
+        if not conn.invalidated:  # (an invalidated connection's info goes with it)
+            conn.info.pop(BEGIN_PENDING, None)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _send_begin(conn: Any, cursor: Any, *_: Any) -> None:
+        if conn.info.pop(BEGIN_PENDING, False):
+            cursor.execute("BEGIN")
 
 
 def _ping_when_idle(engine: Engine) -> None:
@@ -125,10 +164,14 @@ def run_together(session: Session, batch: Batch) -> list[list[tuple[Any, ...]]]:
     cursors: list[Any] = []
     try:
         with dbapi.pipeline():  # type: ignore[attr-defined]
+            if connection.info.pop(BEGIN_PENDING, False):  # in the same round trip
+                cursors.append(dbapi.cursor())
+                cursors[-1].execute("BEGIN")
             for plan, (_, params) in zip(plans, batch, strict=True):
                 cursors.append(dbapi.cursor())
                 cursors[-1].execute(plan.sql, plan.bind(params))
-        return [plan.rows(cursor) for plan, cursor in zip(plans, cursors, strict=True)]
+        answers = cursors[len(cursors) - len(plans) :]
+        return [plan.rows(cursor) for plan, cursor in zip(plans, answers, strict=True)]
     except connection.dialect.loaded_dbapi.Error as e:
         # As SQLAlchemy reports a driver's error: its own exception classes, and a connection
         # found dead is invalidated, which is what Database.run retries on.

@@ -4,9 +4,9 @@ On a busy night most texts are a contact writing again in a conversation that is
 For those, what the text needs is read together (``run_together``: one round trip to PostgreSQL
 instead of three): its ``MessageSid`` recorded (a repeat does nothing), the volunteer who sent it
 if one did, the sender's contact row, locked, and that contact's open conversation. A **plain**
-text (:func:`is_plain`) is then stored and relayed with its writes sent together as well: four
-round trips with the driver's ``BEGIN`` and the ``COMMIT``, where loading ORM objects took seven
-(``bench/profile_relay.py`` counts them).
+text (:func:`is_plain`) is then stored and relayed with its writes sent together as well: three
+round trips with the ``COMMIT`` (the ``BEGIN`` travels with the first look), where loading ORM
+objects took seven (``bench/profile_relay.py`` counts them).
 
 Everything else (a new contact, a keyword, anything the escalation scan finds, a picture, a
 blocked or opted-out contact, no open conversation) goes the general way
