@@ -221,7 +221,7 @@ def print_table(medians: dict[str, dict[str, float]]) -> None:
 
 
 def main() -> None:
-    global OPEN_CONNECTIONS
+    global OPEN_CONNECTIONS, RATE
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--duration", type=float, default=10.0)
@@ -231,6 +231,7 @@ def main() -> None:
     parser.add_argument("--worker-class", default=SERVER["worker_class"])
     parser.add_argument("--threads", type=int, default=SERVER["threads"])
     parser.add_argument("--open-connections", type=int, default=OPEN_CONNECTIONS)
+    parser.add_argument("--rate", type=int, default=RATE, help="the open loop's requests/s")
     parser.add_argument(
         "--before",
         type=Path,
@@ -239,7 +240,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     SERVER.update(workers=args.workers, worker_class=args.worker_class, threads=args.threads)
-    OPEN_CONNECTIONS = args.open_connections
+    OPEN_CONNECTIONS, RATE = args.open_connections, args.rate
     print(f"machine: {os.cpu_count()} cores, {cpu_model()}, Python {platform.python_version()}")
     print(f"server: gunicorn {SERVER}, same for both apps")
     with tempfile.TemporaryDirectory() as d:
