@@ -52,15 +52,28 @@ def test_without_the_retry_a_recently_used_dead_connection_fails(wl, database_ur
     assert failure.value.connection_invalidated
 
 
-def test_statements_sent_together_on_a_dead_connection_say_so_and_are_retried(wl, database_url):
+def test_statements_sent_together_on_a_dead_connection_say_so(wl, database_url):
     with wl.db.unit_of_work() as session:
         session.execute(text("SELECT 1"))
     kill_pooled_connections(database_url)
     with pytest.raises(DBAPIError) as failure, wl.db.unit_of_work() as session:
         run_together(session, [(ONE, {})])
     assert failure.value.connection_invalidated
-    kill_pooled_connections(database_url)
-    assert wl.db.run(lambda session: run_together(session, [(ONE, {})])) == [[(1,)]]
+
+
+def test_after_a_restart_the_retry_does_not_take_another_dead_connection(wl, database_url):
+    with wl.db.unit_of_work() as first, wl.db.unit_of_work() as second:  # two in the pool
+        first.execute(text("SELECT 1"))
+        second.execute(text("SELECT 1"))
+    assert kill_pooled_connections(database_url) == 2  # as a server restart would
+    attempts = []
+
+    def work(session):
+        attempts.append(1)
+        return run_together(session, [(ONE, {})])
+
+    assert wl.db.run(work) == [[(1,)]]
+    assert attempts == [1, 1]  # the first found its connection dead; the retry had a live one
 
 
 def test_a_connection_idle_in_the_pool_is_pinged_and_replaced(wl, database_url, monkeypatch):

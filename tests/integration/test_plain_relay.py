@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from warmline.db.models import Conversation, Message, Timer
+from warmline.db.models import Conversation, Message, Outbound, Timer
 from warmline.routing import inbound
 from warmline.scheduling.jobs import fire_timers
 
@@ -75,6 +75,15 @@ def test_writing_again_after_a_reply_is_relayed_and_restarts_the_response_clock(
     fire_timers(twilio.wl, clock.now)
     assert any("waited" in b for b in twilio.texts_to(ann.phone, twilio.deliver()))
     assert short_way == ["thanks, it's been a long day", "are you there?"]
+    # The outbox rows of the short way are those of the general way (the first text's relay).
+    with twilio.wl.db.unit_of_work() as session:
+        relays = session.scalars(
+            select(Outbound).where(Outbound.volunteer_id == ann.id, Outbound.body.like("[%"))
+        ).all()
+        columns = ("kind", "volunteer_id", "contact_id", "conversation_id", "from_number")
+        columns += ("to_encrypted", "dedupe_key")
+        shapes = {tuple(getattr(r, c) for c in columns) for r in relays}
+    assert len(relays) == 3 and len(shapes) == 1
 
 
 def test_a_waiting_contact_writing_again_is_kept_for_the_volunteer_who_takes_them(

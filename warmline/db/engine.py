@@ -48,6 +48,8 @@ def make_engine(url: str, **kw: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kw)
         _sqlite_pragmas(engine)
         return engine
+    if "isolation_level" in kw:  # BEGIN is sent by hand, at the server's default level
+        raise ValueError("warmline's PostgreSQL transactions run at READ COMMITTED only")
     kw.setdefault("pool_size", 5)
     kw.setdefault("max_overflow", 10)
     engine = create_engine(url, **kw)
@@ -173,19 +175,11 @@ def run_together(session: Session, batch: Batch) -> list[list[tuple[Any, ...]]]:
         answers = cursors[len(cursors) - len(plans) :]
         return [plan.rows(cursor) for plan, cursor in zip(plans, answers, strict=True)]
     except connection.dialect.loaded_dbapi.Error as e:
-        # As SQLAlchemy reports a driver's error: its own exception classes, and a connection
-        # found dead is invalidated, which is what Database.run retries on.
-        dead = connection.dialect.is_disconnect(e, dbapi, None)
-        if dead:
-            connection.invalidate(e)
-        raise exc.DBAPIError.instance(
-            None,
-            None,
-            e,
-            connection.dialect.loaded_dbapi.Error,
-            connection_invalidated=dead,
-            dialect=connection.dialect,
-        ) from e
+        # Handled as SQLAlchemy handles an error of a statement it executes itself: its own
+        # exception classes, handle_error events, and on a disconnect every older pooled
+        # connection marked stale, so that Database.run's retry gets a live one. (The method is
+        # private; there is no public way to have exactly that.)
+        connection._handle_dbapi_exception(e, None, None, None, None)
     finally:
         for cursor in cursors:
             cursor.close()
