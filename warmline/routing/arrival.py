@@ -31,12 +31,12 @@ from sqlalchemy.orm import Session
 
 from warmline import outbox
 from warmline.db.engine import run_together
-from warmline.db.models import Base, Contact, Conversation, Message, Volunteer, WebhookEvent
+from warmline.db.models import Base, Contact, Conversation, Volunteer, WebhookEvent
 from warmline.routing import texts
 from warmline.routing.context import Context
-from warmline.routing.conversations import INSERT_MESSAGE, message_values
+from warmline.routing.conversations import INSERT_MESSAGE, from_contact, message_values
 from warmline.routing.words import keyword
-from warmline.scheduling.timers import arm_timer, timer_values
+from warmline.scheduling.timers import ARM_TIMER, timer_values
 
 CONTACTS = Base.metadata.tables[Contact.__tablename__]
 CONVERSATIONS = Base.metadata.tables[Conversation.__tablename__]
@@ -164,15 +164,8 @@ def relay_plain(
     start the response clock if it is not running (as ``conversations.contact_said``)."""
     contact, conv = arrival.contact, arrival.conversation
     assert contact is not None and conv is not None
-    message = Message(
-        conversation_id=conv.id,
-        contact_id=contact.id,
-        direction="in",
-        author="contact",
-        body=body,
-        num_media=0,
-        created_at=now,
-    )
+    message = from_contact(contact.id, body, 0, now)
+    message.conversation_id = conv.id
     writes: list[tuple[Executable, Mapping[str, Any]]] = [(INSERT_MESSAGE, message_values(message))]
     if conv.status == "assigned" and conv.volunteer_id is not None and conv.volunteer_phone:
         to = ctx.to_volunteer_phone(conv.volunteer_id, conv.volunteer_phone)
@@ -187,7 +180,7 @@ def relay_plain(
             writes += [
                 (AWAIT_REPLY, {"conversation_id": conv.id, "since": now}),
                 (
-                    arm_timer(session.get_bind().dialect.name),
+                    ARM_TIMER[session.get_bind().dialect.name],
                     timer_values("response", conv.id, due, now),
                 ),
             ]

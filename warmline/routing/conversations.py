@@ -39,6 +39,18 @@ def store(session: Session, message: Message, conversation_id: int | None) -> No
     message.id = session.execute(INSERT_MESSAGE, message_values(message)).scalar_one()
 
 
+def from_contact(contact_id: int, body: str, num_media: int, now: dt.datetime) -> Message:
+    """A text a contact sent, not yet stored: ``store`` writes it with its conversation."""
+    return Message(
+        contact_id=contact_id,
+        direction="in",
+        author="contact",
+        body=body,
+        num_media=num_media,
+        created_at=now,
+    )
+
+
 def message_values(message: Message) -> dict[str, object]:
     """``INSERT_MESSAGE``'s parameters for ``message``."""
     return {c.key: getattr(message, c.key) for c in MESSAGES.columns if c.key != "id"}

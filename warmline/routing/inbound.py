@@ -63,14 +63,7 @@ def receive_sms(session: Session, ctx: Context, sms: InboundSms, now: dt.datetim
         relay_plain(session, ctx, arrival, sms.body, now)
         return True
     contact = get_or_create_contact(session, ctx.vault, sender, now)
-    message = Message(
-        contact_id=contact.id,
-        direction="in",
-        author="contact",
-        body=sms.body,
-        num_media=sms.num_media,
-        created_at=now,
-    )
+    message = conversations.from_contact(contact.id, sms.body, sms.num_media, now)
     _contact_message(session, ctx, contact, message, now)
     if message.id is None:  # it joined no conversation; it is kept all the same
         conversations.store(session, message, None)

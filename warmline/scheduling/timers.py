@@ -28,7 +28,10 @@ def _arm(insert: Any) -> Any:
 
 
 # Built once per dialect: only the parameters (timer_values) change.
-ARM_TIMER = {"postgresql": _arm(postgresql.insert), "sqlite": _arm(sqlite.insert)}
+ARM_TIMER: dict[str, Executable] = {
+    "postgresql": _arm(postgresql.insert),
+    "sqlite": _arm(sqlite.insert),
+}
 
 
 def timer_values(
@@ -36,11 +39,6 @@ def timer_values(
 ) -> dict[str, Any]:
     key = key or f"{kind}:{ref_id}"
     return {"kind": kind, "ref_id": ref_id, "key": key, "due_at": due_at, "created_at": now}
-
-
-def arm_timer(dialect: str) -> Executable:
-    """The statement that arms a timer (with ``timer_values``), for a batch of statements."""
-    return ARM_TIMER[dialect]  # type: ignore[no-any-return]
 
 
 def set_timer(
@@ -53,7 +51,7 @@ def set_timer(
 ) -> None:
     """Arm the timer ``key`` (default ``"kind:ref_id"``) to fire at ``due_at``."""
     dialect = session.get_bind().dialect.name
-    session.execute(arm_timer(dialect), timer_values(kind, ref_id, due_at, now, key))
+    session.execute(ARM_TIMER[dialect], timer_values(kind, ref_id, due_at, now, key))
 
 
 def set_timer_once(
