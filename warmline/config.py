@@ -83,6 +83,11 @@ class Line:
     crisis_line: str = "988"
 
     @property
+    def region(self) -> str | None:
+        """The line's own country, in which national-format numbers are understood."""
+        return region_of(self.public_number)
+
+    @property
     def relay_pool(self) -> tuple[str, ...]:
         """Numbers a volunteer's conversations are bound to: the pool, or the public number."""
         return self.relay_numbers or (self.public_number,)
@@ -145,15 +150,29 @@ DEFAULT_TEXTS: dict[str, str] = {
 }
 
 
-def normalise_number(value: str, setting: str) -> str:
-    """Return ``value`` as E.164 or raise ConfigError naming ``setting``."""
+def normalise_number(value: str, setting: str, region: str | None = None) -> str:
+    """Return ``value`` as E.164 or raise ConfigError naming ``setting``.
+
+    With ``region`` (a CLDR code such as ``"US"``: the line's own country), a number written in
+    that country's national format (``555-123-0009``, ``(555) 123 0009``) is accepted too;
+    without it, only international ``+...`` numbers are.
+    """
     try:
-        parsed = phonenumbers.parse(value, None)
+        parsed = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
-        raise ConfigError(f"{setting}: {value!r} is not a phone number in +E.164 form") from None
+        how = "+E.164 or national" if region else "+E.164"
+        raise ConfigError(f"{setting}: {value!r} is not a phone number in {how} form") from None
     if not phonenumbers.is_possible_number(parsed):
         raise ConfigError(f"{setting}: {value!r} is not a possible phone number")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def region_of(number: str) -> str | None:
+    """The country (CLDR region code) of an E.164 number, e.g. ``"US"``; None when unknown."""
+    # By country code, not by number range: fictional 555 numbers are valid US numbers here.
+    code = phonenumbers.parse(number, None).country_code
+    region = phonenumbers.region_code_for_country_code(code)
+    return None if region == phonenumbers.UNKNOWN_REGION else region
 
 
 def _table(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
