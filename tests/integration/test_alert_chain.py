@@ -88,3 +88,30 @@ def test_start_up_warns_without_coordinator_numbers(wl, caplog):
     with caplog.at_level("WARNING"):
         bootstrap(settings, sender=wl.sender).db.dispose()
     assert "alerts.coordinator_numbers is empty" in caplog.text
+
+
+def test_two_crisis_texts_at_the_same_instant_send_the_resources_once(twilio, people):
+    """The contact's row lock serialises the two webhooks; the second sees the first's text."""
+    import threading
+
+    people.volunteer("Sue", role="supervisor")
+    twilio.sms(CONTACT, "hi")  # an existing contact: no unique-insert wait to serialise them
+    twilio.deliver()
+    start = threading.Barrier(2)
+    answers: list[int] = []
+
+    def text(body: str) -> None:
+        start.wait()
+        answers.append(twilio.sms(CONTACT, body).status_code)
+
+    threads = [
+        threading.Thread(target=text, args=(body,))
+        for body in ("I want to kill myself", "i want to die tonight")
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert answers == [200, 200]
+    resources = twilio.wl.settings.texts.crisis_resources
+    assert twilio.texts_to(CONTACT, twilio.deliver()).count(resources) == 1
