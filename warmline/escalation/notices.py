@@ -91,7 +91,8 @@ def alerted_phrase(targets: Sequence[str]) -> str:
     if any(t.startswith("coordinators:") and not t.endswith(":0") for t in targets):
         parts.append("the coordinators")
     if volunteers:
-        parts.append("the other volunteer on shift" if volunteers == 1 else "the volunteers on shift")
+        one = volunteers == 1
+        parts.append("the other volunteer on shift" if one else "the volunteers on shift")
     if not parts:
         return "no supervisor or coordinator could be alerted"
     verb = "was" if len(parts) == 1 and (supervisors == 1 or volunteers == 1) else "were"

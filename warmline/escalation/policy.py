@@ -7,10 +7,10 @@ For a contact's message, in the inbound transaction, in two steps around routing
    ago. Crisis texts are never throttled by the flood cap (their kind is not automatic).
 2. ``record`` (after routing, which marks a crisis conversation escalated so it jumps the queue):
    keep an ``Escalation`` (who, when, what matched, what was done). On ``crisis`` the supervisors
-   on shift are alerted by SMS with the escalation's id (else the coordinators' alert numbers, else
-   every volunteer on shift: ``routing.supervisors``) and an ``escalation-ack`` timer is armed; the assigned volunteer is
-   told. On ``concern`` only the assigned volunteer is told. A volunteer assigned later is told
-   when briefed (``brief``).
+   on shift are alerted by SMS with the escalation's id (else the coordinators' alert numbers,
+   else every volunteer on shift: ``routing.supervisors``) and an ``escalation-ack`` timer is
+   armed; the assigned volunteer is told. On ``concern`` only the assigned volunteer is told. A
+   volunteer assigned later is told when briefed (``brief``).
 
 While a conversation has an unacknowledged crisis escalation, further matches are added to it
 instead of alerting again. ``#escalate [note]`` raises a crisis escalation (source "volunteer")
