@@ -8,16 +8,18 @@ a volunteer's leg (whisper, accept) and warmline's callback call carry ``c`` (co
 
 from __future__ import annotations
 
-from typing import NoReturn
-
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
 from warmline import metrics
+from warmline.db.models import Volunteer
 from warmline.routing import callbacks, calls
 from warmline.routing.call_rules import parse_seconds
 from warmline.telephony import twiml
-from warmline.web.twilio_hooks import check_signature, required, warmline
+from warmline.web import webhook_fields as fields
+from warmline.web.twilio_hooks import check_signature, warmline
 
 bp = Blueprint("voice", __name__, url_prefix="/twilio/voice")
 bp.before_request(check_signature)
@@ -31,30 +33,25 @@ def voice() -> twiml.Voice:
     return twiml.Voice.of(warmline().settings.calls)
 
 
-def bad_request(reason: str) -> NoReturn:
-    metrics.WEBHOOKS.labels(request.path, "bad_request").inc()
-    abort(400, reason)
-
-
-def is_id(value: str) -> bool:
-    return value.isascii() and value.isdigit() and len(value) <= 9
-
-
 def arg(name: str) -> int:
     """The id in query parameter ``name``, or a 400."""
-    value = request.args.get(name, "")
-    if not is_id(value):
-        bad_request(f"missing or invalid query parameter {name}")
-    return int(value)
+    return fields.query_id(request.args, name)
 
 
-def form_fields(*names: str) -> dict[str, str]:
-    """``required`` fields, and a 400 for one longer than warmline stores (SIDs: 64)."""
-    values = required(*names)
-    for name, value in values.items():
-        if len(value) > (500 if name.endswith("Url") else 64):
-            bad_request(f"field {name} is too long")
-    return values
+def call_sid() -> str:
+    return fields.sid(request.form, "CallSid")
+
+
+def digits() -> str:
+    return fields.optional_word(request.form, "Digits")
+
+
+def known_volunteer(session: Session, volunteer_id: int | None) -> int | None:
+    """``volunteer_id`` when such a volunteer exists (ids in callback URLs are warmline's own,
+    but a signed request may carry any)."""
+    if volunteer_id is None:
+        return None
+    return session.scalar(select(Volunteer.id).where(Volunteer.id == volunteer_id))
 
 
 def xml(response: VoiceResponse, result: str = "ok") -> Response:
@@ -95,12 +92,10 @@ def render(step: calls.Step) -> VoiceResponse:
 
 @bp.post("")
 def inbound() -> Response:
-    fields = form_fields("CallSid", "From")
+    sid, caller = call_sid(), fields.address(request.form, "From")
     wl = warmline()
     conv = wl.db.run(
-        lambda session: calls.call_arrived(
-            session, wl.context, fields["CallSid"], fields["From"], wl.clock()
-        )
+        lambda session: calls.call_arrived(session, wl.context, sid, caller, wl.clock())
     )
     if conv is None:
         return xml(twiml.hangup(), "blocked")
@@ -109,14 +104,11 @@ def inbound() -> Response:
 
 @bp.post("/menu")
 def menu() -> Response:
-    fields = form_fields("CallSid")
+    sid, keys = call_sid(), digits()
     wl = warmline()
-    digits = request.form.get("Digits", "").strip()
     then_record = request.args.get("then") == "record"
     step = wl.db.run(
-        lambda session: calls.key_pressed(
-            session, wl.context, fields["CallSid"], digits, then_record, wl.clock()
-        )
+        lambda session: calls.key_pressed(session, wl.context, sid, keys, then_record, wl.clock())
     )
     return xml(render(step))
 
@@ -125,17 +117,24 @@ def menu() -> Response:
 def whisper() -> Response:
     conv_id, volunteer_id = arg("c"), arg("v")
     wl = warmline()
-    wl.db.run(lambda session: calls.leg_screened(session, conv_id, volunteer_id, wl.clock()))
+
+    def screened(session: Session) -> bool:
+        if known_volunteer(session, volunteer_id) is None:
+            return False
+        calls.leg_screened(session, conv_id, volunteer_id, wl.clock())
+        return True
+
+    if not wl.db.run(screened):
+        raise fields.BadField("v", "names no volunteer", where="query parameter")
     return xml(twiml.whisper(voice(), url(f"/twilio/voice/accept?c={conv_id}&v={volunteer_id}")))
 
 
 @bp.post("/accept")
 def accept() -> Response:
-    conv_id, volunteer_id = arg("c"), arg("v")
+    conv_id, volunteer_id, keys = arg("c"), arg("v"), digits()
     wl = warmline()
-    digits = request.form.get("Digits", "").strip()
     taken = wl.db.run(
-        lambda session: calls.leg_answered(session, conv_id, volunteer_id, digits, wl.clock())
+        lambda session: calls.leg_answered(session, conv_id, volunteer_id, keys, wl.clock())
     )
     if taken:
         return xml(twiml.connect(), "accepted")
@@ -144,18 +143,23 @@ def accept() -> Response:
 
 @bp.post("/dialed")
 def dialed() -> Response:
-    fields = form_fields("CallSid", "DialCallStatus")
+    sid, dial_status = call_sid(), fields.word(request.form, "DialCallStatus")
+    caller_status = fields.optional_word(request.form, "CallStatus")
+    seconds = parse_seconds(request.form.get("DialCallDuration"))
     wl = warmline()
-    volunteer = request.args.get("v", "")  # only in sequential mode
+    # Only in sequential mode; a caller is waiting, so an odd one is ignored rather than refused.
+    volunteer = request.args.get("v", "")
+    volunteer_id = int(volunteer) if volunteer.isascii() and volunteer.isdigit() else None
+    volunteer_id = volunteer_id if volunteer_id is not None and volunteer_id < 2**31 else None
     step = wl.db.run(
         lambda session: calls.dial_ended(
             session,
             wl.context,
-            fields["CallSid"],
-            int(volunteer) if is_id(volunteer) else None,
-            fields["DialCallStatus"].lower(),
-            parse_seconds(request.form.get("DialCallDuration")),
-            request.form.get("CallStatus", "").lower(),
+            sid,
+            known_volunteer(session, volunteer_id),
+            dial_status,
+            seconds,
+            caller_status,
             wl.clock(),
         )
     )
@@ -164,34 +168,26 @@ def dialed() -> Response:
 
 @bp.post("/voicemail")
 def voicemail() -> Response:
-    fields = form_fields("CallSid", "RecordingSid", "RecordingUrl")
-    wl = warmline()
+    sid = call_sid()
     message = callbacks.Voicemail(
-        fields["RecordingSid"],
-        fields["RecordingUrl"],
+        fields.sid(request.form, "RecordingSid"),
+        fields.url(request.form, "RecordingUrl"),
         parse_seconds(request.form.get("RecordingDuration")),
     )
+    wl = warmline()
     kept = wl.db.run(
-        lambda session: callbacks.voicemail_left(
-            session, wl.context, fields["CallSid"], message, wl.clock()
-        )
+        lambda session: callbacks.voicemail_left(session, wl.context, sid, message, wl.clock())
     )
     return xml(twiml.voicemail_saved(voice()), "ok" if kept else "duplicate")
 
 
 @bp.post("/status")
 def status() -> Response:
-    fields = form_fields("CallSid", "CallStatus")
+    sid, call_state = call_sid(), fields.word(request.form, "CallStatus")
+    seconds = parse_seconds(request.form.get("CallDuration"))
     wl = warmline()
     acted = wl.db.run(
-        lambda session: calls.call_status(
-            session,
-            wl.context,
-            fields["CallSid"],
-            fields["CallStatus"].lower(),
-            parse_seconds(request.form.get("CallDuration")),
-            wl.clock(),
-        )
+        lambda session: calls.call_status(session, wl.context, sid, call_state, seconds, wl.clock())
     )
     metrics.WEBHOOKS.labels(request.path, "ok" if acted else "duplicate").inc()
     return Response("", status=204)
@@ -210,11 +206,10 @@ def bridge() -> Response:
 
 @bp.post("/bridge/connect")
 def bridge_connect() -> Response:
-    conv_id = arg("c")
+    conv_id, keys = arg("c"), digits()
     wl = warmline()
-    digits = request.form.get("Digits", "").strip()
     number = wl.db.run(
-        lambda session: callbacks.connect(session, wl.context, conv_id, digits, wl.clock())
+        lambda session: callbacks.connect(session, wl.context, conv_id, keys, wl.clock())
     )
     if number is None:
         return xml(twiml.hangup(), "declined")
@@ -231,17 +226,12 @@ def bridge_connect() -> Response:
 
 @bp.post("/bridged")
 def bridged() -> Response:
-    conv_id = arg("c")
-    fields = form_fields("DialCallStatus")
+    conv_id, dial_status = arg("c"), fields.word(request.form, "DialCallStatus")
+    seconds = parse_seconds(request.form.get("DialCallDuration"))
     wl = warmline()
     said = wl.db.run(
         lambda session: callbacks.bridged(
-            session,
-            wl.context,
-            conv_id,
-            fields["DialCallStatus"].lower(),
-            parse_seconds(request.form.get("DialCallDuration")),
-            wl.clock(),
+            session, wl.context, conv_id, dial_status, seconds, wl.clock()
         )
     )
     return xml(twiml.hangup(voice(), said))
