@@ -40,22 +40,58 @@ PING_AFTER_IDLE = 1.0  # seconds in the pool after which a connection is pinged 
 
 
 def make_engine(url: str, **kw: Any) -> Engine:
-    """An engine for ``url``; a SQLite file's folder is created when missing."""
+    """An engine for ``url``; a SQLite file's folder is created when missing.
+
+    Its errors never carry the values of the statement that failed (:func:`_errors_without_values`):
+    those are message bodies and phone numbers, and errors end up in logs (SPEC §12).
+    """
+    kw["hide_parameters"] = True
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kw)
         _sqlite_pragmas(engine)
+        _errors_without_values(engine)
         return engine
     if "isolation_level" in kw:  # BEGIN is sent by hand, at the server's default level
         raise ValueError("warmline's PostgreSQL transactions run at READ COMMITTED only")
     kw.setdefault("pool_size", 5)
     kw.setdefault("max_overflow", 10)
     engine = create_engine(url, **kw)
+    _errors_without_values(engine)
     _ping_when_idle(engine)
     _begin_with_first_statement(engine)
     return engine
+
+
+def _errors_without_values(engine: Engine) -> None:
+    """A database error's text names what failed, never the values involved.
+
+    ``hide_parameters`` keeps a statement's parameters out of SQLAlchemy's errors, but PostgreSQL
+    puts values in its own: a ``DETAIL`` line ("Key (phone)=(+15551230001) already exists",
+    "Failing row contains (..., the message body, ...)"), a ``CONTEXT`` line, and the text of a
+    data error ('invalid input syntax for type integer: "..."'), all of which psycopg includes in
+    the exception's text, and so in every logged traceback. Here the server's error keeps its
+    first line only, and a data error (SQLSTATE class 22) its words before the first colon; the
+    whole diagnostic stays on the exception (``orig.diag``) for a debugger. Disconnect detection
+    has already run when this hook does.
+    """
+
+    @event.listens_for(engine, "handle_error")
+    def _terse(context: Any) -> None:
+        error = context.original_exception
+        sqlstate = getattr(error, "sqlstate", None)
+        if not sqlstate:  # not a server error: SQLite's and the driver's own name no values
+            return
+        text = str(error).split("\n", 1)[0]
+        if sqlstate.startswith("22"):
+            text = text.split(":", 1)[0]
+        error.args = (text,)
+        wrapped = context.sqlalchemy_exception
+        if wrapped is not None:
+            kind = type(error)
+            wrapped.args = (f"({kind.__module__}.{kind.__name__}) {text}", *wrapped.args[1:])
 
 
 BEGIN_PENDING = "warmline_begin_pending"
