@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
+from werkzeug.test import EnvironBuilder
 
 from tests.conftest import PUBLIC_URL
 from warmline.db.models import Conversation, Message, Outbound, Volunteer
@@ -40,6 +41,7 @@ FUZZ = settings(
     database=None,  # nothing written into the work tree
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+FORM = "application/x-www-form-urlencoded"
 CONTACT = "+12025550111"
 CALLER = "+12025550122"
 _sids = itertools.count(1)
@@ -470,3 +472,35 @@ def test_sequential_dial_ending_for_an_unknown_volunteer_goes_on_with_the_call(t
     response = twilio.post("/twilio/voice/dialed?v=999", ended)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert "<Say" in response.get_data(as_text=True)  # the voicemail prompt, not an error
+
+
+def test_a_query_string_that_is_not_utf8_is_refused_not_a_server_error(twilio):
+    """A WSGI server passes raw bytes through; Twilio's URLs are always UTF-8."""
+    call = {"CallSid": sid("CA"), "From": CALLER, "To": "+15550100000"}
+    signature = sign(twilio.standin.auth_token, PUBLIC_URL + "/twilio/voice/bridge?c=1", call)
+    response = twilio.client.post(
+        "/twilio/voice/bridge",
+        data=call,
+        headers={"X-Twilio-Signature": signature},
+        environ_overrides={"QUERY_STRING": "c=1\xff"},  # WSGI's latin-1 for the byte 0xFF
+    )
+    assert response.status_code in (400, 403), response.get_data(as_text=True)
+
+
+def test_a_body_with_bytes_that_are_not_utf8_is_stored_as_sent(twilio, people):
+    people.volunteer("Sam")
+    raw = b"MessageSid=SM" + b"9" * 32 + b"&From=%2B12025550111&To=%2B15550100000&Body=caf%E9"
+    form = EnvironBuilder(method="POST", data=raw, content_type=FORM).get_request().form
+    signature = sign(twilio.standin.auth_token, PUBLIC_URL + "/twilio/sms", form)
+    response = twilio.client.post(
+        "/twilio/sms", data=raw, content_type=FORM, headers={"X-Twilio-Signature": signature}
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)
+    with twilio.wl.db.unit_of_work() as session:
+        assert [m.body for m in session.scalars(select(Message))] == ["caf%E9"]
+
+
+def test_a_request_larger_than_any_twilio_sends_is_a_413(twilio):
+    form = text_form(twilio, Body="x" * 300_000)
+    response = twilio.post("/twilio/sms", form)
+    assert response.status_code == 413, response.get_data(as_text=True)
