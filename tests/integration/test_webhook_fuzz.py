@@ -312,6 +312,26 @@ def request_parts(
     return values(endpoint.fields), values(endpoint.query)
 
 
+def claimed_callback(twilio: Any, scene: Scene, volunteer: str) -> list[str]:
+    """A caller's voicemail, which ``volunteer`` takes as a callback: warmline calls them (the
+    bridge endpoints then have a conversation to work on). Both calls' SIDs."""
+    wl, call = twilio.wl, sid("CA")
+    form = {"CallSid": call, "From": "+12025550133", "To": scene.public, "CallStatus": "ringing"}
+    recording = {"RecordingSid": sid("RE"), "RecordingDuration": "12"}
+    recording["RecordingUrl"] = f"https://api.twilio.com/Recordings/{recording['RecordingSid']}"
+    for path, extra in [
+        ("/twilio/voice", {}),
+        ("/twilio/voice/menu?then=record", {"Digits": "4"}),
+        ("/twilio/voice/voicemail", recording),
+        ("/twilio/voice/status", {"CallStatus": "completed", "CallDuration": "30"}),
+    ]:
+        response = twilio.post(path, form | extra)
+        assert response.status_code in (200, 204), response.get_data(as_text=True)
+    twilio.sms(volunteer, "#callback")
+    assert jobs.place_callbacks(wl, wl.clock()) == 1
+    return [call, twilio.standin.calls()[-1]["Sid"]]
+
+
 def build_scene(twilio: Any, people: Any) -> Scene:
     wl = twilio.wl
     scene = Scene(wl.settings.line.public_number, list(wl.settings.line.relay_numbers))
@@ -326,6 +346,7 @@ def build_scene(twilio: Any, people: Any) -> Scene:
     form = {"CallSid": call, "From": CALLER, "To": scene.public, "CallStatus": "ringing"}
     assert twilio.post("/twilio/voice", form).status_code == 200
     assert twilio.post("/twilio/voice/menu", form | {"Digits": "1"}).status_code == 200
+    scene.call_sids += claimed_callback(twilio, scene, crew[1].phone)
     with wl.db.unit_of_work() as session:
         scene.ids = [str(i) for i in session.scalars(select(Conversation.id))]
         scene.ids += [str(i) for i in session.scalars(select(Volunteer.id))]
