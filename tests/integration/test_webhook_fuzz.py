@@ -72,6 +72,7 @@ ODD = [
     "-99999999999",
     "99999999999",
     "9" * 40,
+    "9" * 5000,  # int() refuses strings of over 4,300 digits
     "1e9",
     "NaN",
     "0x1f",
@@ -493,7 +494,8 @@ def test_a_call_leg_for_an_unknown_volunteer_is_refused_or_declined(twilio, peop
         assert (conv.status, conv.volunteer_id) == ("ringing", None)
 
 
-def test_sequential_dial_ending_for_an_unknown_volunteer_goes_on_with_the_call(twilio, people):
+@pytest.mark.parametrize("v", ["999", "9" * 5000, "-1", "x"])
+def test_sequential_dial_ending_for_an_unknown_volunteer_goes_on_with_the_call(twilio, people, v):
     wl = twilio.wl
     calls = dataclasses.replace(wl.settings.calls, strategy="sequential")
     wl.settings = wl.settings.with_(calls=calls)
@@ -503,7 +505,7 @@ def test_sequential_dial_ending_for_an_unknown_volunteer_goes_on_with_the_call(t
     assert twilio.post("/twilio/voice", call).status_code == 200
     assert twilio.post("/twilio/voice/menu", call | {"Digits": "1"}).status_code == 200
     ended = call | {"DialCallStatus": "no-answer", "CallStatus": "in-progress"}
-    response = twilio.post("/twilio/voice/dialed?v=999", ended)
+    response = twilio.post(f"/twilio/voice/dialed?v={v}", ended)
     assert response.status_code == 200, response.get_data(as_text=True)
     assert "<Say" in response.get_data(as_text=True)  # the voicemail prompt, not an error
 

@@ -148,9 +148,7 @@ def dialed() -> Response:
     seconds = parse_seconds(request.form.get("DialCallDuration"))
     wl = warmline()
     # Only in sequential mode; a caller is waiting, so an odd one is ignored rather than refused.
-    volunteer = request.args.get("v", "")
-    volunteer_id = int(volunteer) if volunteer.isascii() and volunteer.isdigit() else None
-    volunteer_id = volunteer_id if volunteer_id is not None and volunteer_id < 2**31 else None
+    volunteer_id = fields.optional_query_id(request.args, "v")
     step = wl.db.run(
         lambda session: calls.dial_ended(
             session,

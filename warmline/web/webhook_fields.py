@@ -90,7 +90,7 @@ def count(form: Form, name: str, limit: int = MEDIA_MAX) -> int:
     value = form.get(name, "").strip()
     if not value:
         return 0
-    if not (value.isascii() and value.isdigit() and len(value) <= 9 and int(value) <= limit):
+    if not (is_id(value) and int(value) <= limit):
         raise BadField(name, f"is not a whole number from 0 to {limit}")
     return int(value)
 
@@ -133,9 +133,21 @@ def error_code(form: Form, name: str = "ErrorCode") -> int | None:
     return None
 
 
+def is_id(value: str) -> bool:
+    """Whole ASCII digits that fit a row id (checked before ``int()``, which refuses strings
+    of over 4,300 digits with an error of its own)."""
+    return value.isascii() and value.isdigit() and len(value) <= 9
+
+
 def query_id(args: Form, name: str) -> int:
     """A row id warmline put in a callback URL's query string (``c``, ``v``)."""
     value = args.get(name, "")
-    if not (value.isascii() and value.isdigit() and len(value) <= 9):
+    if not is_id(value):
         raise BadField(name, "is missing or not an id", where="query parameter")
     return int(value)
+
+
+def optional_query_id(args: Form, name: str) -> int | None:
+    """``query_id``, or None when the parameter is missing or not an id."""
+    value = args.get(name, "")
+    return int(value) if is_id(value) else None
