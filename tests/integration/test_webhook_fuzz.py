@@ -193,10 +193,12 @@ def seconds(_s: Scene) -> st.SearchStrategy[str]:
     return st.integers(0, 100_000).map(str)
 
 
+WORDS = ["hi", "STOP", "START", "HELP", "I want to die", "#end", "#pass", "#on", "#off"]
+COMMANDS = ["#status", "#callback", "#ack", "#ack 99999999999", "#ack " + "9" * 5000, "#x" * 900]
+
+
 def body(_s: Scene) -> st.SearchStrategy[str]:
-    return st.one_of(
-        st.text(max_size=200), st.sampled_from(["hi", "STOP", "START", "#end", "HELP"])
-    )
+    return st.one_of(st.text(max_size=200), st.sampled_from(WORDS + COMMANDS))
 
 
 MESSAGE_SID = fresh_or(lambda s: s.message_sids, "SM")
