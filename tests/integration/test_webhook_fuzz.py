@@ -434,9 +434,6 @@ def text_form(twilio: Any, **fields: str) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("fields", "named"),
     [
-        ({"NumMedia": "99999999999"}, "NumMedia"),
-        ({"NumMedia": "-1"}, "NumMedia"),
-        ({"NumMedia": "two"}, "NumMedia"),
         ({"From": "+1" + "5" * 200}, "From"),
         ({"From": "+1555\x01123"}, "From"),
         ({"To": "+1" + "5" * 38}, "To"),
@@ -475,6 +472,25 @@ def test_a_contact_text_with_nul_control_or_length_is_stored_and_relayed(twilio,
     to_sam = twilio.texts_to(sam.phone, drain(twilio))
     relayed = "".join(to_sam[1:])
     assert relayed.replace(" ", "").endswith(kept.replace(" ", "")[-50:])
+
+
+@pytest.mark.parametrize(
+    ("num_media", "stored"),
+    [("99999999999", 100), ("2147483648", 100), ("9" * 5000, 100), ("-1", 0), ("two", 0)],
+)
+def test_a_contact_text_with_an_odd_media_count_is_stored_not_lost(
+    twilio, people, num_media, stored
+):
+    sam = people.volunteer("Sam")
+    twilio.sms(CONTACT, "look at this", NumMedia=num_media)
+    with twilio.wl.db.unit_of_work() as session:
+        assert [(m.body, m.num_media) for m in session.scalars(select(Message))] == [
+            ("look at this", stored)
+        ]
+    to_sam = twilio.texts_to(sam.phone, drain(twilio))
+    assert any(b.endswith("] look at this") for b in to_sam)
+    told = [b for b in to_sam if "does not forward pictures" in b]
+    assert len(told) == bool(stored) and all(" sent 100 pictures;" in b for b in told)
 
 
 @pytest.mark.parametrize("leg", ["whisper", "accept"])

@@ -83,17 +83,25 @@ def test_body_longer_than_ten_twilio_messages_is_refused():
         fields.body({"Body": "x" * (fields.BODY_MAX + 1)})
 
 
-@pytest.mark.parametrize(("value", "n"), [("", 0), ("0", 0), (" 3 ", 3), ("100", 100)])
-def test_count_reads_small_whole_numbers(value, n):
-    assert fields.count({"NumMedia": value}, "NumMedia") == n
-
-
 @pytest.mark.parametrize(
-    "value", ["-1", "101", "99999999999", "9" * 5000, "1e3", "٣", "１", "two", "0x1"]
+    ("value", "n"),
+    [
+        ("", 0),
+        ("0", 0),
+        (" 3 ", 3),
+        ("100", 100),
+        ("101", 100),
+        ("99999999999", 100),
+        ("9" * 5000, 100),  # (int() would refuse it)
+        ("-1", 0),
+        ("1e3", 0),
+        ("٣", 0),
+        ("１", 0),
+        ("two", 0),
+    ],
 )
-def test_count_refuses_anything_else(value):
-    with pytest.raises(BadField, match="field NumMedia is not a whole number from 0 to 100"):
-        fields.count({"NumMedia": value}, "NumMedia")
+def test_count_is_capped_and_never_refused(value, n):
+    assert fields.count({"NumMedia": value}, "NumMedia") == n
 
 
 @pytest.mark.parametrize(

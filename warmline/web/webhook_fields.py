@@ -4,9 +4,10 @@ Each reader takes the request's form (or query string) and returns a value every
 store on SQLite and PostgreSQL alike, or raises :class:`BadField`, which the webhooks answer with
 a 400 naming the field. Where refusing would lose what a person said, the value is kept instead:
 a message body of any length Twilio can send is stored whole (NUL, which PostgreSQL refuses in
-text, becomes U+FFFD), and durations or error codes that make no sense are treated as absent.
+text, becomes U+FFFD), and counts, durations or error codes that make no sense are capped or
+treated as absent.
 What Twilio never sends is refused: SIDs that are not short ASCII letters and digits, addresses
-with control characters or longer than any number, counts that are not small whole numbers.
+with control characters or longer than any number, bodies over ten times Twilio's limit.
 
 Reasons name the field, never its value: a 400's text can end up in Twilio's debugger and in
 logs, and a value may be a phone number or a message.
@@ -23,7 +24,7 @@ OWN_NUMBER_MAX = 32  # To: one of the line's numbers, which replies are sent fro
 BODY_MAX = 16_000  # Twilio's messages are at most 1,600 characters; ten times that, to be safe
 WORD_MAX = 64  # status words, keypad digits
 URL_MAX = 500  # the recording URL column
-MEDIA_MAX = 100  # Twilio allows 10 media per message
+MEDIA_MAX = 100  # Twilio allows 10 media per message; more are counted as 100
 CODE_DIGITS = 8  # Twilio's error codes have five digits; anything longer is not one
 REQUEST_MAX = 256 * 1024  # bytes: a form with a 16,000-character body in 4-byte characters
 
@@ -86,13 +87,12 @@ def body(form: Form, name: str = "Body") -> str:
 
 
 def count(form: Form, name: str, limit: int = MEDIA_MAX) -> int:
-    """A small count such as ``NumMedia``: 0 when absent, else a whole number up to ``limit``."""
+    """A small count such as ``NumMedia``, never refused (a text is not lost over it): a whole
+    number is capped at ``limit``; anything else (absent, negative, not a number) counts 0."""
     value = form.get(name, "").strip()
-    if not value:
+    if not (value.isascii() and value.isdigit()):
         return 0
-    if not (is_id(value) and int(value) <= limit):
-        raise BadField(name, f"is not a whole number from 0 to {limit}")
-    return int(value)
+    return limit if len(value) > 9 else min(int(value), limit)
 
 
 def word(form: Form, name: str) -> str:
