@@ -6,7 +6,6 @@ import logging
 import time
 
 import pytest
-
 from sqlalchemy import select, text
 
 from warmline import outbox
