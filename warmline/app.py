@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask
+import time
+
+from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException
 
+from warmline import metrics
 from warmline.bootstrap import Warmline, bootstrap, require_telephony
 from warmline.config import load_settings
 
@@ -35,6 +38,17 @@ def create_app(warmline: Warmline | None = None) -> Flask:
     from warmline.web import calendar as calendar_feeds
 
     app.register_blueprint(calendar_feeds.bp)
+
+    @app.before_request
+    def start_timer() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def observe(response: Response) -> Response:
+        if request.path.startswith("/twilio/") and "started" in g:
+            rule = request.url_rule.rule if request.url_rule else "unknown"  # bounded labels
+            metrics.WEBHOOK_SECONDS.labels(rule).observe(time.perf_counter() - g.started)
+        return response
 
     @app.errorhandler(HTTPException)
     def plain_error(exc: HTTPException) -> tuple[str, int]:
