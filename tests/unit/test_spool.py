@@ -28,8 +28,7 @@ def test_webhooks_are_replayed_once_in_arrival_order(tmp_path):
         spool.keep("sms", {"MessageSid": f"SM{n}", "Body": f"text {n} ✓"}, AT)
     assert spool.pending()
     seen = []
-    replayed = spool.replay(lambda kind, form, at: seen.append((kind, form["Body"], at)), retry_later)
-    assert replayed == 5
+    assert spool.replay(lambda k, form, at: seen.append((k, form["Body"], at)), retry_later) == 5
     assert seen == [("sms", f"text {n} ✓", AT) for n in range(5)]
     assert not spool.pending()
     assert spool.replay(lambda *a: seen.append(a), retry_later) == 0 and len(seen) == 5
