@@ -12,6 +12,12 @@ database transaction (nor SQLite's write lock) is held while Twilio is called:
    permanent failure, never retried. Error 21610 (the recipient replied STOP to the carrier)
    marks the contact opted out.
 
+A flood from one contact reaches their volunteer as digests: once ``FLOOD_RELAYS`` of a
+conversation's relays went to the volunteer within ``FLOOD_WINDOW``, the next due relays of that
+conversation are sent together, as one text of up to ``MAX_BODY`` characters, at most every
+``DIGEST_EVERY``; the rows folded into a digest are marked ``merged`` (``digest_of``), so
+nothing is lost and the volunteer's phone is not flooded.
+
 When a send may have reached Twilio without its answer being recorded (a read time-out, a
 dropped connection, a 5xx, or a crash between send and record) the row is ``unconfirmed`` or its
 claim expires; before sending it again the worker asks the Sender whether the text already went
@@ -59,6 +65,9 @@ STATUS_RANK = {
 
 
 LEASE = dt.timedelta(seconds=120)  # a claimed row not recorded by then is checked and resent
+FLOOD_RELAYS = 5  # relays of one conversation within FLOOD_WINDOW before digests start
+FLOOD_WINDOW = dt.timedelta(minutes=1)
+DIGEST_EVERY = dt.timedelta(seconds=20)
 # Outbox states besides Twilio's own words: not yet sent, being sent, maybe sent.
 UNSENT = ("pending", "claimed", "unconfirmed")
 
@@ -232,20 +241,29 @@ def claim_next(db: Database, now: dt.datetime) -> Claim | None:
     """Claim the next due row for ``LEASE`` in a transaction of its own; None when none is due.
 
     Due: ``pending`` or ``unconfirmed`` rows whose next attempt has come, and ``claimed`` rows
-    whose lease ran out (the worker that claimed them died between send and record).
+    whose lease ran out (the worker that claimed them died between send and record). A relay of
+    a flooding conversation is folded into a digest first, or waits for the next one
+    (``_digest``).
     """
     with db.unit_of_work() as session:
-        query = (
-            select(Outbound)
-            .where(Outbound.status.in_(UNSENT), Outbound.next_attempt_at <= now)
-            .order_by(Outbound.next_attempt_at, Outbound.id)
-            .limit(1)
-        )
-        if is_postgres(session):
-            query = query.with_for_update(skip_locked=True)
-        row = session.scalars(query).first()
-        if row is None:
-            return None
+        while True:
+            query = (
+                select(Outbound)
+                .where(Outbound.status.in_(UNSENT), Outbound.next_attempt_at <= now)
+                .order_by(Outbound.next_attempt_at, Outbound.id)
+                .limit(1)
+            )
+            if is_postgres(session):
+                query = query.with_for_update(skip_locked=True)
+            row = session.scalars(query).first()
+            if row is None:
+                return None
+            if row.status != "pending":
+                break
+            carrier = _digest(session, row, now)
+            if carrier is not None:
+                row = carrier
+                break
         maybe_sent = row.status != "pending"
         claim = Claim(
             id=row.id,
@@ -259,6 +277,58 @@ def claim_next(db: Database, now: dt.datetime) -> Claim | None:
         row.status, row.attempts = "claimed", claim.attempts
         row.next_attempt_at, row.status_at = now + LEASE, now
         return claim
+
+
+def _digest(session: Session, row: Outbound, now: dt.datetime) -> Outbound | None:
+    """The row to send now in place of ``row`` (usually itself), or None when it must wait.
+
+    A relay to a volunteer of a conversation that already had ``FLOOD_RELAYS`` relays sent within
+    ``FLOOD_WINDOW`` waits until ``DIGEST_EVERY`` after the last one; then the oldest due relay of
+    the conversation carries, as one text, every due relay that fits in it.
+    """
+    if row.kind != "relay" or row.volunteer_id is None or row.conversation_id is None:
+        return row
+    same = (
+        Outbound.kind == "relay",
+        Outbound.conversation_id == row.conversation_id,
+        Outbound.volunteer_id == row.volunteer_id,
+    )
+    count, last_sent = session.execute(
+        select(func.count(Outbound.id), func.max(Outbound.sent_at)).where(
+            *same, Outbound.sent_at >= now - FLOOD_WINDOW
+        )
+    ).one()
+    if count < FLOOD_RELAYS or last_sent is None:
+        return row
+    waiting = list(
+        session.scalars(
+            select(Outbound)
+            .where(*same, Outbound.status == "pending", Outbound.next_attempt_at <= now)
+            .order_by(Outbound.id)
+        )
+    )
+    next_digest: dt.datetime = last_sent + DIGEST_EVERY
+    if now < next_digest:
+        for pending in waiting:
+            pending.next_attempt_at = next_digest
+        return None
+    parts: list[Outbound] = []
+    length = 0
+    for pending in waiting:  # oldest first, as many as one text holds (at least one)
+        text = pending.body or ""
+        if parts and length + 1 + len(text) > MAX_BODY:
+            break
+        parts.append(pending)
+        length += len(text) + (1 if length else 0)
+    carrier, folded = parts[0], parts[1:]
+    carrier.body = "\n".join(p.body or "" for p in parts)
+    for merged in folded:
+        # sent_at: each counts towards the flood window, as if sent one by one
+        merged.status, merged.status_at, merged.sent_at = "merged", now, now
+        merged.error = f"sent in digest {carrier.id}"
+    if folded:
+        log.info("outbound %s: %s relays sent as one digest", carrier.id, len(parts))
+    return carrier
 
 
 @dataclass(frozen=True)
