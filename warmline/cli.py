@@ -82,9 +82,12 @@ def demo(host: str, port: int, fresh: bool, instance: str | None) -> None:
     """Run the whole product locally: SQLite, demo data, web + worker, phone simulator."""
     from pathlib import Path
 
-    from warmline.demo import run_demo
+    from warmline.demo import DemoError, run_demo
 
-    run_demo(host=host, port=port, fresh=fresh, instance=Path(instance) if instance else None)
+    try:
+        run_demo(host=host, port=port, fresh=fresh, instance=Path(instance) if instance else None)
+    except (DemoError, ConfigError) as exc:
+        fail(str(exc))
 
 
 @main.command()
