@@ -75,7 +75,7 @@ def main() -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--fresh", is_flag=True, help="Start from an empty demo database.")
 @click.option("--instance", type=click.Path(file_okay=False), help="Folder for the demo database.")
 def demo(host: str, port: int, fresh: bool, instance: str | None) -> None:
