@@ -170,7 +170,7 @@ def normalise_number(value: str, setting: str, region: str | None = None) -> str
 def region_of(number: str) -> str | None:
     """The country (CLDR region code) of an E.164 number, e.g. ``"US"``; None when unknown."""
     # By country code, not by number range: fictional 555 numbers are valid US numbers here.
-    code = phonenumbers.parse(number, None).country_code
+    code = phonenumbers.parse(number, None).country_code or 0
     region = phonenumbers.region_code_for_country_code(code)
     return None if region == phonenumbers.UNKNOWN_REGION else region
 
@@ -343,3 +343,10 @@ def cli_mode(env: Mapping[str, str] | None = None) -> Mode:
     """Production when a deployment's database is configured, else the embedded demo default."""
     env = os.environ if env is None else env
     return "production" if env.get("DATABASE_URL") else "demo"
+
+
+def metrics_dir(env: Mapping[str, str] | None = None) -> str | None:
+    """``PROMETHEUS_MULTIPROC_DIR``: where gunicorn's workers keep their metrics (None: one
+    process, metrics in memory)."""
+    env = os.environ if env is None else env
+    return env.get("PROMETHEUS_MULTIPROC_DIR") or None
