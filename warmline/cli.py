@@ -75,16 +75,19 @@ def main() -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--fresh", is_flag=True, help="Start from an empty demo database.")
 @click.option("--instance", type=click.Path(file_okay=False), help="Folder for the demo database.")
 def demo(host: str, port: int, fresh: bool, instance: str | None) -> None:
     """Run the whole product locally: SQLite, demo data, web + worker, phone simulator."""
     from pathlib import Path
 
-    from warmline.demo import run_demo
+    from warmline.demo import DemoError, run_demo
 
-    run_demo(host=host, port=port, fresh=fresh, instance=Path(instance) if instance else None)
+    try:
+        run_demo(host=host, port=port, fresh=fresh, instance=Path(instance) if instance else None)
+    except (DemoError, ConfigError) as exc:
+        fail(str(exc))
 
 
 @main.command()
