@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,12 +73,21 @@ class PrivatePostgres:
 @pytest.fixture
 def private_postgres() -> Iterator[PrivatePostgres]:
     """A fresh private server with an empty ``warmline`` database; stopped and removed after."""
-    bin_dir = _bin_dir()
-    if bin_dir is None:
+    if _bin_dir() is None:
         message = "PostgreSQL server binaries are not installed"
         if os.environ.get("CI") == "true":
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
+    with private_server() as server:
+        yield server
+
+
+@contextmanager
+def private_server() -> Iterator[PrivatePostgres]:
+    """A fresh private server (see the module docstring), for tests and benchmarks."""
+    bin_dir = _bin_dir()
+    if bin_dir is None:
+        raise RuntimeError("PostgreSQL server binaries are not installed")
     folder = Path(tempfile.mkdtemp(prefix="warmline-pg-"))
     data = folder / "data"
     data.mkdir()
