@@ -189,9 +189,7 @@ def region_of(number: str) -> str | None:
 # The placeholders each text may use: what the code that sends it passes to texts.render, which
 # always adds {line} (the line's name) and {hours} (its opening hours in words).
 ALWAYS_FILLED = ("line", "hours")
-PLACEHOLDERS: dict[str, tuple[str, ...]] = {
-    name: ALWAYS_FILLED for name in DEFAULT_TEXTS
-} | {
+PLACEHOLDERS: dict[str, tuple[str, ...]] = {name: ALWAYS_FILLED for name in DEFAULT_TEXTS} | {
     "queued": (*ALWAYS_FILLED, "place"),
     "still_queued": (*ALWAYS_FILLED, "place"),
     "after_hours": (*ALWAYS_FILLED, "next_open"),
@@ -234,9 +232,19 @@ def check_known(data: Mapping[str, Any]) -> None:
         for key in value:
             if key not in keys:
                 what = "text" if name == "texts" else "setting"
-                hint = _did_you_mean(f"{name}.{key}", [f"{name}.{k}" for k in keys])
-                hint = hint or _elsewhere(key)  # a setting put in the wrong table
-                raise ConfigError(f"{name}.{key} is not a known {what}{hint}")
+                raise ConfigError(f"{name}.{key} is not a known {what}{_suggest(name, key)}")
+
+
+def _suggest(table: str, key: str) -> str:
+    """The did-you-mean for an unknown ``table.key``: the same key in the table it belongs to,
+    else the nearest key of this table, else a near key of another table."""
+    owners = {k: t for t, ks in TABLES.items() for k in ks or () if t != table}
+    if key in owners:
+        return f" (did you mean {owners[key]}.{key}?)"
+    close = difflib.get_close_matches(key, TABLES[table] or (), n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean {table}.{close[0]}?)"
+    return _elsewhere(key)
 
 
 def _elsewhere(key: str) -> str:
