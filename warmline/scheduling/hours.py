@@ -23,13 +23,15 @@ from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
 from warmline.opening_hours import OpeningHours
+from warmline.scheduling import rota
 from warmline.scheduling.rota_pieces import UTC, wall_to_utc
-from warmline.scheduling.rota_types import require_aware
+from warmline.scheduling.rota_types import Rota, require_aware
 
 Interval = tuple[dt.datetime, dt.datetime]
 _ONE_DAY = dt.timedelta(days=1)
 _TICK = dt.timedelta(microseconds=1)
 DEFAULT_HORIZON = dt.timedelta(days=366)
+STAFFED_HORIZON = dt.timedelta(days=14)  # as far as the rota's own next opening looks
 
 
 def open_intervals(
@@ -122,3 +124,20 @@ def _wall(day: dt.date, minutes: int, tz: ZoneInfo) -> dt.datetime:
     """``minutes`` after the local midnight of ``day`` (past 24 h: on the next day), in UTC."""
     days, minute = divmod(minutes, 24 * 60)
     return wall_to_utc(day + dt.timedelta(days=days), dt.time(minute // 60, minute % 60), tz)
+
+
+def next_staffed_opening(
+    hours: OpeningHours, line_rota: Rota, at: dt.datetime, horizon: dt.timedelta = STAFFED_HORIZON
+) -> dt.datetime | None:
+    """When the line next answers: the first instant in ``[at, at + horizon)`` that is within the
+    opening hours and has someone on shift (``at`` itself when both hold then).
+
+    Failing that, a line with opening hours names the next start of its hours after ``at`` (what
+    it has promised, even with nobody on its rota yet); an always-open line None.
+    """
+    tz = line_rota.timezone
+    for start, end in open_intervals(hours, tz, at, at + horizon):
+        staffed = rota.next_opening(line_rota, start, end - start)
+        if staffed is not None:
+            return staffed
+    return None if hours.always_open else next_start(hours, tz, at)
