@@ -141,3 +141,25 @@ def next_staffed_opening(
         if staffed is not None:
             return staffed
     return None if hours.always_open else next_start(hours, tz, at)
+
+
+def open_gaps(
+    hours: OpeningHours, line_rota: Rota, start: dt.datetime, end: dt.datetime
+) -> list[rota.Gap]:
+    """The rota's gaps (:func:`warmline.scheduling.rota.gaps`) within the opening hours only, in
+    order: an evening line is not short of volunteers in the afternoon."""
+    found: list[rota.Gap] = []
+    for s, e in open_intervals(hours, line_rota.timezone, start, end):
+        found += rota.gaps(line_rota, s, e)
+    return found
+
+
+def openings_between(
+    hours: OpeningHours, tz: ZoneInfo, start: dt.datetime, end: dt.datetime
+) -> list[dt.datetime]:
+    """The instants in ``[start, end)`` at which the line opens (an always-open line: none)."""
+    require_aware(start, "start")
+    if hours.always_open:
+        return []
+    lo = start.astimezone(UTC)
+    return [s for s, _ in _joined(hours, tz, lo - _ONE_DAY * 2, end.astimezone(UTC)) if s >= lo]
