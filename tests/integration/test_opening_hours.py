@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import TwilioActions
+from tests.integration.test_voice import Call, verbs
 from warmline.app import create_app
 from warmline.bootstrap import bootstrap
 from warmline.db.models import Conversation
@@ -127,6 +128,18 @@ def test_the_help_text_gives_the_hours_in_words(line, texting, clock):
     texting.sms(CONTACT, "HELP")
     texts = texting.texts_to(CONTACT, texting.deliver())
     assert any("open Mon-Fri 18:00-23:00" in b for b in texts)
+
+
+def test_a_call_while_closed_hears_when_the_line_opens_and_rings_nobody(
+    line, texting, people, clock
+):
+    sam = people.volunteer("Sam")  # on shift around the clock
+    clock.now = est(23, 12)
+    prompt = Call(texting).to_volunteers()
+    assert verbs(prompt) == ["Gather", "Record", "Say", "Hangup"]  # the voicemail, no <Dial>
+    said = prompt.find("Gather").find("Say").text
+    assert "closed right now. We open again today at 6:00 PM." in said
+    assert texting.texts_to(sam.phone, texting.deliver()) == []
 
 
 def evenings_for(line, volunteer, start: str, end: str) -> None:

@@ -7,6 +7,7 @@ import pytest
 
 from warmline.opening_hours import ALWAYS_OPEN, describe, parse_opening_hours
 from warmline.scheduling import hours as h
+from warmline.scheduling import rota as r
 
 NY = ZoneInfo("America/New_York")
 LORD_HOWE = ZoneInfo("Australia/Lord_Howe")
@@ -257,3 +258,76 @@ def test_instants_must_be_aware():
 )
 def test_describe(weekly, words):
     assert describe(hours(weekly)) == words
+
+
+def rota_of(*slots: tuple[int, str, str, bool]) -> r.Rota:
+    """A rota of weekly slots ``(weekday, start, end, supervisor)``, one volunteer each."""
+    return r.Rota(
+        timezone=NY,
+        slots=tuple(
+            r.WeeklySlot(
+                id=i,
+                weekday=day,
+                start=dt.time.fromisoformat(start),
+                end=dt.time.fromisoformat(end),
+                volunteers=(r.Assignment(i, supervisor),),
+            )
+            for i, (day, start, end, supervisor) in enumerate(slots, 1)
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("line_rota", "at", "expected"),
+    [
+        # Someone on shift all day Monday: the line answers when it opens.
+        (rota_of((0, "00:00", "00:00", True)), local(NY, 2026, 11, 30, 12), (2026, 11, 30, 18)),
+        # Open now and someone on shift now: now.
+        (rota_of((0, "00:00", "00:00", True)), local(NY, 2026, 11, 30, 19), (2026, 11, 30, 19)),
+        # Monday's shift starts an hour into the opening hours.
+        (rota_of((0, "19:00", "22:00", True)), local(NY, 2026, 11, 30, 12), (2026, 11, 30, 19)),
+        # Nobody on shift in Monday's hours; Friday lunchtime is staffed.
+        (rota_of((4, "11:00", "13:00", False)), local(NY, 2026, 11, 30, 12), (2026, 12, 4, 12)),
+        # A shift outside the opening hours does not open the line.
+        (rota_of((1, "18:00", "23:00", False)), local(NY, 2026, 11, 30, 23), None),
+    ],
+)
+def test_next_staffed_opening(line_rota, at, expected):
+    found = h.next_staffed_opening(EVENINGS, line_rota, at)
+    if expected is None:  # nobody on shift in any open hour: the next start of the hours
+        assert found == h.next_start(EVENINGS, NY, at)
+    else:
+        assert found == local(NY, *expected).astimezone(UTC)
+
+
+def test_next_staffed_opening_of_an_always_open_line_is_the_rotas():
+    line_rota = rota_of((1, "18:00", "22:00", False))
+    at = local(NY, 2026, 11, 30, 12)
+    assert h.next_staffed_opening(ALWAYS_OPEN, line_rota, at) == r.next_opening(line_rota, at)
+    assert h.next_staffed_opening(ALWAYS_OPEN, rota_of(), at) is None
+
+
+def test_gaps_count_only_open_hours():
+    line_rota = rota_of((0, "18:00", "21:00", True), (4, "12:00", "14:00", False))
+    monday = local(NY, 2026, 11, 30)
+    found = h.open_gaps(EVENINGS, line_rota, monday, monday + dt.timedelta(days=7))
+    assert [(g.kind, g.start.astimezone(NY), g.end.astimezone(NY)) for g in found] == [
+        ("uncovered", local(NY, 2026, 11, 30, 21), local(NY, 2026, 11, 30, 23)),
+        ("no_supervisor", local(NY, 2026, 12, 4, 12), local(NY, 2026, 12, 4, 14)),
+        ("uncovered", local(NY, 2026, 12, 4, 18), local(NY, 2026, 12, 5, 2)),
+    ]
+    assert h.open_gaps(ALWAYS_OPEN, line_rota, monday, monday + dt.timedelta(days=7)) == (
+        r.gaps(line_rota, monday, monday + dt.timedelta(days=7))
+    )
+
+
+def test_openings_between():
+    monday = local(NY, 2026, 11, 30, 18)
+    assert h.openings_between(EVENINGS, NY, monday, monday + dt.timedelta(days=7)) == [
+        local(NY, 2026, 11, 30, 18).astimezone(UTC),  # the start of the window counts
+        local(NY, 2026, 12, 4, 12).astimezone(UTC),
+        local(NY, 2026, 12, 4, 18).astimezone(UTC),
+    ]
+    later = monday + dt.timedelta(minutes=1)  # Monday's opening is under way, not ahead
+    assert h.openings_between(EVENINGS, NY, later, later + dt.timedelta(days=1)) == []
+    assert h.openings_between(ALWAYS_OPEN, NY, monday, monday + dt.timedelta(days=7)) == []
