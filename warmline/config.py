@@ -218,6 +218,8 @@ def _did_you_mean(word: str, choices: list[str]) -> str:
 def check_known(data: Mapping[str, Any]) -> None:
     """Raise ConfigError for the first unknown table or setting, suggesting the nearest known."""
     for name, value in data.items():
+        if not isinstance(value, Mapping) and name in TABLES:
+            raise ConfigError(f"[{name}] must be a table, written [{name}] on a line of its own")
         if not isinstance(value, Mapping):
             raise ConfigError(
                 f"{name} is outside any table; settings go in a table such as [line]"

@@ -114,6 +114,11 @@ def test_a_key_before_any_table_is_an_error(tmp_path):
         settings_from(tmp_path, 'name = "Riverside"\n' + MINIMAL)
 
 
+def test_a_table_written_as_a_value_is_an_error(tmp_path):
+    with pytest.raises(ConfigError, match=r"^\[hours\] must be a table"):
+        settings_from(tmp_path, 'hours = "18:00-23:00"\n' + MINIMAL)
+
+
 @pytest.mark.parametrize(
     ("text", "template", "message"),
     [
