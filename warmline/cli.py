@@ -75,16 +75,19 @@ def main() -> None:
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--fresh", is_flag=True, help="Start from an empty demo database.")
 @click.option("--instance", type=click.Path(file_okay=False), help="Folder for the demo database.")
 def demo(host: str, port: int, fresh: bool, instance: str | None) -> None:
     """Run the whole product locally: SQLite, demo data, web + worker, phone simulator."""
     from pathlib import Path
 
-    from warmline.demo import run_demo
+    from warmline.demo import DemoError, run_demo
 
-    run_demo(host=host, port=port, fresh=fresh, instance=Path(instance) if instance else None)
+    try:
+        run_demo(host=host, port=port, fresh=fresh, instance=Path(instance) if instance else None)
+    except (DemoError, ConfigError) as exc:
+        fail(str(exc))
 
 
 @main.command()
@@ -93,10 +96,11 @@ def demo(host: str, port: int, fresh: bool, instance: str | None) -> None:
 @click.option("--workers", default=2, show_default=True, type=int)
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the web app with gunicorn (production settings from the environment)."""
+    from warmline.bootstrap import require_telephony
     from warmline.wsgi_server import serve_gunicorn
 
     try:
-        load_settings("production")
+        require_telephony(load_settings("production"))
     except ConfigError as exc:
         fail(str(exc))
     serve_gunicorn(host, port, workers)
@@ -109,10 +113,17 @@ def worker() -> None:
     import signal
     import threading
 
+    from warmline.bootstrap import require_telephony
     from warmline.scheduling.worker import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    wl = setup("production")
+    try:
+        settings = load_settings("production")
+        require_telephony(settings)
+    except ConfigError as exc:
+        fail(str(exc))
+        return
+    wl = bootstrap(settings)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
