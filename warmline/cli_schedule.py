@@ -172,20 +172,23 @@ def rota_week(at_text: str | None) -> None:
 @click.option("--at", "at_text", help="Local 'YYYY-MM-DD HH:MM' instead of now.")
 @friendly
 def rota_gaps(days: int, at_text: str | None) -> None:
-    """Times in the next N days with nobody on shift, or no supervisor."""
-    from warmline.scheduling import rota as r
+    """Open hours in the next N days with nobody on shift, or no supervisor."""
+    from warmline.scheduling.hours import open_gaps
     from warmline.scheduling.store import load_rota
 
     wl = setup(admin_mode())
     tz: ZoneInfo = wl.settings.line.timezone
     at = _at(at_text, tz)
     with session_scope(wl) as session:
-        found = r.gaps(load_rota(session, tz), at, at + dt.timedelta(days=days))
+        rota_now = load_rota(session, tz)
+        found = open_gaps(wl.settings.opening_hours, rota_now, at, at + dt.timedelta(days=days))
     rows = [
         (KIND_WORDS[g.kind], _local(g.start, tz), _local(g.end, tz), _length(g.start, g.end))
         for g in found
     ]
     click.echo(f"Gaps in the {days} day(s) from {_local(at, tz)} ({tz.key}):")
+    if not wl.settings.opening_hours.always_open:
+        click.echo(f"(only opening hours count: {wl.settings.line.hours})")
     click.echo(table(("gap", "from", "until", "length"), rows) if rows else "none: all covered")
 
 
