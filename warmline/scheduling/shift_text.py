@@ -21,6 +21,7 @@ from warmline.people import AdminError
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY = dt.timedelta(days=1)
 ShiftKind = Literal["w", "o"]
+_CLOCK = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 _REF = re.compile(r"^\s*([wo]?)(\d{1,9})\s*$", re.IGNORECASE)
 
 
@@ -32,8 +33,12 @@ def weekday(value: str) -> int:
 
 
 def clock(value: str) -> dt.time:
+    """'18:00', '9:30' or '09:30' (24-hour clock)."""
+    found = _CLOCK.match(value)
     try:
-        return dt.time.fromisoformat(value.strip())
+        if found is None:
+            raise ValueError(value)
+        return dt.time(int(found.group(1)), int(found.group(2)))
     except ValueError:
         raise AdminError(f"time must look like 18:00, got {value!r}") from None
 
