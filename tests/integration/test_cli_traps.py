@@ -5,16 +5,19 @@ status 2, nothing half-saved; what was understood is said back. The test clock i
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import create_engine, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from warmline.bootstrap import utc_now
 from warmline.cli import database_problem
 from warmline.db.models import Volunteer
 
 SAM, ALEX, JO = "+15551230001", "+15551230002", "+15551230003"
+NEW_YORK = ZoneInfo("America/New_York")
 
 
 @pytest.fixture
@@ -353,3 +356,27 @@ def test_a_database_refusal_is_one_line_without_the_number(database_url):
     said = database_problem(caught.value)
     assert said.startswith("the database refused that change, nothing was saved (")
     assert "\n" not in said and "5551230001" not in said and "phone" in said
+
+
+def test_block_checks_the_number_and_lists_its_last_four_digits(cli):
+    assert cli("block", "add", "555-0666", code=2) == (
+        "error: '555-0666' is not a whole phone number (area code missing?)\n"
+    )
+    before = utc_now().astimezone(NEW_YORK).date()  # `block add` reads the wall clock
+    first = cli("block", "add", "5551230009")  # national format, the line's country
+    cli("block", "add", "+12025550131")
+    after = utc_now().astimezone(NEW_YORK).date()
+    alias = first.removeprefix("blocked (").removesuffix(")\n")
+    assert first == f"blocked ({alias})\n" and "0009" not in first
+    assert cli("block", "add", "+1 555 123 0009") == f"already blocked ({alias})\n"
+    listing = cli("block", "list")
+    assert "5551230009" not in listing and "2025550131" not in listing
+    lines = listing.splitlines()
+    assert lines[0].split() == ["number", "alias", "blocked", "on"]
+    rows = [line.split() for line in lines[2:]]
+    assert [r[0] for r in rows] == ["…0009", "…0131"]  # longest blocked first
+    assert " ".join(rows[0][1:-1]) == alias
+    assert {r[-1] for r in rows} <= {str(before), str(after)}
+    assert cli("block", "remove", "(555) 123-0009") == "unblocked\n"
+    assert [line.split()[0] for line in cli("block", "list").splitlines()[2:]] == ["…0131"]
+    assert "not a whole phone number" in error_line(cli("block", "remove", "555-0666", code=2))
