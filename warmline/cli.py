@@ -63,16 +63,22 @@ def command_now() -> dt.datetime:
 _DIGITS = re.compile(r"\+?\d[\d ()./-]{5,}\d")
 
 
+def _mask(found: re.Match[str]) -> str:
+    """A run of seven or more digits may be a phone number; an address like 127.0.0.1 is not."""
+    text = found.group(0)
+    return "…" if sum(c.isdigit() for c in text) >= 7 else text
+
+
 def database_problem(exc: SQLAlchemyError) -> str:
     """One line for a database error that validation did not catch first (a safety net), with
     anything that looks like a phone number masked."""
     detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    first = _DIGITS.sub("…", detail[0] if detail else type(exc).__name__)
+    first = _DIGITS.sub(_mask, detail[0] if detail else type(exc).__name__)
     if isinstance(exc, IntegrityError):
         return f"the database refused that change, nothing was saved ({first})"
     if "no such table" in first or ("relation" in first and "does not exist" in first):
         return "the database has no tables yet: run `warmline db upgrade` first"
-    return f"database error, nothing was saved: {first}"
+    return f"database error: {first}"
 
 
 def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
