@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from warmline.bootstrap import utc_now
 from warmline.cli import database_problem
 from warmline.db.models import Volunteer
+from warmline.people import AdminError
+from warmline.scheduling import editing
 
 SAM, ALEX, JO = "+15551230001", "+15551230002", "+15551230003"
 NEW_YORK = ZoneInfo("America/New_York")
@@ -380,3 +382,42 @@ def test_block_checks_the_number_and_lists_its_last_four_digits(cli):
     assert cli("block", "remove", "(555) 123-0009") == "unblocked\n"
     assert [line.split()[0] for line in cli("block", "list").splitlines()[2:]] == ["…0131"]
     assert "not a whole phone number" in error_line(cli("block", "remove", "555-0666", code=2))
+
+
+def test_the_rota_services_enforce_the_roles_not_only_the_cli(wl, people, clock):
+    """The dashboard and the API will call these services directly."""
+    alex = people.volunteer("Alex", on_shift=False)
+    tz = wl.settings.line.timezone
+    for add in (
+        lambda s: editing.add_weekly_slot(
+            s,
+            day_name="tue",
+            start="18:00",
+            end="22:00",
+            volunteers=[],
+            supervisors=[alex.phone],
+            now=clock.now,
+        ),
+        lambda s: editing.add_one_off(
+            s,
+            tz,
+            on="2026-11-24",
+            start="18:00",
+            end="22:00",
+            volunteers=[],
+            supervisors=[alex.phone],
+            now=clock.now,
+        ),
+        lambda s: editing.add_override(
+            s,
+            tz,
+            kind="add",
+            volunteer=alex.phone,
+            start="2026-11-24 18:00",
+            end="2026-11-24 22:00",
+            now=clock.now,
+            supervisor=True,
+        ),
+    ):
+        with wl.db.unit_of_work() as session, pytest.raises(AdminError, match="not a supervisor"):
+            add(session)
