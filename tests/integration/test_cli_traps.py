@@ -421,3 +421,8 @@ def test_the_rota_services_enforce_the_roles_not_only_the_cli(wl, people, clock)
     ):
         with wl.db.unit_of_work() as session, pytest.raises(AdminError, match="not a supervisor"):
             add(session)
+
+
+def test_help_is_still_help(cli):
+    out = cli("shift", "remove", "--help")
+    assert out.startswith("Usage: warmline shift remove [OPTIONS] ID") and "w3" in out
