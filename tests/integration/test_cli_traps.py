@@ -425,4 +425,4 @@ def test_the_rota_services_enforce_the_roles_not_only_the_cli(wl, people, clock)
 
 def test_help_is_still_help(cli):
     out = cli("shift", "remove", "--help")
-    assert out.startswith("Usage: warmline shift remove [OPTIONS] ID") and "w3" in out
+    assert out.startswith("Usage: ") and "shift remove [OPTIONS] ID" in out and "w3" in out
