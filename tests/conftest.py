@@ -256,8 +256,8 @@ def people(wl: Warmline) -> People:
 
 
 @pytest.fixture
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Run `warmline ...` against the test database; returns the output."""
+def cli(database_url: str, monkeypatch: pytest.MonkeyPatch, clock: Clock) -> Any:
+    """Run `warmline ...` against the test database at the test's ``clock``; returns the output."""
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("SECRET_KEY", "test-secret")
     monkeypatch.setenv("WARMLINE_DATA_KEY", "test-data-key")
@@ -267,7 +267,7 @@ def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Any:
     runner = CliRunner()
 
     def run(*args: str, code: int = 0) -> str:
-        result = runner.invoke(main, list(args), catch_exceptions=False)
+        result = runner.invoke(main, list(args), catch_exceptions=False, obj=clock)
         assert result.exit_code == code, result.output
         return result.output
 
