@@ -40,7 +40,11 @@ PUBLIC_URL = "https://warmline.example.org"
 PG_ADMIN = os.environ.get("WARMLINE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 # Monday 23 November 2026, 18:00 in New York: inside the test line's evening shift.
 MONDAY_EVENING = dt.datetime(2026, 11, 23, 23, 0, tzinfo=dt.UTC)
-pytest_plugins = ["tests.support.twilio_fixtures", "tests.support.processes"]
+pytest_plugins = [
+    "tests.support.twilio_fixtures",
+    "tests.support.processes",
+    "tests.support.private_postgres",
+]
 
 
 def _pg_reachable() -> str | None:
@@ -199,6 +203,7 @@ class TwilioActions:
 
 @pytest.fixture
 def twilio(client: FlaskClient, wl: Warmline, twilio_standin: TwilioStandIn) -> TwilioActions:
+    twilio_standin.now = wl.clock  # Twilio's clock agrees with the test's
     return TwilioActions(client, wl, twilio_standin)
 
 
@@ -251,8 +256,8 @@ def people(wl: Warmline) -> People:
 
 
 @pytest.fixture
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Run `warmline ...` against the test database; returns the output."""
+def cli(database_url: str, monkeypatch: pytest.MonkeyPatch, clock: Clock) -> Any:
+    """Run `warmline ...` against the test database at the test's ``clock``; returns the output."""
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("SECRET_KEY", "test-secret")
     monkeypatch.setenv("WARMLINE_DATA_KEY", "test-data-key")
@@ -262,7 +267,7 @@ def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Any:
     runner = CliRunner()
 
     def run(*args: str, code: int = 0) -> str:
-        result = runner.invoke(main, list(args), catch_exceptions=False)
+        result = runner.invoke(main, list(args), catch_exceptions=False, obj=clock)
         assert result.exit_code == code, result.output
         return result.output
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -9,6 +11,7 @@ from functools import wraps
 from typing import Any
 
 import click
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from warmline.bootstrap import Warmline, bootstrap, utc_now
@@ -45,6 +48,39 @@ def session_scope(wl: Warmline) -> Iterator[Session]:
         wl.db.dispose()
 
 
+def command_now() -> dt.datetime:
+    """The command's one reading of the clock, passed on to the services.
+
+    ``utc_now()``, unless whoever invoked the command put a clock (a callable returning an aware
+    UTC datetime) in click's context object: tests do, ``CliRunner().invoke(main, args,
+    obj=clock)``.
+    """
+    ctx = click.get_current_context(silent=True)
+    clock = ctx.find_root().obj if ctx is not None else None
+    return clock() if callable(clock) else utc_now()
+
+
+_DIGITS = re.compile(r"\+?\d[\d ()./-]{5,}\d")
+
+
+def _mask(found: re.Match[str]) -> str:
+    """A run of seven or more digits may be a phone number; an address like 127.0.0.1 is not."""
+    text = found.group(0)
+    return "…" if sum(c.isdigit() for c in text) >= 7 else text
+
+
+def database_problem(exc: SQLAlchemyError) -> str:
+    """One line for a database error that validation did not catch first (a safety net), with
+    anything that looks like a phone number masked."""
+    detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    first = _DIGITS.sub(_mask, detail[0] if detail else type(exc).__name__)
+    if isinstance(exc, IntegrityError):
+        return f"the database refused that change, nothing was saved ({first})"
+    if "no such table" in first or ("relation" in first and "does not exist" in first):
+        return "the database has no tables yet: run `warmline db upgrade` first"
+    return f"database error: {first}"
+
+
 def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn a coordinator's mistake into one clear line and exit status 2."""
 
@@ -54,8 +90,32 @@ def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except (AdminError, ConfigError) as exc:
             fail(str(exc))
+        except SQLAlchemyError as exc:
+            fail(database_problem(exc))
 
     return run
+
+
+class OneLineErrors(click.Group):
+    """Click's own mistakes (an unknown option, a missing argument) as one ``error:`` line with
+    exit status 2, like every other error, instead of a usage screen."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        if not kwargs.get("standalone_mode", True):
+            return super().main(*args, **kwargs)
+        try:
+            outcome = super().main(*args, **{**kwargs, "standalone_mode": False})
+        except click.exceptions.NoArgsIsHelpError as exc:  # a bare group: its help
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            where = getattr(getattr(exc, "ctx", None), "command_path", None)
+            hint = f" (see: {where} --help)" if where else ""
+            fail(f"{exc.format_message()}{hint}")
+        except click.Abort:
+            click.echo("aborted", err=True)
+            sys.exit(1)
+        sys.exit(outcome if isinstance(outcome, int) else 0)
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -68,23 +128,26 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     return "\n".join(lines)
 
 
-@click.group()
+@click.group(cls=OneLineErrors)
 def main() -> None:
     """warmline: a peer-support warmline on Twilio."""
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--fresh", is_flag=True, help="Start from an empty demo database.")
 @click.option("--instance", type=click.Path(file_okay=False), help="Folder for the demo database.")
 def demo(host: str, port: int, fresh: bool, instance: str | None) -> None:
     """Run the whole product locally: SQLite, demo data, web + worker, phone simulator."""
     from pathlib import Path
 
-    from warmline.demo import run_demo
+    from warmline.demo import DemoError, run_demo
 
-    run_demo(host=host, port=port, fresh=fresh, instance=Path(instance) if instance else None)
+    try:
+        run_demo(host=host, port=port, fresh=fresh, instance=Path(instance) if instance else None)
+    except (DemoError, ConfigError) as exc:
+        fail(str(exc))
 
 
 @main.command()
@@ -93,10 +156,11 @@ def demo(host: str, port: int, fresh: bool, instance: str | None) -> None:
 @click.option("--workers", default=2, show_default=True, type=int)
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the web app with gunicorn (production settings from the environment)."""
+    from warmline.bootstrap import require_telephony
     from warmline.wsgi_server import serve_gunicorn
 
     try:
-        load_settings("production")
+        require_telephony(load_settings("production"))
     except ConfigError as exc:
         fail(str(exc))
     serve_gunicorn(host, port, workers)
@@ -109,10 +173,17 @@ def worker() -> None:
     import signal
     import threading
 
+    from warmline.bootstrap import require_telephony
     from warmline.scheduling.worker import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    wl = setup("production")
+    try:
+        settings = load_settings("production")
+        require_telephony(settings)
+    except ConfigError as exc:
+        fail(str(exc))
+        return
+    wl = bootstrap(settings)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -140,7 +211,15 @@ def db_upgrade() -> None:
 
 @main.group()
 def volunteer() -> None:
-    """Volunteers: add, list, deactivate."""
+    """Volunteers: add, list, edit, activate, deactivate."""
+
+
+def _about(v: Any) -> str:
+    """'Sam Lee (supervisor, capacity 2, languages en,es)', and 'inactive' when so."""
+    said = [v.role, f"capacity {v.capacity}"]
+    said += [f"languages {v.languages}"] if v.languages else []
+    said += [] if v.active else ["inactive"]
+    return f"{v.name} ({', '.join(said)})"
 
 
 @volunteer.command("add")
@@ -160,15 +239,17 @@ def volunteer_add(name: str, phone: str, role: str, capacity: int | None, langua
             session,
             name,
             phone,
-            utc_now(),
+            command_now(),
             role=role,
             languages=languages,
             capacity=wl.settings.routing.default_capacity if capacity is None else capacity,
+            region=wl.settings.line.region,
         )
         click.echo(f"added volunteer {v.id}: {v.name} ({v.role}, capacity {v.capacity})")
 
 
 @volunteer.command("list")
+@friendly
 def volunteer_list() -> None:
     """All volunteers with their role, state and capacity."""
     from warmline.people import list_volunteers
@@ -193,6 +274,58 @@ def volunteer_list() -> None:
     )
 
 
+@volunteer.command("edit")
+@click.argument("volunteer_ref", metavar="ID_OR_PHONE")
+@click.option("--name", default=None)
+@click.option("--phone", "number", default=None, help="Their new phone number.")
+@click.option("--role", type=click.Choice(["volunteer", "supervisor"]), default=None)
+@click.option("--capacity", type=int, default=None, help="Open conversations at once.")
+@click.option("--languages", default=None, help="Comma-separated, e.g. en,es ('' for none).")
+@friendly
+def volunteer_edit(
+    volunteer_ref: str,
+    name: str | None,
+    number: str | None,
+    role: str | None,
+    capacity: int | None,
+    languages: str | None,
+) -> None:
+    """Change a volunteer's name, phone, role, capacity or languages (active or not)."""
+    from warmline.people import AdminError, edit_volunteer
+
+    if (name, number, role, capacity, languages) == (None,) * 5:
+        raise AdminError(
+            "nothing to change: give --name, --phone, --role, --capacity or --languages"
+        )
+    wl = setup(admin_mode())
+    with session_scope(wl) as session:
+        v = edit_volunteer(
+            session,
+            volunteer_ref,
+            command_now(),
+            name=name,
+            number=number,
+            role=role,
+            capacity=capacity,
+            languages=languages,
+            region=wl.settings.line.region,
+        )
+        click.echo(f"volunteer {v.id} is now {_about(v)}")
+
+
+@volunteer.command("activate")
+@click.argument("volunteer_ref", metavar="ID_OR_PHONE")
+@friendly
+def volunteer_activate(volunteer_ref: str) -> None:
+    """Route to a deactivated volunteer again; their shifts count once more."""
+    from warmline.people import activate_volunteer
+
+    wl = setup(admin_mode())
+    with session_scope(wl) as session:
+        v = activate_volunteer(session, volunteer_ref, wl.settings.line.region)
+        click.echo(f"activated {_about(v)}")
+
+
 @volunteer.command("deactivate")
 @click.argument("volunteer_ref", metavar="ID_OR_PHONE")
 @friendly
@@ -202,7 +335,7 @@ def volunteer_deactivate(volunteer_ref: str) -> None:
 
     wl = setup(admin_mode())
     with session_scope(wl) as session:
-        v, open_count = deactivate_volunteer(session, volunteer_ref)
+        v, open_count = deactivate_volunteer(session, volunteer_ref, wl.settings.line.region)
         click.echo(
             f"deactivated {v.name}; they keep {open_count} open conversation(s) until those close"
         )

@@ -8,14 +8,17 @@ import sys
 import click
 
 from warmline.bootstrap import utc_now
-from warmline.cli import admin_mode, friendly, main, session_scope, setup, table
+from warmline.cli import admin_mode, command_now, friendly, main, session_scope, setup, table
 from warmline.scheduling.editing import WEEKDAYS
 
 
-def _at(value: str | None, tz: object) -> dt.datetime:
+def _at(value: str | None, tz: object, now: dt.datetime | None = None) -> dt.datetime:
+    """A local 'YYYY-MM-DD HH:MM' typed by the coordinator, or else ``now`` (the clock)."""
     from warmline.scheduling.editing import local_datetime
 
-    return local_datetime(tz, value) if value else utc_now()  # type: ignore[arg-type]
+    if value:
+        return local_datetime(tz, value)  # type: ignore[arg-type]
+    return now or command_now()
 
 
 def _local(at: dt.datetime, tz: object) -> str:
@@ -24,7 +27,7 @@ def _local(at: dt.datetime, tz: object) -> str:
 
 @main.group()
 def shift() -> None:
-    """Shifts: weekly recurring slots and one-off shifts."""
+    """Shifts: weekly recurring slots (ids w1, w2...) and one-off shifts (o1, o2...)."""
 
 
 @shift.command("add")
@@ -47,14 +50,17 @@ def shift_add(
     first_date: str | None,
     last_date: str | None,
 ) -> None:
-    """Add a weekly shift (--day) or a one-off shift (--date)."""
+    """Add a weekly shift (--day) or a one-off shift (--date); says back what it understood."""
     from warmline.people import AdminError
-    from warmline.scheduling import editing
+    from warmline.scheduling import editing, shift_text
 
     if bool(day_name) == bool(on):
         raise AdminError("give either --day (weekly) or --date (one-off)")
+    if on and (first_date or last_date):
+        raise AdminError("--from and --until are for weekly shifts (--day), not --date")
     wl = setup(admin_mode())
     tz = wl.settings.line.timezone
+    now = command_now()
     with session_scope(wl) as session:
         if day_name:
             slot = editing.add_weekly_slot(
@@ -64,13 +70,17 @@ def shift_add(
                 end=end,
                 volunteers=list(volunteers),
                 supervisors=list(supervisors),
-                now=utc_now(),
+                now=now,
                 first_date=first_date,
                 last_date=last_date,
+                region=wl.settings.line.region,
+                tz=tz,
             )
+            dates = shift_text.dates(slot.first_date, slot.last_date)
             click.echo(
-                f"added weekly shift {slot.id}: {WEEKDAYS[slot.weekday]} "
-                f"{slot.start_local:%H:%M}-{slot.end_local:%H:%M}"
+                f"added weekly shift w{slot.id}: "
+                f"{shift_text.weekly_span(slot.weekday, slot.start_local, slot.end_local)}"
+                + ("" if dates == "every week" else f", {dates}")
             )
         else:
             shifts = editing.add_one_off(
@@ -81,28 +91,26 @@ def shift_add(
                 end=end,
                 volunteers=list(volunteers),
                 supervisors=list(supervisors),
-                now=utc_now(),
+                now=now,
+                region=wl.settings.line.region,
             )
+            ids = ", ".join(f"o{s.id}" for s in shifts)
             click.echo(
-                f"added one-off shift for {len(shifts)} volunteer(s): "
-                f"{_local(shifts[0].start, tz)} to {_local(shifts[0].end, tz)}"
+                f"added one-off shift{'s' if len(shifts) > 1 else ''} {ids}: "
+                f"{shift_text.span(shifts[0].start, shifts[0].end, tz)}"
             )
-
-
-def _dates(first: dt.date | None, last: dt.date | None) -> str:
-    if first is None and last is None:
-        return "every week"
-    return f"{first or '...'} to {last or '...'}"
 
 
 @shift.command("list")
+@friendly
 def shift_list() -> None:
-    """Weekly shifts and upcoming one-off shifts."""
+    """Weekly shifts (w1...) and one-off shifts (o1...) that have not ended."""
     from warmline.people import volunteer_names
-    from warmline.scheduling import editing
+    from warmline.scheduling import editing, shift_text
 
     wl = setup(admin_mode())
     tz = wl.settings.line.timezone
+    now = command_now()
     with session_scope(wl) as session:
         names = volunteer_names(session)
 
@@ -111,18 +119,18 @@ def shift_list() -> None:
 
         rows = [
             (
-                s.id,
+                f"w{s.id}",
                 "weekly",
                 WEEKDAYS[s.weekday],
                 f"{s.start_local:%H:%M}",
                 f"{s.end_local:%H:%M}",
-                _dates(s.first_date, s.last_date),
+                shift_text.dates(s.first_date, s.last_date),
                 who([(a.volunteer_id, a.supervisor) for a in s.assignments]),
             )
             for s in editing.list_slots(session)
         ] + [
             (
-                o.id,
+                f"o{o.id}",
                 "one-off",
                 _local(o.start, tz)[:14],
                 _local(o.start, tz)[-5:],
@@ -130,22 +138,26 @@ def shift_list() -> None:
                 "",
                 who([(o.volunteer_id, o.supervisor)]),
             )
-            for o in editing.list_one_offs(session, utc_now())
+            for o in editing.list_one_offs(session, now)
         ]
-    click.echo(table(("id", "kind", "day", "start", "end", "dates", "volunteers"), rows))
+    click.echo(
+        table(("id", "kind", "day", "start", "end", "dates", "volunteers"), rows)
+        if rows
+        else "no shifts"
+    )
 
 
 @shift.command("remove")
-@click.argument("slot_id", type=int)
+@click.argument("shift_ref", metavar="ID")
 @friendly
-def shift_remove(slot_id: int) -> None:
-    """Remove a weekly shift by id."""
+def shift_remove(shift_ref: str) -> None:
+    """Remove a weekly (w3) or one-off (o3) shift; a bare 3 only when just one of them exists."""
     from warmline.scheduling import editing
 
     wl = setup(admin_mode())
     with session_scope(wl) as session:
-        editing.remove_slot(session, slot_id)
-    click.echo(f"removed shift {slot_id}")
+        said = editing.remove_shift(session, wl.settings.line.timezone, shift_ref)
+    click.echo(f"removed {said}")
 
 
 @main.group()
@@ -172,7 +184,7 @@ def override_add(
     reason: str | None,
 ) -> None:
     """Add, remove or replace a volunteer between two local times."""
-    from warmline.scheduling import editing
+    from warmline.scheduling import editing, shift_text
 
     wl = setup(admin_mode())
     tz = wl.settings.line.timezone
@@ -184,12 +196,64 @@ def override_add(
             volunteer=volunteer,
             start=start,
             end=end,
-            now=utc_now(),
+            now=command_now(),
             replacement=replacement,
             supervisor=supervisor,
             reason=reason,
+            region=wl.settings.line.region,
         )
-        click.echo(f"added override {o.id}: {kind} {_local(o.start, tz)} to {_local(o.end, tz)}")
+        click.echo(f"added override {o.id}: {kind} {shift_text.span(o.start, o.end, tz)}")
+
+
+@override.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Past ones too.")
+@friendly
+def override_list(show_all: bool) -> None:
+    """Overrides that have not ended (all of them with --all), by start."""
+    from warmline.people import volunteer_names
+    from warmline.scheduling import editing
+
+    wl = setup(admin_mode())
+    tz = wl.settings.line.timezone
+    with session_scope(wl) as session:
+        names = volunteer_names(session)
+        rows = [
+            (
+                o.id,
+                o.kind + (" (sup)" if o.supervisor else ""),
+                names.get(o.volunteer_id, "?"),
+                names.get(o.replacement_id, "-") if o.replacement_id else "-",
+                _local(o.start, tz),
+                _local(o.end, tz),
+                o.reason or "-",
+            )
+            for o in editing.list_overrides(session, None if show_all else command_now())
+        ]
+    click.echo(
+        table(("id", "kind", "volunteer", "with", "from", "until", "reason"), rows)
+        if rows
+        else "no overrides"
+    )
+
+
+@override.command("remove")
+@click.argument("override_id", type=int)
+@friendly
+def override_remove(override_id: int) -> None:
+    """Remove override OVERRIDE_ID (one made by a swap: the swap is cancelled)."""
+    from warmline.scheduling import editing
+
+    wl = setup(admin_mode())
+    with session_scope(wl) as session:
+        swap = editing.remove_override(session, override_id, command_now())
+    click.echo(
+        f"removed override {override_id}"
+        + (
+            f"; swap {swap.id} is cancelled and the shift is back with who offered it"
+            if swap
+            else ""
+        )
+    )
 
 
 @main.group()
@@ -207,7 +271,7 @@ def rota_now(at_text: str | None) -> None:
 
     wl = setup(admin_mode())
     tz = wl.settings.line.timezone
-    at = _at(at_text, tz)
+    at = _at(at_text, tz, command_now())
     with session_scope(wl) as session:
         shifts = on_shift_now(session, tz, at)
         names = volunteer_names(session)
@@ -238,8 +302,8 @@ def block_add(number: str) -> None:
 
     wl = setup(admin_mode())
     with session_scope(wl) as session:
-        contact = block_number(session, wl.context, number, utc_now())
-        click.echo(f"blocked ({contact.alias})")
+        contact, newly = block_number(session, wl.context, number, utc_now())
+        click.echo(f"blocked ({contact.alias})" if newly else f"already blocked ({contact.alias})")
 
 
 @block.command("remove")
@@ -256,14 +320,23 @@ def block_remove(number: str) -> None:
 
 
 @block.command("list")
+@friendly
 def block_list() -> None:
-    """Blocked contacts by alias (numbers are never shown)."""
-    from warmline.people import blocked_contacts
+    """Blocked numbers: the last four digits, the contact's alias and the date blocked."""
+    from warmline.routing.blocking import blocked_numbers
 
     wl = setup(admin_mode())
+    tz = wl.settings.line.timezone
     with session_scope(wl) as session:
-        rows = [(c.id, c.alias, c.created_at.date()) for c in blocked_contacts(session)]
-    click.echo(table(("id", "alias", "first seen"), rows) if rows else "no blocked numbers")
+        rows = [
+            (
+                f"…{b.last_four}",
+                b.alias,
+                f"{b.blocked_at.astimezone(tz):%Y-%m-%d}" if b.blocked_at else "-",
+            )
+            for b in blocked_numbers(session, wl.vault)
+        ]
+    click.echo(table(("number", "alias", "blocked on"), rows) if rows else "no blocked numbers")
 
 
 @main.group()

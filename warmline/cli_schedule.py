@@ -10,8 +10,16 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from warmline.bootstrap import utc_now
-from warmline.cli import admin_mode, friendly, main, session_scope, setup, table, volunteer
+from warmline.cli import (
+    admin_mode,
+    command_now,
+    friendly,
+    main,
+    session_scope,
+    setup,
+    table,
+    volunteer,
+)
 from warmline.cli_rota import _at, _local, rota
 from warmline.people import volunteer_names
 
@@ -39,8 +47,16 @@ def swap_offer(volunteer_ref: str, at_text: str) -> None:
 
     wl = setup(admin_mode())
     tz = wl.settings.line.timezone
+    now = command_now()
     with session_scope(wl) as session:
-        s = swaps.offer(session, load_rota(session, tz), volunteer_ref, _at(at_text, tz), utc_now())
+        s = swaps.offer(
+            session,
+            load_rota(session, tz),
+            volunteer_ref,
+            _at(at_text, tz, now),
+            now,
+            wl.settings.line.region,
+        )
         click.echo(f"swap {s.id} offered: {_local(s.start, tz)} to {_local(s.end, tz)}")
 
 
@@ -57,7 +73,13 @@ def swap_take(swap_id: int, volunteer_ref: str) -> None:
     tz = wl.settings.line.timezone
     with session_scope(wl) as session:
         s = swaps.take(
-            session, load_rota(session, tz), swap_id, volunteer_ref, utc_now(), wl.context
+            session,
+            load_rota(session, tz),
+            swap_id,
+            volunteer_ref,
+            command_now(),
+            wl.context,
+            wl.settings.line.region,
         )
         names = volunteer_names(session)
         click.echo(
@@ -78,10 +100,18 @@ def swap_reassign(volunteer_ref: str, at_text: str, to_ref: str) -> None:
 
     wl = setup(admin_mode())
     tz = wl.settings.line.timezone
+    now = command_now()
     with session_scope(wl) as session:
         rota_now = load_rota(session, tz)
         s = swaps.reassign(
-            session, rota_now, volunteer_ref, _at(at_text, tz), to_ref, utc_now(), wl.context
+            session,
+            rota_now,
+            volunteer_ref,
+            _at(at_text, tz, now),
+            to_ref,
+            now,
+            wl.context,
+            wl.settings.line.region,
         )
         names = volunteer_names(session)
         click.echo(
@@ -99,12 +129,13 @@ def swap_cancel(swap_id: int) -> None:
 
     wl = setup(admin_mode())
     with session_scope(wl) as session:
-        swaps.cancel(session, swap_id, utc_now())
+        swaps.cancel(session, swap_id, command_now())
     click.echo(f"swap {swap_id} cancelled")
 
 
 @swap.command("list")
 @click.option("--all", "show_all", is_flag=True, help="Taken and cancelled ones too.")
+@friendly
 def swap_list(show_all: bool) -> None:
     """Swaps of shifts that have not ended yet (open ones unless --all)."""
     from warmline.scheduling import swaps
@@ -113,7 +144,7 @@ def swap_list(show_all: bool) -> None:
     tz = wl.settings.line.timezone
     with session_scope(wl) as session:
         names = volunteer_names(session)
-        found = swaps.list_swaps(session, utc_now(), None if show_all else "open")
+        found = swaps.list_swaps(session, command_now(), None if show_all else "open")
         rows = [
             (
                 s.id,
@@ -144,7 +175,7 @@ def volunteer_reminders(volunteer_ref: str, minutes: str) -> None:
     wl = setup(admin_mode())
     values = parse_reminder_minutes(minutes)
     with session_scope(wl) as session:
-        v = find_volunteer(session, volunteer_ref)
+        v = find_volunteer(session, volunteer_ref, wl.settings.line.region)
         v.reminder_minutes = ",".join(map(str, values))
         said = ", ".join(f"{m} min" for m in values) or "none"
         click.echo(f"{v.name}'s reminders: {said} before each shift")
@@ -160,7 +191,7 @@ def rota_week(at_text: str | None) -> None:
 
     wl = setup(admin_mode())
     tz = wl.settings.line.timezone
-    at = _at(at_text, tz)
+    at = _at(at_text, tz, command_now())
     with session_scope(wl) as session:
         rows = week_rows(load_rota(session, tz), tz, at, volunteer_names(session))
     click.echo(f"Shifts for the week from {at.astimezone(tz):%a %Y-%m-%d} ({tz.key}):")
@@ -172,24 +203,28 @@ def rota_week(at_text: str | None) -> None:
 @click.option("--at", "at_text", help="Local 'YYYY-MM-DD HH:MM' instead of now.")
 @friendly
 def rota_gaps(days: int, at_text: str | None) -> None:
-    """Times in the next N days with nobody on shift, or no supervisor."""
-    from warmline.scheduling import rota as r
+    """Open hours in the next N days with nobody on shift, or no supervisor."""
+    from warmline.scheduling.hours import open_gaps
     from warmline.scheduling.store import load_rota
 
     wl = setup(admin_mode())
     tz: ZoneInfo = wl.settings.line.timezone
     at = _at(at_text, tz)
     with session_scope(wl) as session:
-        found = r.gaps(load_rota(session, tz), at, at + dt.timedelta(days=days))
+        rota_now = load_rota(session, tz)
+        found = open_gaps(wl.settings.opening_hours, rota_now, at, at + dt.timedelta(days=days))
     rows = [
         (KIND_WORDS[g.kind], _local(g.start, tz), _local(g.end, tz), _length(g.start, g.end))
         for g in found
     ]
     click.echo(f"Gaps in the {days} day(s) from {_local(at, tz)} ({tz.key}):")
+    if not wl.settings.opening_hours.always_open:
+        click.echo(f"(only opening hours count: {wl.settings.line.hours})")
     click.echo(table(("gap", "from", "until", "length"), rows) if rows else "none: all covered")
 
 
 @rota.command("feed-urls")
+@friendly
 def rota_feed_urls() -> None:
     """The secret calendar URLs: the whole rota's and each active volunteer's."""
     from warmline.scheduling.feeds import feed_urls

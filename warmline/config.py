@@ -9,7 +9,9 @@ line and nothing else.
 
 from __future__ import annotations
 
+import difflib
 import os
+import string
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -18,6 +20,14 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import phonenumbers
+
+from warmline.opening_hours import (
+    ALWAYS_OPEN,
+    HoursError,
+    OpeningHours,
+    parse_opening_hours,
+)
+from warmline.opening_hours import describe as describe_hours
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 Mode = Literal["production", "demo", "test"]
@@ -103,6 +113,7 @@ class Settings:
     calls: Calls = field(default_factory=Calls)
     coordinator_numbers: tuple[str, ...] = ()
     retention_days: int = 30
+    opening_hours: OpeningHours = ALWAYS_OPEN  # [hours] and [holidays]
     database_url: str = ""
     twilio_account_sid: str | None = None
     twilio_auth_token: str | None = None
@@ -175,6 +186,76 @@ def region_of(number: str) -> str | None:
     return None if region == phonenumbers.UNKNOWN_REGION else region
 
 
+# The placeholders each text may use: what the code that sends it passes to texts.render, which
+# always adds {line} (the line's name) and {hours} (its opening hours in words).
+ALWAYS_FILLED = ("line", "hours")
+PLACEHOLDERS: dict[str, tuple[str, ...]] = {name: ALWAYS_FILLED for name in DEFAULT_TEXTS} | {
+    "queued": (*ALWAYS_FILLED, "place"),
+    "still_queued": (*ALWAYS_FILLED, "place"),
+    "after_hours": (*ALWAYS_FILLED, "next_open"),
+    "call_after_hours": (*ALWAYS_FILLED, "next_open"),
+}
+LINE_KEYS = ("name", "timezone", "public_number", "relay_numbers", "hours", "crisis_line")
+# Every table and its keys; None: any key (checked by the table's own parser).
+TABLES: dict[str, tuple[str, ...] | None] = {
+    "line": LINE_KEYS,
+    "texts": tuple(DEFAULT_TEXTS),
+    "timeouts": tuple(Timeouts.__dataclass_fields__),
+    "routing": tuple(Routing.__dataclass_fields__),
+    "calls": tuple(Calls.__dataclass_fields__),
+    "alerts": ("coordinator_numbers",),
+    "retention": ("message_days",),
+    "hours": None,
+    "holidays": None,
+}
+
+
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]}?)" if close else ""
+
+
+def check_known(data: Mapping[str, Any]) -> None:
+    """Raise ConfigError for the first unknown table or setting, suggesting the nearest known."""
+    for name, value in data.items():
+        if not isinstance(value, Mapping) and name in TABLES:
+            raise ConfigError(f"[{name}] must be a table, written [{name}] on a line of its own")
+        if not isinstance(value, Mapping):
+            raise ConfigError(
+                f"{name} is outside any table; settings go in a table such as [line]"
+                + _elsewhere(name)
+            )
+        if name not in TABLES:
+            hint = _did_you_mean(f"[{name}]", [f"[{t}]" for t in TABLES])
+            raise ConfigError(f"[{name}] is not a known table{hint}")
+        keys = TABLES[name]
+        if keys is None:
+            continue
+        for key in value:
+            if key not in keys:
+                what = "text" if name == "texts" else "setting"
+                raise ConfigError(f"{name}.{key} is not a known {what}{_suggest(name, key)}")
+
+
+def _suggest(table: str, key: str) -> str:
+    """The did-you-mean for an unknown ``table.key``: the same key in the table it belongs to,
+    else the nearest key of this table, else a near key of another table."""
+    owners = {k: t for t, ks in TABLES.items() for k in ks or () if t != table}
+    if key in owners:
+        return f" (did you mean {owners[key]}.{key}?)"
+    close = difflib.get_close_matches(key, TABLES[table] or (), n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean {table}.{close[0]}?)"
+    return _elsewhere(key)
+
+
+def _elsewhere(key: str) -> str:
+    """`` (did you mean retention.message_days?)`` for a key that belongs in another table."""
+    owners = {k: t for t, ks in TABLES.items() for k in ks or ()}
+    close = difflib.get_close_matches(key, list(owners), n=1, cutoff=0.8)
+    return f" (did you mean {owners[close[0]]}.{close[0]}?)" if close else ""
+
+
 def _table(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     value = data.get(name, {})
     if not isinstance(value, Mapping):
@@ -195,7 +276,9 @@ def _get(table: Mapping[str, Any], section: str, key: str, kind: type, default: 
     return value
 
 
-def _line(data: Mapping[str, Any]) -> Line:
+def _line(data: Mapping[str, Any], opening: OpeningHours) -> Line:
+    """The [line] table. The public number must be +E.164; it gives the line's country, in which
+    relay numbers may be written in national format. Every line number is distinct."""
     if "line" not in data:
         raise ConfigError("[line] table is missing (name, timezone, public_number are required)")
     t = _table(data, "line")
@@ -204,44 +287,82 @@ def _line(data: Mapping[str, Any]) -> Line:
         tz = ZoneInfo(tz_name)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"line.timezone: unknown time zone {tz_name!r}") from None
-    public = normalise_number(_get(t, "line", "public_number", str, None), "line.public_number")
-    relays = tuple(
-        normalise_number(n, "line.relay_numbers")
-        for n in _get(t, "line", "relay_numbers", list, [])
-    )
-    if len(set(relays)) != len(relays):
-        raise ConfigError("line.relay_numbers: a number is listed twice")
+    public_text = _get(t, "line", "public_number", str, None)
+    if not public_text.strip().startswith("+"):
+        raise ConfigError(
+            f"line.public_number: write {public_text!r} in international form, + and country "
+            "code (e.g. +15550100000); it sets the country whose national format other numbers "
+            "may use"
+        )
+    public = normalise_number(public_text, "line.public_number")
+    region = region_of(public)
+    relays: list[str] = []
+    for value in _get(t, "line", "relay_numbers", list, []):
+        number = normalise_number(value, "line.relay_numbers", region)
+        if number == public:
+            raise ConfigError(
+                f"line.relay_numbers: {value} is the public number (line.public_number); "
+                "relay numbers must be other numbers of the line"
+            )
+        if number in relays:
+            raise ConfigError(f"line.relay_numbers: {value} is listed twice")
+        relays.append(number)
+    words = Line.hours if opening.always_open else describe_hours(opening)
     return Line(
         name=_get(t, "line", "name", str, None),
         timezone=tz,
         public_number=public,
-        relay_numbers=relays,
-        hours=_get(t, "line", "hours", str, Line.hours),
+        relay_numbers=tuple(relays),
+        hours=_get(t, "line", "hours", str, words),
         crisis_line=_get(t, "line", "crisis_line", str, Line.crisis_line),
     )
 
 
 def _texts(data: Mapping[str, Any]) -> Texts:
     t = _table(data, "texts")
-    unknown = set(t) - set(DEFAULT_TEXTS)
-    if unknown:
-        raise ConfigError(f"texts.{sorted(unknown)[0]} is not a known text")
-    return Texts(**{k: _get(t, "texts", k, str, v) for k, v in DEFAULT_TEXTS.items()})
+    values = {k: _get(t, "texts", k, str, v) for k, v in DEFAULT_TEXTS.items()}
+    for name, template in values.items():
+        check_placeholders(f"texts.{name}", template, PLACEHOLDERS[name])
+    return Texts(**values)
+
+
+def check_placeholders(setting: str, template: str, allowed: tuple[str, ...]) -> None:
+    """Raise ConfigError unless every ``{placeholder}`` of ``template`` is one of ``allowed`` and
+    its braces are balanced (a literal brace is written ``{{`` or ``}}``)."""
+    can_use = ", ".join(f"{{{a}}}" for a in allowed)
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+    except ValueError as exc:
+        raise ConfigError(
+            f"{setting}: malformed braces ({exc}); write {{{{ and }}}} for a literal brace, "
+            f"placeholders are {can_use}"
+        ) from None
+    for name in fields:
+        if name not in allowed:
+            shown = "{" + name + "}"
+            hint = _did_you_mean(shown, [f"{{{a}}}" for a in allowed])
+            raise ConfigError(
+                f"{setting}: {shown} is not a placeholder this text can use{hint}; "
+                f"it can use {can_use}"
+            )
+
+
+def _opening_hours(data: Mapping[str, Any]) -> OpeningHours:
+    try:
+        return parse_opening_hours(
+            _table(data, "hours") if "hours" in data else None,
+            _table(data, "holidays") if "holidays" in data else None,
+        )
+    except HoursError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def parse_line_config(data: Mapping[str, Any]) -> dict[str, Any]:
     """Validate the line's TOML (already parsed) into the Settings fields it provides."""
+    check_known(data)
     timeouts_t = _table(data, "timeouts")
     routing_t = _table(data, "routing")
     calls_t = _table(data, "calls")
-    for section, table, cls in (
-        ("timeouts", timeouts_t, Timeouts),
-        ("routing", routing_t, Routing),
-        ("calls", calls_t, Calls),
-    ):
-        for key in table:
-            if key not in cls.__dataclass_fields__:
-                raise ConfigError(f"{section}.{key} is not a known setting")
     timeouts = Timeouts(
         **{k: _get(timeouts_t, "timeouts", k, int, getattr(Timeouts(), k)) for k in timeouts_t}
     )
@@ -260,20 +381,28 @@ def parse_line_config(data: Mapping[str, Any]) -> dict[str, Any]:
         language=_get(calls_t, "calls", "language", str, Calls.language),
         voicemail_seconds=_get(calls_t, "calls", "voicemail_seconds", int, Calls.voicemail_seconds),
     )
+    opening = _opening_hours(data)
+    line = _line(data, opening)
     alerts = _table(data, "alerts")
-    coordinators = tuple(
-        normalise_number(n, "alerts.coordinator_numbers")
-        for n in _get(alerts, "alerts", "coordinator_numbers", list, [])
-    )
+    coordinators = []
+    for value in _get(alerts, "alerts", "coordinator_numbers", list, []):
+        number = normalise_number(value, "alerts.coordinator_numbers", line.region)
+        if number == line.public_number or number in line.relay_numbers:
+            raise ConfigError(
+                f"alerts.coordinator_numbers: {value} is one of the line's own numbers; alerts "
+                "go to the coordinators' own phones"
+            )
+        coordinators.append(number)
     retention = _table(data, "retention")
     return {
-        "line": _line(data),
+        "line": line,
         "texts": _texts(data),
         "timeouts": timeouts,
         "routing": routing,
         "calls": calls,
-        "coordinator_numbers": coordinators,
+        "coordinator_numbers": tuple(coordinators),
         "retention_days": _get(retention, "retention", "message_days", int, 30),
+        "opening_hours": opening,
     }
 
 
@@ -343,3 +472,10 @@ def cli_mode(env: Mapping[str, str] | None = None) -> Mode:
     """Production when a deployment's database is configured, else the embedded demo default."""
     env = os.environ if env is None else env
     return "production" if env.get("DATABASE_URL") else "demo"
+
+
+def metrics_dir(env: Mapping[str, str] | None = None) -> str | None:
+    """``PROMETHEUS_MULTIPROC_DIR``: where gunicorn's workers keep their metrics (None: one
+    process, metrics in memory)."""
+    env = os.environ if env is None else env
+    return env.get("PROMETHEUS_MULTIPROC_DIR") or None

@@ -7,12 +7,17 @@ hour, web and worker in one process, and the phone simulator, whose texts are pr
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import logging
+import socket
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 from sqlalchemy import select
-from werkzeug.serving import run_simple
+from werkzeug.serving import get_sockaddr, make_server, select_address_family
 
 from warmline.app import create_app
 from warmline.bootstrap import Warmline, bootstrap
@@ -29,6 +34,50 @@ DEMO_VOLUNTEERS = (
     ("Jordan Diaz", "+15551230003", "volunteer", "en,es"),
 )
 CONTACT = "+15555550123"
+DEFAULT_HOST = "127.0.0.1"
+
+
+class DemoError(Exception):
+    """The demo cannot start; the message is one line for the terminal."""
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A socket listening on ``host:port`` for the demo's web server, taken before anything else
+    starts, or DemoError (a port in use names a free one to try)."""
+    try:
+        return _bind(host, port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            flag = "" if host == DEFAULT_HOST else f" --host {host}"
+            other = _free_port_after(host, port)
+            message = f"port {port} is in use; try warmline demo{flag} --port {other}"
+            raise DemoError(message) from None
+        raise DemoError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = select_address_family(host, port)
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        # As werkzeug does: a port left in TIME_WAIT by the last demo is free to take again.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(get_sockaddr(host, port, family))
+        sock.listen(128)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def _free_port_after(host: str, port: int) -> int:
+    """The first port above ``port`` that is free now (``port + 1`` when none of the next 20)."""
+    for candidate in range(port + 1, min(port + 21, 65536)):
+        try:
+            _bind(host, candidate).close()
+        except OSError:
+            continue
+        return candidate
+    return port + 1
 
 
 def seed(wl: Warmline, now: dt.datetime) -> bool:
@@ -47,20 +96,32 @@ def seed(wl: Warmline, now: dt.datetime) -> bool:
     return True
 
 
-def _echo_factory(names: dict[str, str]) -> object:
+def _echo_factory(names: dict[str, str], tz: ZoneInfo) -> Callable[[str, str, str], None]:
+    """Print each text the line sends, as the phone receiving it would show it."""
+
     def echo(from_: str, to: str, body: str) -> None:
         who = names.get(to, "contact " + to)
-        click.echo(click.style(f"\n[sms to {who} from {from_}]", fg="cyan") + f"\n  {body}")
+        at = dt.datetime.now(tz).strftime("%H:%M:%S")
+        click.echo(click.style(f"\n{at} [sms to {who} from {from_}]", fg="cyan") + f"\n  {body}")
 
     return echo
 
 
 def run_demo(
-    host: str = "127.0.0.1",
+    host: str = DEFAULT_HOST,
     port: int = 5000,
     fresh: bool = False,
     instance: Path | None = None,
 ) -> None:
+    """Run the demo until Ctrl-C; DemoError before anything starts when it cannot."""
+    sock = listen(host, port)
+    try:
+        _run(sock, host, fresh, instance)
+    finally:
+        sock.close()
+
+
+def _run(sock: socket.socket, host: str, fresh: bool, instance: Path | None) -> None:
     # The demo ignores DATABASE_URL and Twilio settings on purpose: it must never touch a
     # deployment's database or send real texts.
     settings = load_settings("demo", env={}, instance_path=instance)
@@ -70,11 +131,18 @@ def run_demo(
             Path(path + suffix).unlink(missing_ok=True)
     upgrade(settings.database_url)
     names = {phone: name for name, phone, _, _ in DEMO_VOLUNTEERS}
-    wl = bootstrap(settings, echo=_echo_factory(names))  # type: ignore[arg-type]
+    wl = bootstrap(settings, echo=_echo_factory(names, settings.line.timezone))
     seed(wl, wl.clock())
+    # The terminal shows the texts; werkzeug's line per request would drown them. Its errors stay.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    server = make_server(host, 0, create_app(wl), threaded=True, fd=sock.fileno())
+    base = f"http://{host}:{server.port}"
     stop = threading.Event()
     threading.Thread(target=run_worker, args=(wl, stop), daemon=True, name="worker").start()
-    base = f"http://{host}:{port}"
+    volunteers = ", ".join(
+        f"{n} {p}" + (" (supervisor)" if r == "supervisor" else "")
+        for n, p, r, _ in DEMO_VOLUNTEERS
+    )
     click.echo(click.style(f"\n{settings.line.name} demo is running.", bold=True))
     click.echo(f"""
   Phone simulator:  {base}/simulator/   (text the line as a contact, reply as a volunteer)
@@ -87,10 +155,10 @@ Try, in another terminal:
   (the volunteer's phone below gets "[<alias>] hi"; reply from the simulator page)
   warmline rota now        warmline volunteer list        warmline shift list
 
-Volunteers: {", ".join(f"{n} {p}" for n, p, _, _ in DEMO_VOLUNTEERS)}
+Volunteers: {volunteers}
 Texts the line sends are printed below. Ctrl-C stops the demo.
 """)
     try:
-        run_simple(host, port, create_app(wl), threaded=True, use_reloader=False)
+        server.serve_forever()  # returns on Ctrl-C
     finally:
         stop.set()

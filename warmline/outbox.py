@@ -1,10 +1,27 @@
 """The outbox (SPEC §12): every outbound text is a row written in the same transaction as the
 change that causes it; the worker delivers due rows through the Sender port.
 
-Delivery contract: success records the Twilio SID; a transient error (5xx, 429, time-out,
-connection) is retried with exponential backoff (2, 4, 8 ... seconds, at most 5 minutes apart)
-up to ``MAX_ATTEMPTS``; a permanent error is recorded and never retried. Error 21610 (the
-recipient replied STOP to the carrier) marks the contact opted out.
+Delivery is at most once to the contact and at least once to Twilio, in three steps, so that no
+database transaction (nor SQLite's write lock) is held while Twilio is called:
+
+1. **claim** a due row in a short transaction: ``pending`` (or ``unconfirmed``, or ``claimed``
+   whose lease ran out: a worker died mid-send) becomes ``claimed`` for ``LEASE``;
+2. **send** through the Sender, outside any transaction;
+3. **record** the result in another short transaction: the Twilio SID and ``sent``; a retry
+   after backoff (2, 4, 8 ... seconds, at most 5 minutes apart, up to ``MAX_ATTEMPTS``); or a
+   permanent failure, never retried. Error 21610 (the recipient replied STOP to the carrier)
+   marks the contact opted out.
+
+A flood from one contact reaches their volunteer as digests: once ``FLOOD_RELAYS`` of a
+conversation's relays went to the volunteer within ``FLOOD_WINDOW``, the next due relays of that
+conversation are sent together, as one text of up to ``MAX_BODY`` characters, at most every
+``DIGEST_EVERY``; the rows folded into a digest are marked ``merged`` (``digest_of``), so
+nothing is lost and the volunteer's phone is not flooded.
+
+When a send may have reached Twilio without its answer being recorded (a read time-out, a
+dropped connection, a 5xx, or a crash between send and record) the row is ``unconfirmed`` or its
+claim expires; before sending it again the worker asks the Sender whether the text already went
+out (``find_sent``: Twilio's Messages list), and records that message instead of sending twice.
 
 Status callbacks only move a message forward (queued < sending < sent < delivered/undelivered/
 failed < read), so repeated or out-of-order callbacks are harmless.
@@ -21,6 +38,7 @@ from typing import Protocol
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from warmline import metrics
 from warmline.db.engine import Database, is_postgres
 from warmline.db.models import Base, Contact, Outbound
 from warmline.privacy import Vault
@@ -46,19 +64,36 @@ STATUS_RANK = {
 }
 
 
-class SendFailure(Exception):
-    """What a Sender raises: ``transient`` says whether a retry may succeed."""
+LEASE = dt.timedelta(seconds=120)  # a claimed row not recorded by then is checked and resent
+FLOOD_RELAYS = 5  # relays of one conversation within FLOOD_WINDOW before digests start
+FLOOD_WINDOW = dt.timedelta(minutes=1)
+DIGEST_EVERY = dt.timedelta(seconds=20)
+# Outbox states besides Twilio's own words: not yet sent, being sent, maybe sent.
+UNSENT = ("pending", "claimed", "unconfirmed")
 
-    def __init__(self, message: str, *, code: int | None, transient: bool) -> None:
+
+class SendFailure(Exception):
+    """What a Sender raises: ``transient`` says whether a retry may succeed, ``ambiguous``
+    whether the request may have been accepted all the same (no answer, or a 5xx)."""
+
+    def __init__(
+        self, message: str, *, code: int | None, transient: bool, ambiguous: bool = False
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.transient = transient
+        self.ambiguous = ambiguous
 
 
 class Sender(Protocol):
     def send_sms(
         self, *, from_: str, to: str, body: str, status_callback: str | None = None
     ) -> str: ...
+
+    def find_sent(self, *, from_: str, to: str, body: str, since: dt.datetime) -> str | None:
+        """The SID of a text with this body from ``from_`` to ``to`` created at or after
+        ``since``, if the provider has one; raises SendFailure when it cannot tell."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -156,6 +191,20 @@ class DeliveryReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    confirmed: int = 0  # found already sent after an ambiguous attempt: not sent again
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A row claimed for one send: what is needed to send it, read in the claim's transaction."""
+
+    id: int
+    to_encrypted: bytes
+    from_number: str
+    body: str
+    attempts: int
+    contact_id: int | None
+    check_since: dt.datetime | None  # the earlier attempt to look for before sending again
 
 
 FailureHook = Callable[[Session, Outbound, dt.datetime], None]
@@ -171,13 +220,36 @@ def deliver_due(
     on_permanent_failure: FailureHook | None = None,
     limit: int = 100,
 ) -> DeliveryReport:
-    """Send every due pending row, one short transaction per row."""
+    """Deliver due rows one by one (claim, send, record); at most ``limit`` of them."""
     report = DeliveryReport()
     for _ in range(limit):
+        claim = claim_next(db, now)
+        if claim is None:
+            break
+        outcome = _send(claim, sender, vault, status_callback)
         with db.unit_of_work() as session:
+            row = session.get(Outbound, claim.id, with_for_update=True)
+            if row is None or row.status != "claimed":
+                continue  # purged or handed over meanwhile; nothing to record
+            _record(session, row, outcome, now, report)
+            if row.status == "failed" and on_permanent_failure is not None:
+                on_permanent_failure(session, row, now)
+    return report
+
+
+def claim_next(db: Database, now: dt.datetime) -> Claim | None:
+    """Claim the next due row for ``LEASE`` in a transaction of its own; None when none is due.
+
+    Due: ``pending`` or ``unconfirmed`` rows whose next attempt has come, and ``claimed`` rows
+    whose lease ran out (the worker that claimed them died between send and record). A relay of
+    a flooding conversation is folded into a digest first, or waits for the next one
+    (``_digest``).
+    """
+    with db.unit_of_work() as session:
+        while True:
             query = (
                 select(Outbound)
-                .where(Outbound.status == "pending", Outbound.next_attempt_at <= now)
+                .where(Outbound.status.in_(UNSENT), Outbound.next_attempt_at <= now)
                 .order_by(Outbound.next_attempt_at, Outbound.id)
                 .limit(1)
             )
@@ -185,50 +257,141 @@ def deliver_due(
                 query = query.with_for_update(skip_locked=True)
             row = session.scalars(query).first()
             if row is None:
+                return None
+            if row.status != "pending":
                 break
-            _deliver_one(session, row, sender, vault, now, status_callback, report)
-            if row.status == "failed" and on_permanent_failure is not None:
-                on_permanent_failure(session, row, now)
-    return report
+            carrier = _digest(session, row, now)
+            if carrier is not None:
+                row = carrier
+                break
+        maybe_sent = row.status != "pending"
+        claim = Claim(
+            id=row.id,
+            to_encrypted=row.to_encrypted,
+            from_number=row.from_number,
+            body=row.body or "",
+            attempts=row.attempts + 1,
+            contact_id=row.contact_id,
+            check_since=(row.status_at or row.created_at) if maybe_sent else None,
+        )
+        row.status, row.attempts = "claimed", claim.attempts
+        row.next_attempt_at, row.status_at = now + LEASE, now
+        return claim
 
 
-def _deliver_one(
-    session: Session,
-    row: Outbound,
-    sender: Sender,
-    vault: Vault,
-    now: dt.datetime,
-    status_callback: str | None,
-    report: DeliveryReport,
-) -> None:
-    to = vault.decrypt(row.to_encrypted)
-    row.attempts += 1
+def _digest(session: Session, row: Outbound, now: dt.datetime) -> Outbound | None:
+    """The row to send now in place of ``row`` (usually itself), or None when it must wait.
+
+    A relay to a volunteer of a conversation that already had ``FLOOD_RELAYS`` relays sent within
+    ``FLOOD_WINDOW`` waits until ``DIGEST_EVERY`` after the last one; then the oldest due relay of
+    the conversation carries, as one text, every due relay that fits in it.
+    """
+    if row.kind != "relay" or row.volunteer_id is None or row.conversation_id is None:
+        return row
+    same = (
+        Outbound.kind == "relay",
+        Outbound.conversation_id == row.conversation_id,
+        Outbound.volunteer_id == row.volunteer_id,
+    )
+    count, last_sent = session.execute(
+        select(func.count(Outbound.id), func.max(Outbound.sent_at)).where(
+            *same, Outbound.sent_at >= now - FLOOD_WINDOW
+        )
+    ).one()
+    if count < FLOOD_RELAYS or last_sent is None:
+        return row
+    waiting = list(
+        session.scalars(
+            select(Outbound)
+            .where(*same, Outbound.status == "pending", Outbound.next_attempt_at <= now)
+            .order_by(Outbound.id)
+        )
+    )
+    next_digest: dt.datetime = last_sent + DIGEST_EVERY
+    if now < next_digest:
+        for pending in waiting:
+            pending.next_attempt_at = next_digest
+        return None
+    parts: list[Outbound] = []
+    length = 0
+    for pending in waiting:  # oldest first, as many as one text holds (at least one)
+        text = pending.body or ""
+        if parts and length + 1 + len(text) > MAX_BODY:
+            break
+        parts.append(pending)
+        length += len(text) + (1 if length else 0)
+    carrier, folded = parts[0], parts[1:]
+    carrier.body = "\n".join(p.body or "" for p in parts)
+    for merged in folded:
+        # sent_at: each counts towards the flood window, as if sent one by one
+        merged.status, merged.status_at, merged.sent_at = "merged", now, now
+        merged.error = f"sent in digest {carrier.id}"
+    if folded:
+        log.info("outbound %s: %s relays sent as one digest", carrier.id, len(parts))
+    return carrier
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    sid: str | None = None
+    failure: SendFailure | None = None
+    confirmed: bool = False  # the SID was found at the provider, not just created
+    unsendable: str | None = None
+
+
+def _send(claim: Claim, sender: Sender, vault: Vault, status_callback: str | None) -> _Outcome:
+    """Send a claimed row, outside any transaction; after an ambiguous attempt look first."""
+    to = vault.decrypt(claim.to_encrypted)
     if not to.startswith("+"):
-        _fail(row, now, None, "not a textable address")
-        report.failed += 1
-        return
+        return _Outcome(unsendable="not a textable address")
     try:
-        row.twilio_sid = sender.send_sms(
-            from_=row.from_number, to=to, body=row.body or "", status_callback=status_callback
+        if claim.check_since is not None:
+            # Twilio's clock and ours differ a little: look a minute before the attempt.
+            since = claim.check_since - dt.timedelta(minutes=1)
+            found = sender.find_sent(from_=claim.from_number, to=to, body=claim.body, since=since)
+            if found is not None:
+                return _Outcome(sid=found, confirmed=True)
+        sid = sender.send_sms(
+            from_=claim.from_number, to=to, body=claim.body, status_callback=status_callback
         )
     except SendFailure as exc:
-        if exc.transient and row.attempts < MAX_ATTEMPTS:
-            row.next_attempt_at = now + backoff(row.attempts)
-            row.error = str(exc)[:200]
-            report.retried += 1
-            log.warning("outbound %s: transient error, retry %s", row.id, row.attempts)
-            return
-        _fail(row, now, exc.code, str(exc))
+        return _Outcome(failure=exc)
+    return _Outcome(sid=sid)
+
+
+def _record(
+    session: Session, row: Outbound, outcome: _Outcome, now: dt.datetime, report: DeliveryReport
+) -> None:
+    if outcome.unsendable is not None:
+        _fail(row, now, None, outcome.unsendable)
         report.failed += 1
-        if exc.code == OPTED_OUT_CODE and row.contact_id is not None:
-            mark_opted_out(session, row.contact_id)
         return
-    row.status, row.sent_at, row.status_at, row.error = "sent", now, now, None
-    report.sent += 1
+    exc = outcome.failure
+    if exc is None:
+        row.twilio_sid = outcome.sid
+        row.status, row.sent_at, row.status_at, row.error = "sent", now, now, None
+        report.sent += 1
+        if outcome.confirmed:
+            report.confirmed += 1
+            log.info("outbound %s: found already sent; not sent again", row.id)
+        return
+    if exc.transient and row.attempts < MAX_ATTEMPTS:
+        # After an answer-less attempt the next one looks before it sends (``claim_next``).
+        row.status = "unconfirmed" if exc.ambiguous else "pending"
+        row.next_attempt_at = now + backoff(row.attempts)
+        row.error = str(exc)[:200]
+        report.retried += 1
+        log.warning("outbound %s: transient error, retry %s", row.id, row.attempts)
+        return
+    _fail(row, now, exc.code, str(exc))
+    report.failed += 1
+    if exc.code == OPTED_OUT_CODE and row.contact_id is not None:
+        mark_opted_out(session, row.contact_id)
 
 
 def _fail(row: Outbound, now: dt.datetime, code: int | None, error: str) -> None:
     row.status, row.error_code, row.error, row.status_at = "failed", code, error[:200], now
+    metrics.DELIVERY_FAILURES.labels(str(code) if code is not None else "none").inc()
     log.warning("outbound %s failed permanently (code %s)", row.id, code)
 
 
@@ -237,7 +400,9 @@ def mark_opted_out(session: Session, contact_id: int) -> None:
     if contact is not None:
         contact.opted_out = True
         for pending in session.scalars(
-            select(Outbound).where(Outbound.contact_id == contact_id, Outbound.status == "pending")
+            select(Outbound).where(
+                Outbound.contact_id == contact_id, Outbound.status.in_(("pending", "unconfirmed"))
+            )
         ):
             pending.status, pending.error = "failed", "contact opted out"
 

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import re
+import socket
+import subprocess
+import sys
 import urllib.request
 
 import pytest
 
-from tests.support.processes import get, post, wait_until
+from tests.support.processes import ROOT, get, post, wait_until
+
+ACCESS_LOG_LINE = re.compile(r'"(GET|POST|HEAD) /\S* HTTP/[\d.]+" \d{3}')
 
 
 def thread(base: str, phone: str) -> list[dict]:
@@ -44,4 +51,36 @@ def test_demo_relays_a_text_to_a_volunteer_and_back(demo):
     page = urllib.request.urlopen(f"{base}/simulator/", timeout=5).read().decode()
     assert "phone simulator" in page
     wait_until(lambda: "[sms to" in proc.output(), 5, "the demo to print the texts")
-    assert "demo is running" in proc.output()
+    output = proc.output()
+    assert "demo is running" in output
+    # The terminal shows the texts, not werkzeug's line per request (dozens of polls by now).
+    assert "] hi, rough night" in output and "I'm here." in output
+    assert not ACCESS_LOG_LINE.search(output), output
+    assert "development server" not in output
+
+
+def test_a_port_in_use_is_one_clear_line_and_nothing_starts(tmp_path):
+    instance = tmp_path / "instance"
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TWILIO_", "WARMLINE_"))}
+        ran = subprocess.run(
+            [sys.executable, "-m", "warmline", "demo", "--port", str(port)]
+            + ["--instance", str(instance)],
+            cwd=ROOT,
+            env=env | {"PYTHONUNBUFFERED": "1"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert ran.returncode == 2
+    assert ran.stdout == ""
+    error = re.fullmatch(
+        r"error: port (\d+) is in use; try warmline demo --port (\d+)\n", ran.stderr
+    )
+    assert error, ran.stderr
+    assert int(error[1]) == port and int(error[2]) > port
+    # Nothing else started: no instance folder, so no database was created or migrated.
+    assert not instance.exists()

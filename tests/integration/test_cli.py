@@ -29,7 +29,7 @@ def test_volunteers_add_list_deactivate(cli):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("volunteer", "add", "Sam", "12"), "not a phone number"),
+        (("volunteer", "add", "Sam", "12"), "not a possible phone number"),
         (("volunteer", "add", "Kim", "+15551230009", "--capacity", "0"), "capacity"),
         (("volunteer", "deactivate", "+15559999999"), "no volunteer"),
         (
@@ -89,7 +89,7 @@ def test_shifts_and_rota_now(cli):
         "--supervisor",
         "+15551230001",
     )
-    assert "added weekly shift 1: mon 18:00-22:00" in out
+    assert out == "added weekly shift w1: Mon 18:00 → 22:00, 4 h\n"
     cli("shift", "add", "--day", "sat", "--start", "22:00", "--end", "06:00", "--volunteer", "2")
     cli(
         "shift",
@@ -110,8 +110,18 @@ def test_shifts_and_rota_now(cli):
     overnight = cli("rota", "now", "--at", "2026-11-29 02:00")  # Sunday morning, Saturday's shift
     assert "Alex Kim" in overnight and "Sam Lee" not in overnight
     assert "nobody" in cli("rota", "now", "--at", "2026-11-24 12:00")
-    cli("shift", "remove", "1")
+    assert cli("shift", "remove", "1", code=2) == (
+        "error: shift 1 is ambiguous: say w1 (weekly, Mon 18:00 → 22:00, 4 h) "
+        "or o1 (one-off, Thu 2026-12-24 18:00 → 23:00, 5 h)\n"
+    )
+    assert cli("shift", "remove", "w1") == "removed weekly shift w1: Mon 18:00 → 22:00, 4 h\n"
     assert "nobody" in cli("rota", "now", "--at", "2026-11-23 19:30")
+    assert "Sam Lee" in cli("rota", "now", "--at", "2026-12-24 19:00")
+    assert cli("shift", "remove", "1") == (  # unambiguous now: only the one-off is left
+        "removed one-off shift o1: Thu 2026-12-24 18:00 → 23:00, 5 h\n"
+    )
+    assert "nobody" in cli("rota", "now", "--at", "2026-12-24 19:00")
+    assert "w2" in cli("shift", "list") and "o1" not in cli("shift", "list")
 
 
 def test_override_replaces_a_volunteer_for_a_period(cli):

@@ -149,3 +149,30 @@ def test_rota_feed_urls(rota):
     out = rota("rota", "feed-urls")
     assert "whole rota https://warmline.example.org/calendar/" in " ".join(out.split())
     assert out.count("/calendar/") == 4
+
+
+def test_removing_a_swaps_override_cancels_the_swap(rota):
+    rota("swap", "reassign", "2", "--at", MONDAY_EVENING, "--to", "3")
+    assert "swap 1" in rota("override", "list")
+    assert rota("override", "remove", "1") == (
+        "removed override 1; swap 1 is cancelled and the shift is back with who offered it\n"
+    )
+    on = rota("rota", "now", "--at", MONDAY_EVENING)
+    assert "Alex Kim" in on and "Jo Diaz" not in on
+    assert "cancelled" in rota("swap", "list", "--all")
+    assert rota("override", "list") == "no overrides\n"
+
+
+def test_a_plain_volunteer_cannot_take_a_supervisors_shift(rota):
+    out = rota("swap", "reassign", "1", "--at", MONDAY_EVENING, "--to", "3", ok=False)
+    assert out == (
+        "error: Jo Diaz is not a supervisor (role volunteer), so cannot take a supervisor's "
+        "shift; make them one first with: warmline volunteer edit 3 --role supervisor\n"
+    )
+    rota("volunteer", "edit", "+15551230003", "--role", "supervisor")
+    assert rota("swap", "reassign", "1", "--at", MONDAY_EVENING, "--to", "3").startswith(
+        "shift reassigned to Jo Diaz"
+    )
+    assert rota("volunteer", "edit", "3", "--role", "volunteer", ok=False) == (
+        "error: Jo Diaz still supervises override 1; give those to another supervisor first\n"
+    )

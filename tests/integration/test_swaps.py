@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from warmline.db.models import RotaOverride
-from warmline.people import AdminError
+from warmline.people import AdminError, edit_volunteer
 from warmline.scheduling import swaps
 from warmline.scheduling.editing import remove_slot
 from warmline.scheduling.store import load_rota, on_shift_now
@@ -155,3 +155,52 @@ def test_taking_tells_both_volunteers(wl, twilio, rota_people, clock):
         "Riverside Warmline: you are now on shift on Monday November 30 at 6:00 PM until 10:00 PM, "
         "taking over from Sam."
     ]
+
+
+@pytest.fixture
+def supervised(wl, people, rota_people):
+    """Lee supervises Tuesdays 18:00-22:00; Ray is a supervisor with no shift."""
+    lee = people.volunteer("Lee", on_shift=False, role="supervisor")
+    ray = people.volunteer("Ray", on_shift=False, role="supervisor")
+    people.shift(lee, "tue", "18:00", "22:00", supervisor=True)
+    return lee, ray
+
+
+NEXT_TUESDAY_SHIFT = NEXT_MONDAY_SHIFT + dt.timedelta(days=1)
+
+
+def test_a_supervisors_shift_goes_only_to_a_supervisor(wl, rota_people, supervised, clock):
+    _, alex, _ = rota_people
+    lee, ray = supervised
+    with wl.db.unit_of_work() as session:
+        swap = swaps.offer(session, _rota(wl, session), lee.phone, NEXT_TUESDAY_SHIFT, clock.now)
+    refusal = "Alex is not a supervisor .role volunteer., so cannot take a supervisor's shift"
+    with wl.db.unit_of_work() as session, pytest.raises(AdminError, match=refusal):
+        swaps.take(session, _rota(wl, session), swap.id, str(alex.id), clock.now)
+    with wl.db.unit_of_work() as session, pytest.raises(AdminError, match=refusal):
+        swaps.reassign(
+            session, _rota(wl, session), lee.phone, NEXT_TUESDAY_SHIFT, alex.phone, clock.now
+        )
+    with wl.db.unit_of_work() as session:
+        taken = swaps.take(session, _rota(wl, session), swap.id, ray.phone, clock.now)
+        assert session.get(RotaOverride, taken.override_id).supervisor is True
+    tz = wl.settings.line.timezone
+    with wl.db.unit_of_work() as session:
+        on = on_shift_now(session, tz, NEXT_TUESDAY_SHIFT)
+        assert set(on) == {ray.id} and on[ray.id].supervisor
+        # Ray now supervises that Tuesday: demoting Ray would leave it to a plain volunteer.
+        with pytest.raises(AdminError, match="Ray still supervises override 1; give those"):
+            edit_volunteer(session, str(ray.id), clock.now, role="volunteer")
+
+
+def test_a_plain_volunteers_shift_may_go_to_anyone(wl, rota_people, supervised, clock):
+    sam, _, _ = rota_people
+    _, ray = supervised
+    with wl.db.unit_of_work() as session:
+        swap = swaps.reassign(
+            session, _rota(wl, session), sam.phone, NEXT_MONDAY_SHIFT, ray.phone, clock.now
+        )
+        assert session.get(RotaOverride, swap.override_id).supervisor is False
+        assert edit_volunteer(session, str(ray.id), clock.now, role="volunteer").role == (
+            "volunteer"
+        )

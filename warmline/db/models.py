@@ -97,6 +97,7 @@ class Contact(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    blocked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # shown in `block list`
     last_volunteer_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer.id"))
     last_closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -19,6 +19,7 @@ from warmline.escalation import policy as escalation
 from warmline.routing import texts
 from warmline.routing.context import Context
 from warmline.routing.eligibility import Candidate, choose, free_relay, is_eligible
+from warmline.routing.opening import answering
 from warmline.scheduling.store import on_shift_now
 from warmline.scheduling.timers import cancel_timer, set_timer
 
@@ -217,14 +218,15 @@ def enqueue(
 
 def drain_queue(session: Session, ctx: Context, now: dt.datetime, limit: int = 200) -> int:
     """Assign queued conversations, in queue order, while anyone has room; returns how many.
-    Then tell the next free volunteers about voicemails waiting for a call back.
+    Nothing is assigned while the line is closed by its opening hours. Then tell the next free
+    volunteers about voicemails waiting for a call back.
 
     A conversation nobody may take (language, passes) keeps its place and the next is tried.
     The rota is read once; the volunteers' loads are read again after each assignment.
     """
     from warmline.routing import callbacks  # callbacks builds on this module
 
-    on_shift = on_shift_now(session, ctx.settings.line.timezone, now)
+    on_shift = answering(session, ctx, now)  # nobody while the line is closed by its hours
     lock_assignment(session)
     queued = session.scalars(
         select(Conversation)

@@ -26,8 +26,7 @@ from warmline.routing import assignment, call_rules, callbacks, conversations, t
 from warmline.routing.contacts import get_or_create_contact
 from warmline.routing.context import Context
 from warmline.routing.inbound import first_time
-from warmline.scheduling import rota
-from warmline.scheduling.store import load_rota
+from warmline.routing.opening import answering, next_open_phrase
 from warmline.scheduling.timers import set_timer
 
 log = logging.getLogger(__name__)
@@ -162,9 +161,8 @@ def offer(session: Session, ctx: Context, conv: Conversation, now: dt.datetime) 
         select(ConversationPass.volunteer_id).where(ConversationPass.conversation_id == conv.id)
     ).all()
     sequential = ctx.settings.calls.strategy == "sequential"
-    chosen = call_rules.callees(
-        assignment.candidates(session, ctx, now), tried, 1 if sequential else 10
-    )
+    pool = assignment.candidates(session, ctx, now, answering(session, ctx, now))
+    chosen = call_rules.callees(pool, tried, 1 if sequential else 10)
     if not chosen:
         return TakeVoicemail(conv.id, voicemail_prompt(session, ctx, now))
     rows = session.execute(
@@ -180,17 +178,13 @@ def offer(session: Session, ctx: Context, conv: Conversation, now: dt.datetime) 
 
 
 def voicemail_prompt(session: Session, ctx: Context, now: dt.datetime) -> str:
-    """When the line opens (nobody on shift) or that nobody is free, then the voicemail offer."""
-    line_rota = load_rota(session, ctx.settings.line.timezone)
-    if rota.on_shift(line_rota, now):
+    """When the line opens (closed, or nobody on shift) or that nobody is free, then the voicemail
+    offer: the same rule as texts (:mod:`warmline.routing.opening`)."""
+    if answering(session, ctx, now):
         first = texts.render(ctx.settings, "call_nobody_free")
     else:
-        opening = rota.next_opening(line_rota, now)
-        first = texts.render(
-            ctx.settings,
-            "call_after_hours",
-            next_open=texts.local_time_phrase(ctx.settings, opening, now),
-        )
+        next_open = next_open_phrase(session, ctx, now)
+        first = texts.render(ctx.settings, "call_after_hours", next_open=next_open)
     return f"{first} {texts.render(ctx.settings, 'call_voicemail')}"
 
 

@@ -19,8 +19,7 @@ from warmline.db.models import (
 )
 from warmline.routing import assignment, texts
 from warmline.routing.context import Context
-from warmline.scheduling import rota
-from warmline.scheduling.store import load_rota, on_shift_now
+from warmline.routing.opening import answering, next_open_phrase
 from warmline.scheduling.timers import cancel_timer, set_timer
 
 MESSAGES = Base.metadata.tables[Message.__tablename__]
@@ -98,8 +97,9 @@ def start_conversation(
     escalated: bool = False,
 ) -> Conversation:
     """A new conversation: assigned (the contact is greeted), queued while everyone on shift is
-    busy (greeted, then told their place), or after hours (only the after-hours text, which
-    says when the line opens; the conversation waits in the queue for the next shift)."""
+    busy (greeted, then told their place), or after hours — outside the opening hours or with
+    nobody on shift (:mod:`warmline.routing.opening`) — only the after-hours text, which says
+    when the line next answers; the conversation waits in the queue until then."""
     conv = Conversation(
         contact_id=contact.id,
         channel="sms",
@@ -114,7 +114,7 @@ def start_conversation(
     store(session, message, conv.id)  # before assignment, which relays what the contact said
     idle = dt.timedelta(minutes=ctx.settings.timeouts.idle_close_minutes)
     set_timer(session, "idle", conv.id, now + idle, now)
-    on_shift = on_shift_now(session, ctx.settings.line.timezone, now)  # outside the lock
+    on_shift = answering(session, ctx, now)  # outside the lock
     if on_shift:  # after hours the after-hours text alone says when someone will answer
         ctx.text_contact(
             session, contact, texts.render(ctx.settings, "greeting"), "greeting", now, conv.id
@@ -134,22 +134,19 @@ def tell_queued(
     now: dt.datetime,
     anyone_on_shift: bool | None = None,
 ) -> None:
-    """Tell a waiting contact their place in line, or when the line opens if nobody is on shift.
+    """Tell a waiting contact their place in line, or when the line opens if it is closed or
+    nobody is on shift.
 
     ``anyone_on_shift`` saves looking at the rota again when the caller knows.
     """
     if anyone_on_shift is None:
-        anyone_on_shift = bool(on_shift_now(session, ctx.settings.line.timezone, now))
+        anyone_on_shift = bool(answering(session, ctx, now))
     if anyone_on_shift:
         body = texts.render(ctx.settings, "queued", place=assignment.queue_place(session, conv))
         kind = "queued"
     else:
-        line_rota = load_rota(session, ctx.settings.line.timezone)
-        opening = rota.next_opening(line_rota, now)
         body = texts.render(
-            ctx.settings,
-            "after_hours",
-            next_open=texts.local_time_phrase(ctx.settings, opening, now),
+            ctx.settings, "after_hours", next_open=next_open_phrase(session, ctx, now)
         )
         kind = "after_hours"
     ctx.text_contact(session, conv.contact, body, kind, now, conv.id)

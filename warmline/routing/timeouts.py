@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from warmline.db.models import Conversation
 from warmline.routing import assignment, conversations, texts
 from warmline.routing.context import Context
+from warmline.routing.opening import answering
 from warmline.routing.supervisors import alert_chain
-from warmline.scheduling.store import on_shift_now
 from warmline.scheduling.timers import set_timer
 
 
@@ -73,7 +73,7 @@ def queue_update(session: Session, ctx: Context, conv_id: int, now: dt.datetime)
     if conv is None or conv.status != "queued":
         return
     every = dt.timedelta(minutes=ctx.settings.timeouts.queue_update_minutes)
-    if not on_shift_now(session, ctx.settings.line.timezone, now):
+    if not answering(session, ctx, now):
         # After hours the contact was told when the line opens; don't text them all night.
         set_timer(session, "queue-update", conv.id, now + every, now)
         return

@@ -1,4 +1,18 @@
-"""Coordinator actions on the rota: weekly slots, one-off shifts, overrides."""
+"""Coordinator actions on the rota: weekly slots, one-off shifts (the CLI, dashboard and API
+share these; overrides are in :mod:`warmline.scheduling.overrides`).
+
+Rules, each refused with an AdminError saying why:
+
+- A shift needs at least one person; a person appears once per shift (not both ``--volunteer``
+  and ``--supervisor``); only a volunteer whose role is supervisor may be a shift's supervisor.
+- Start and end as in :func:`warmline.scheduling.shift_text.times` (equal times refused).
+- A weekly shift identical to one already on the rota (same weekday, times and dates) for the
+  same person is a duplicate; so is a one-off with the same start, end and person.
+- A one-off that would already be over at ``now``, or a weekly shift whose last date has
+  passed (or whose dates hold none of its weekdays), would never happen.
+- Volunteers are named by id or phone number; ``region`` (the line's country) lets the phone
+  number be written in national format.
+"""
 
 from __future__ import annotations
 
@@ -8,38 +22,66 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from warmline.db.models import OneOffShift, RotaOverride, SlotAssignment, WeeklySlot
+from warmline.db.models import OneOffShift, SlotAssignment, Volunteer, WeeklySlot
 from warmline.people import AdminError, find_volunteer
 from warmline.scheduling import rota_version  # noqa: F401  (edits bump the rota version)
+from warmline.scheduling.overrides import (
+    add_override,
+    list_overrides,
+    remove_override,
+    require_supervisor,
+)
+from warmline.scheduling.shift_text import (
+    WEEKDAYS,
+    clock,
+    day,
+    local_datetime,
+    local_instant,
+    parse_shift_ref,
+    span,
+    times,
+    weekday,
+    weekly_span,
+)
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+__all__ = [
+    "WEEKDAYS",
+    "add_around_the_clock",
+    "add_one_off",
+    "add_override",
+    "add_weekly_slot",
+    "clock",
+    "day",
+    "list_one_offs",
+    "list_overrides",
+    "list_slots",
+    "local_datetime",
+    "local_instant",
+    "remove_override",
+    "remove_shift",
+    "remove_slot",
+    "weekday",
+]
 
 
-def weekday(value: str) -> int:
-    key = value.strip().lower()[:3]
-    if key not in WEEKDAYS:
-        raise AdminError(f"day must be one of {', '.join(WEEKDAYS)}, got {value!r}")
-    return WEEKDAYS.index(key)
-
-
-def clock(value: str) -> dt.time:
-    try:
-        return dt.time.fromisoformat(value.strip())
-    except ValueError:
-        raise AdminError(f"time must look like 18:00, got {value!r}") from None
-
-
-def day(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise AdminError(f"date must look like 2026-12-24, got {value!r}") from None
-
-
-def local_instant(tz: ZoneInfo, on: dt.date, at: dt.time) -> dt.datetime:
-    """A local wall-clock time as an aware UTC instant (a time skipped by DST moves forward)."""
-    local = dt.datetime.combine(on, at, tzinfo=tz)
-    return local.astimezone(dt.UTC).astimezone(tz).astimezone(dt.UTC)
+def shift_people(
+    session: Session, volunteers: list[str], supervisors: list[str], region: str | None
+) -> list[tuple[Volunteer, bool]]:
+    """Each named volunteer with whether they supervise; the rules of the module docstring."""
+    if not volunteers and not supervisors:
+        raise AdminError("a shift needs at least one --volunteer or --supervisor")
+    found: list[tuple[Volunteer, bool]] = []
+    for ref, supervisor in [(v, False) for v in volunteers] + [(s, True) for s in supervisors]:
+        person = find_volunteer(session, ref, region)
+        if any(p.id == person.id for p, _ in found):
+            raise AdminError(
+                f"{person.name} is named twice: a person is on a shift once, "
+                "either as --volunteer or as --supervisor"
+            )
+        if supervisor:
+            require_supervisor(person)
+        found.append((person, supervisor))
+    return found
 
 
 def add_weekly_slot(
@@ -53,26 +95,65 @@ def add_weekly_slot(
     now: dt.datetime,
     first_date: str | None = None,
     last_date: str | None = None,
+    region: str | None = None,
+    tz: ZoneInfo | None = None,
 ) -> WeeklySlot:
-    if not volunteers and not supervisors:
-        raise AdminError("a shift needs at least one --volunteer or --supervisor")
+    """A weekly slot; ``tz`` (the line's) dates ``now`` to check ``last_date`` (UTC without)."""
+    begins, ends = times(start, end)
     slot = WeeklySlot(
         weekday=weekday(day_name),
-        start_local=clock(start),
-        end_local=clock(end),
+        start_local=begins,
+        end_local=ends,
         first_date=day(first_date) if first_date else None,
         last_date=day(last_date) if last_date else None,
         created_at=now,
     )
-    if slot.first_date and slot.last_date and slot.last_date < slot.first_date:
-        raise AdminError("the last date is before the first date")
-    for ref, supervisor in [(v, False) for v in volunteers] + [(s, True) for s in supervisors]:
-        slot.assignments.append(
-            SlotAssignment(volunteer_id=find_volunteer(session, ref).id, supervisor=supervisor)
-        )
+    _check_dates(slot, now.astimezone(tz or dt.UTC).date())
+    for person, supervisor in shift_people(session, volunteers, supervisors, region):
+        same = _same_slot(session, slot, person.id)
+        if same is not None:
+            raise AdminError(f"{person.name} is already on that weekly shift (w{same})")
+        slot.assignments.append(SlotAssignment(volunteer_id=person.id, supervisor=supervisor))
     session.add(slot)
     session.flush()
     return slot
+
+
+def _check_dates(slot: WeeklySlot, today: dt.date) -> None:
+    first, last = slot.first_date, slot.last_date
+    if last is not None and last < today:
+        raise AdminError(f"the last date {last} has passed: the shift would never happen")
+    if first is not None and last is not None:
+        if last < first:
+            raise AdminError("the last date is before the first date")
+        if (last - first).days < 6 and all(
+            (first + dt.timedelta(days=n)).weekday() != slot.weekday
+            for n in range((last - first).days + 1)
+        ):
+            raise AdminError(
+                f"there is no {WEEKDAYS[slot.weekday]} from {first} to {last}: "
+                "the shift would never happen"
+            )
+
+
+def _same_slot(session: Session, slot: WeeklySlot, volunteer_id: int) -> int | None:
+    """The id of a slot with the same weekday, times and dates that has ``volunteer_id``."""
+    return session.scalars(
+        select(WeeklySlot.id)
+        .join(SlotAssignment)
+        .where(
+            SlotAssignment.volunteer_id == volunteer_id,
+            WeeklySlot.weekday == slot.weekday,
+            WeeklySlot.start_local == slot.start_local,
+            WeeklySlot.end_local == slot.end_local,
+            WeeklySlot.first_date.is_(None)
+            if slot.first_date is None
+            else WeeklySlot.first_date == slot.first_date,
+            WeeklySlot.last_date.is_(None)
+            if slot.last_date is None
+            else WeeklySlot.last_date == slot.last_date,
+        )
+    ).first()
 
 
 def add_around_the_clock(
@@ -103,74 +184,38 @@ def add_one_off(
     volunteers: list[str],
     supervisors: list[str],
     now: dt.datetime,
+    region: str | None = None,
 ) -> list[OneOffShift]:
-    if not volunteers and not supervisors:
-        raise AdminError("a shift needs at least one --volunteer or --supervisor")
+    """One row per person, all with the same start and end (local times on ``on``)."""
     date = day(on)
-    begins = local_instant(tz, date, clock(start))
-    end_date = date if clock(end) > clock(start) else date + dt.timedelta(days=1)
-    ends = local_instant(tz, end_date, clock(end))
-    shifts = [
-        OneOffShift(
-            start=begins,
-            end=ends,
-            volunteer_id=find_volunteer(session, ref).id,
-            supervisor=supervisor,
-            created_at=now,
+    starts_at, ends_at = times(start, end)
+    begins = local_instant(tz, date, starts_at)
+    ends = local_instant(tz, date if ends_at > starts_at else date + dt.timedelta(days=1), ends_at)
+    if ends <= now:
+        raise AdminError(f"that shift ({span(begins, ends, tz)}) would already be over")
+    shifts = []
+    for person, supervisor in shift_people(session, volunteers, supervisors, region):
+        same = session.scalars(
+            select(OneOffShift.id).where(
+                OneOffShift.volunteer_id == person.id,
+                OneOffShift.start == begins,
+                OneOffShift.end == ends,
+            )
+        ).first()
+        if same is not None:
+            raise AdminError(f"{person.name} already has that one-off shift (o{same})")
+        shifts.append(
+            OneOffShift(
+                start=begins,
+                end=ends,
+                volunteer_id=person.id,
+                supervisor=supervisor,
+                created_at=now,
+            )
         )
-        for ref, supervisor in [(v, False) for v in volunteers] + [(s, True) for s in supervisors]
-    ]
     session.add_all(shifts)
     session.flush()
     return shifts
-
-
-def add_override(
-    session: Session,
-    tz: ZoneInfo,
-    *,
-    kind: str,
-    volunteer: str,
-    start: str,
-    end: str,
-    now: dt.datetime,
-    replacement: str | None = None,
-    supervisor: bool = False,
-    reason: str | None = None,
-) -> RotaOverride:
-    """``start``/``end`` are local 'YYYY-MM-DD HH:MM' in the line's timezone."""
-    if kind not in ("add", "remove", "replace"):
-        raise AdminError("kind must be add, remove or replace")
-    if (kind == "replace") != (replacement is not None):
-        raise AdminError("--with is required for replace, and only for replace")
-    begins, ends = local_datetime(tz, start), local_datetime(tz, end)
-    if ends <= begins:
-        raise AdminError("the end must be after the start")
-    override = RotaOverride(
-        kind=kind,
-        volunteer_id=find_volunteer(session, volunteer).id,
-        replacement_id=find_volunteer(session, replacement).id if replacement else None,
-        start=begins,
-        end=ends,
-        supervisor=supervisor,
-        reason=reason,
-        created_at=now,
-    )
-    session.add(override)
-    session.flush()
-    return override
-
-
-def local_datetime(tz: ZoneInfo, value: str) -> dt.datetime:
-    try:
-        naive = dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise AdminError(
-            f"date and time must look like '2026-12-24 18:00', got {value!r}"
-        ) from None
-    if naive.tzinfo is not None:
-        return naive.astimezone(dt.UTC)
-    return local_instant(tz, naive.date(), naive.time())
 
 
 def list_slots(session: Session) -> list[WeeklySlot]:
@@ -192,5 +237,31 @@ def list_one_offs(session: Session, since: dt.datetime) -> list[OneOffShift]:
 def remove_slot(session: Session, slot_id: int) -> None:
     slot = session.get(WeeklySlot, slot_id)
     if slot is None:
-        raise AdminError(f"no shift {slot_id}")
+        raise AdminError(f"no weekly shift w{slot_id}")
     session.delete(slot)
+
+
+def remove_shift(session: Session, tz: ZoneInfo, ref: str) -> str:
+    """Remove the weekly (``w3``) or one-off (``o3``) shift; a bare ``3`` only when one of the
+    two exists. Returns what was removed, e.g. ``weekly shift w3: Mon 18:00 → 22:00, 4 h``."""
+    kind, number = parse_shift_ref(ref)
+    slot = session.get(WeeklySlot, number) if kind in ("w", None) else None
+    one_off = session.get(OneOffShift, number) if kind in ("o", None) else None
+    if slot is not None and one_off is not None:
+        raise AdminError(
+            f"shift {number} is ambiguous: say w{number} (weekly, "
+            f"{weekly_span(slot.weekday, slot.start_local, slot.end_local)}) or o{number} "
+            f"(one-off, {span(one_off.start, one_off.end, tz)})"
+        )
+    if slot is not None:
+        said = (
+            f"weekly shift w{number}: {weekly_span(slot.weekday, slot.start_local, slot.end_local)}"
+        )
+        session.delete(slot)
+        return said
+    if one_off is not None:
+        said = f"one-off shift o{number}: {span(one_off.start, one_off.end, tz)}"
+        session.delete(one_off)
+        return said
+    what = {"w": "weekly shift w", "o": "one-off shift o", None: "shift "}[kind]
+    raise AdminError(f"no {what}{number}")

@@ -2,8 +2,9 @@
 
 **Coverage-gap alert** (:func:`coverage_gap_alert`, checked every few minutes): once per local
 day, from ``ALERT_HOUR`` (09:00 in the line's timezone), the coordinators' alert numbers get the
-gaps of the next 7 days (nobody on shift, or nobody supervising) — **only when the gaps changed
-since the last alert**. What counts as "the gaps" is :func:`gap_pattern`: the gaps of the 7
+gaps of the next 7 days (nobody on shift, or nobody supervising, during the line's opening
+hours: :func:`warmline.scheduling.hours.open_gaps`) — **only when the gaps changed since the
+last alert**. What counts as "the gaps" is :func:`gap_pattern`: the gaps of the 7
 whole local days from today, written as local weekday and wall-clock times, so an unchanged
 weekly rota gives the same pattern every day, while an override, a swap or a one-off that opens
 or closes a gap changes it. No stored pattern counts as "no gaps": a fully covered line is never
@@ -11,9 +12,9 @@ alerted. The pattern's hash and the day checked are kept in the ``setting`` tabl
 restarted worker neither repeats nor skips the day's check.
 
 **Retention purge** (:func:`purge_expired`, hourly): message bodies (``Message.body``, and
-``Outbound.body`` of rows no longer pending) older than ``retention_days`` become NULL; fired
-timers due more than two days ago are deleted (the planner never re-creates a timer due that
-long ago, so exactly-once still holds).
+``Outbound.body`` of rows no longer waiting to go out) older than ``retention_days`` become
+NULL; fired timers due more than two days ago are deleted (the planner never re-creates a timer
+due that long ago, so exactly-once still holds).
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
+from warmline import outbox
 from warmline.bootstrap import Warmline
 from warmline.db.models import Message, Outbound, Timer
 from warmline.routing.supervisors import alert_coordinators
 from warmline.scheduling import rota as r
 from warmline.scheduling.editing import local_instant
+from warmline.scheduling.hours import open_gaps
 from warmline.scheduling.state import get_setting, put_setting
 from warmline.scheduling.store import load_rota
 
@@ -76,10 +79,12 @@ def _weekly(at: dt.datetime, tz: ZoneInfo) -> str:
     return at.astimezone(tz).strftime("%a %H:%M")
 
 
-def gap_alert_text(line: str, found: list[r.Gap], tz: ZoneInfo) -> str:
-    """The alert listing ``found`` (gaps from now) in local time, at most ``MAX_LISTED``."""
+def gap_alert_text(line: str, found: list[r.Gap], tz: ZoneInfo, open_hours: bool = False) -> str:
+    """The alert listing ``found`` (gaps from now) in local time, at most ``MAX_LISTED``;
+    ``open_hours`` when the line has opening hours (only they count)."""
     if not found:
-        return f"{line}: every hour of the next {ALERT_DAYS} days is now covered."
+        hours = "open hour" if open_hours else "hour"
+        return f"{line}: every {hours} of the next {ALERT_DAYS} days is now covered."
     lines = [
         f"{_local(g.start, tz)} to {_local(g.end, tz)}: {KIND_WORDS[g.kind]}"
         for g in found[:MAX_LISTED]
@@ -107,14 +112,15 @@ def coverage_gap_alert(wl: Warmline, now: dt.datetime) -> bool:
             return False
         rota = load_rota(session, tz)
         lo, hi = week_window(tz, now)
-        pattern = hashlib.sha256(gap_pattern(r.gaps(rota, lo, hi), tz, lo, hi).encode())
+        opening = wl.settings.opening_hours
+        pattern = hashlib.sha256(gap_pattern(open_gaps(opening, rota, lo, hi), tz, lo, hi).encode())
         fingerprint = pattern.hexdigest()
         changed = fingerprint != (get_setting(session, PATTERN) or NO_GAPS)
         put_setting(session, CHECKED_ON, today, now)
         put_setting(session, PATTERN, fingerprint, now)
         if changed:
-            upcoming = r.gaps(rota, now, now + dt.timedelta(days=ALERT_DAYS))
-            body = gap_alert_text(wl.settings.line.name, upcoming, tz)
+            upcoming = open_gaps(opening, rota, now, now + dt.timedelta(days=ALERT_DAYS))
+            body = gap_alert_text(wl.settings.line.name, upcoming, tz, not opening.always_open)
             alert_coordinators(session, wl.context, body, now, dedupe_key=f"coverage:{today}")
     log.info("coverage gaps checked for %s: %s", today, "changed" if changed else "unchanged")
     return changed
@@ -145,7 +151,7 @@ def _null_bodies(session: Session, cutoff: dt.datetime) -> int:
         .where(
             Outbound.created_at < cutoff,
             Outbound.body.is_not(None),
-            Outbound.status != "pending",
+            Outbound.status.not_in(outbox.UNSENT),  # still to go out (or to be looked for)
         )
         .values(body=None)
         .execution_options(synchronize_session=False)

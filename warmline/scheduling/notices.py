@@ -10,7 +10,9 @@ fire. Each handler re-reads the current rota and does nothing when the timer is 
   volunteer no longer has that reminder set.
 - **shift-end**: the volunteer is active, has a shift ending exactly at the keyed instant, and
   is not on shift right after it.
-- **drain**: assigns queued conversations to the volunteers now on shift.
+- **drain**: assigns queued conversations to the volunteers now on shift. Planned at every
+  shift start and, for a line with opening hours, at every opening (whoever is already on shift
+  then takes the contacts who wrote while the line was closed).
 
 Every text carries the timer's key as the outbox ``dedupe_key``, so it is sent exactly once even
 if a timer were fired twice.
@@ -30,7 +32,15 @@ from warmline.db.models import Conversation, Outbound, Timer, Volunteer
 from warmline.routing import assignment, texts
 from warmline.routing.context import Context
 from warmline.scheduling import rota as r
-from warmline.scheduling.reminders import LATE, horizon, parse_stamp, plan, stored_reminders
+from warmline.scheduling.hours import openings_between
+from warmline.scheduling.reminders import (
+    LATE,
+    horizon,
+    parse_stamp,
+    plan,
+    stamp,
+    stored_reminders,
+)
 from warmline.scheduling.store import load_rota
 from warmline.scheduling.timers import set_timer_once
 
@@ -52,9 +62,12 @@ def plan_shift_timers(wl: Warmline, now: dt.datetime) -> int:
         }
         if not reminders:
             return 0
-        rota = load_rota(session, wl.settings.line.timezone)
-        shifts = r.shifts_between(rota, now - LATE, now + horizon(reminders))
+        tz = wl.settings.line.timezone
+        rota = load_rota(session, tz)
+        until = now + horizon(reminders)
+        shifts = r.shifts_between(rota, now - LATE, until)
         planned = plan(shifts, reminders, now)
+        opened = openings_between(wl.settings.opening_hours, tz, now - LATE, until)
         existing: set[str] = set()
         keys = [p.key for p in planned]
         for i in range(0, len(keys), _CHUNK):
@@ -64,6 +77,8 @@ def plan_shift_timers(wl: Warmline, now: dt.datetime) -> int:
         for p in planned:
             if p.key not in existing:
                 created += set_timer_once(session, p.kind, p.ref_id, p.due_at, now, key=p.key)
+        for at in opened:  # the same key as a shift starting then: one drain
+            created += set_timer_once(session, "drain", None, at, now, key=f"drain:{stamp(at)}")
     if created:
         log.info("planned %s shift timer(s)", created)
     return created

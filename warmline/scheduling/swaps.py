@@ -8,12 +8,16 @@ Rules:
   has ended cannot be offered; one in progress is offered from ``now`` to its end.
 - A volunteer has at most one open offer overlapping a period; offering it again is refused.
 - **Taking** needs an open offer, an active taker who is not the offerer and is not already on
-  shift at any time during the offered period. It writes a ``replace`` override (offerer ->
+  shift at any time during the offered period. When the offerer supervises during the period,
+  the taker must be a supervisor (role): a plain volunteer never becomes a shift's supervisor,
+  and so never receives its crisis alerts. It writes a ``replace`` override (offerer ->
   taker) for the offered period, so the rota, the reminders and the calendars follow, and marks
   the offer taken. An offer whose period has ended, or whose shift is no longer on the rota,
   can no longer be taken.
-- **Reassigning** (a coordinator) does the same at once, and also closes any open offer of that
-  occurrence as taken by the new volunteer.
+- **Reassigning** (a coordinator) does the same at once, with the same rules for the new
+  volunteer, and also closes any open offer of that occurrence as taken by them.
+- Volunteers are named by id or phone number (national format with ``region``, the line's
+  country).
 - **Cancelling** is possible while the offer is open.
 - Given a routing context, taking and reassigning text both volunteers what changed.
 """
@@ -31,6 +35,7 @@ from warmline.routing.context import Context
 from warmline.routing.texts import local_time_phrase
 from warmline.scheduling import rota as r
 from warmline.scheduling import rota_version  # noqa: F401  (edits bump the rota version)
+from warmline.scheduling.overrides import require_supervisor, supervises
 
 
 def find_occurrence(
@@ -47,10 +52,15 @@ def find_occurrence(
 
 
 def offer(
-    session: Session, rota: r.Rota, volunteer_ref: str, at: dt.datetime, now: dt.datetime
+    session: Session,
+    rota: r.Rota,
+    volunteer_ref: str,
+    at: dt.datetime,
+    now: dt.datetime,
+    region: str | None = None,
 ) -> SwapRequest:
     """Offer the volunteer's shift occurrence covering ``at`` to anyone who will take it."""
-    volunteer = find_volunteer(session, volunteer_ref)
+    volunteer = find_volunteer(session, volunteer_ref, region)
     shift = find_occurrence(rota, volunteer.id, at, now)
     start = max(shift.start, now)
     clash = _open_offer(session, volunteer.id, start, shift.end)
@@ -77,6 +87,7 @@ def take(
     taker_ref: str,
     now: dt.datetime,
     ctx: Context | None = None,
+    region: str | None = None,
 ) -> SwapRequest:
     """``taker_ref`` takes the open offer ``swap_id``: a replace override is written."""
     swap = _get(session, swap_id)
@@ -87,8 +98,10 @@ def take(
     shifts = r.shifts_between(rota, swap.start, swap.end)
     if not any(s.volunteer_id == swap.offered_by_id for s in shifts):
         raise AdminError(f"swap {swap_id} is for a shift that is no longer on the rota")
-    taker = _taker(session, rota, taker_ref, swap.offered_by_id, swap.start, swap.end)
-    _hand_over(session, swap, taker, now)
+    taker = _taker(session, rota, taker_ref, swap.offered_by_id, swap.start, swap.end, region)
+    _hand_over(
+        session, swap, taker, now, supervises(rota, swap.offered_by_id, swap.start, swap.end)
+    )
     if ctx is not None:
         _tell_both(session, ctx, swap, taker, now)
     return swap
@@ -102,12 +115,13 @@ def reassign(
     to_ref: str,
     now: dt.datetime,
     ctx: Context | None = None,
+    region: str | None = None,
 ) -> SwapRequest:
     """A coordinator gives the volunteer's occurrence covering ``at`` to ``to_ref`` at once."""
-    volunteer = find_volunteer(session, volunteer_ref)
+    volunteer = find_volunteer(session, volunteer_ref, region)
     shift = find_occurrence(rota, volunteer.id, at, now)
     start = max(shift.start, now)
-    taker = _taker(session, rota, to_ref, volunteer.id, start, shift.end)
+    taker = _taker(session, rota, to_ref, volunteer.id, start, shift.end, region)
     open_offer = _open_offer(session, volunteer.id, start, shift.end)
     swap = open_offer or SwapRequest(
         offered_by_id=volunteer.id,
@@ -120,7 +134,7 @@ def reassign(
     swap.start = max(swap.start, now)
     session.add(swap)
     session.flush()
-    _hand_over(session, swap, taker, now)
+    _hand_over(session, swap, taker, now, supervises(rota, volunteer.id, swap.start, swap.end))
     if ctx is not None:
         _tell_both(session, ctx, swap, taker, now)
     return swap
@@ -172,25 +186,32 @@ def _taker(
     offered_by_id: int,
     start: dt.datetime,
     end: dt.datetime,
+    region: str | None,
 ) -> Volunteer:
-    taker = find_volunteer(session, ref)
+    taker = find_volunteer(session, ref, region)
     if taker.id == offered_by_id:
         raise AdminError("a volunteer cannot take their own shift")
     if not taker.active:
         raise AdminError(f"{taker.name} is not active")
+    if supervises(rota, offered_by_id, start, end):
+        require_supervisor(taker, "take a supervisor's shift")
     if any(s.volunteer_id == taker.id for s in r.shifts_between(rota, start, end)):
         raise AdminError(f"{taker.name} is already on shift during that time")
     return taker
 
 
-def _hand_over(session: Session, swap: SwapRequest, taker: Volunteer, now: dt.datetime) -> None:
+def _hand_over(
+    session: Session, swap: SwapRequest, taker: Volunteer, now: dt.datetime, supervisor: bool
+) -> None:
+    """Write the replace override; ``supervisor`` marks one that hands over a supervisor's time
+    (see :mod:`warmline.scheduling.overrides`)."""
     override = RotaOverride(
         kind="replace",
         volunteer_id=swap.offered_by_id,
         replacement_id=taker.id,
         start=swap.start,
         end=swap.end,
-        supervisor=False,
+        supervisor=supervisor,
         reason=f"swap {swap.id}",
         created_at=now,
     )
