@@ -1,12 +1,16 @@
 """Every Twilio webhook, fuzzed with signed requests: never a 5xx (SPEC §4).
 
 Hypothesis builds forms and query strings from plausible values (the numbers, SIDs and ids of
-a small scene: volunteers on shift, an open text conversation, a ringing call, a voicemail) mixed
-with hostile ones (missing fields, huge and negative numbers, NUL and control characters, odd
-addresses, SIDs of every length, long bodies, unknown status words, extra fields), signs them as
-Twilio would, and posts them. Each answer must be below 500, and a 400 must name the field or
-query parameter it refuses. Afterwards the app must still work: a new contact's text reaches a
-volunteer and the volunteer's answer reaches the contact.
+a small scene: volunteers on shift, an open text conversation, a ringing call, a voicemail taken
+as a callback) with a few fields made hostile (missing or repeated, huge and negative numbers,
+NUL and control characters, odd addresses, SIDs of every length, long bodies, unknown status
+words, extra fields), signs them as Twilio would, and posts them. Each answer must be below 500,
+and a 400 must name the field or query parameter it refuses. Afterwards the app must still work:
+a new contact's text is stored and answered, and the whole outbox goes out as requests Twilio's
+API accepts (the stand-in fails the test otherwise).
+
+Below the fuzzing, one test per finding (the probe's and the fuzzing's own), each of which
+failed before its fix.
 
 ``WARMLINE_FUZZ_EXAMPLES`` sets the number of examples per endpoint and database (default 100).
 With ``CI=true`` the examples are the same on every run; elsewhere each run draws new ones.
