@@ -10,6 +10,7 @@ from werkzeug.exceptions import HTTPException
 from warmline import metrics
 from warmline.bootstrap import Warmline, bootstrap, require_telephony
 from warmline.config import load_settings
+from warmline.web.durable import Durable
 
 
 def create_app(warmline: Warmline | None = None) -> Flask:
@@ -27,6 +28,7 @@ def create_app(warmline: Warmline | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config["SECRET_KEY"] = wl.settings.secret_key
     app.extensions["warmline"] = wl
+    app.extensions["warmline.durable"] = Durable(wl)  # texts kept while the database is away
 
     from warmline.web import health, simulator, twilio_hooks, voice_hooks
 

@@ -123,6 +123,7 @@ class Settings:
     data_key: str = DEV_DATA_KEY
     config_path: Path = REPO_ROOT / "config" / "warmline.toml"
     escalation_path: Path = REPO_ROOT / "config" / "escalation.toml"
+    instance_path: Path = Path("instance")  # the instance folder (SQLite file, local state)
 
     @property
     def uses_simulator(self) -> bool:
@@ -464,6 +465,7 @@ def load_settings(
         data_key=data_key or DEV_DATA_KEY,
         config_path=config_path,
         escalation_path=escalation_path,
+        instance_path=instance,
         **fields,
     )
 

@@ -31,10 +31,11 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[str, Mapping[str, str], dt.datetime], None]
+Handler = Callable[[str, Mapping[str, Any], dt.datetime], object]
 RetryLater = Callable[[Exception], bool]
 SUFFIX = ".json"
 

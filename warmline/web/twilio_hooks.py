@@ -12,16 +12,20 @@ from werkzeug.exceptions import BadRequest
 
 from warmline import metrics
 from warmline.bootstrap import Warmline
-from warmline.routing.inbound import InboundSms, receive_sms
-from warmline.routing.outcomes import delivery_status
+from warmline.routing.inbound import InboundSms
 from warmline.telephony import signature
 from warmline.web import webhook_fields as fields
+from warmline.web.durable import SMS, SMS_STATUS, DeliveryStatus, Durable
 
 bp = Blueprint("twilio", __name__, url_prefix="/twilio")
 
 
 def warmline() -> Warmline:
     return current_app.extensions["warmline"]  # type: ignore[no-any-return]
+
+
+def durable() -> Durable:
+    return current_app.extensions["warmline.durable"]  # type: ignore[no-any-return]
 
 
 @bp.before_request
@@ -65,19 +69,19 @@ def sms() -> Response:
         body=fields.body(form),
         num_media=fields.count(form, "NumMedia"),
     )
-    wl = warmline()
-    now = wl.clock()
-    acted = wl.db.run(lambda session: receive_sms(session, wl.context, inbound, now))
-    metrics.WEBHOOKS.labels(request.path, "ok" if acted else "duplicate").inc()
+    acted = durable().accept(SMS, inbound)
+    outcome = "spooled" if acted is None else "ok" if acted else "duplicate"
+    metrics.WEBHOOKS.labels(request.path, outcome).inc()
     return twiml()
 
 
 @bp.post("/sms/status")
 def sms_status() -> Response:
-    sid = fields.sid(request.form, "MessageSid")
-    status = fields.word(request.form, "MessageStatus")
-    wl = warmline()
-    code, now = fields.error_code(request.form), wl.clock()
-    wl.db.run(lambda session: delivery_status(session, wl.context, sid, status, code, now))
-    metrics.WEBHOOKS.labels(request.path, "ok").inc()
+    update = DeliveryStatus(
+        sid=fields.sid(request.form, "MessageSid"),
+        status=fields.word(request.form, "MessageStatus"),
+        error_code=fields.error_code(request.form),
+    )
+    acted = durable().accept(SMS_STATUS, update)
+    metrics.WEBHOOKS.labels(request.path, "spooled" if acted is None else "ok").inc()
     return Response("", status=204)
