@@ -251,8 +251,8 @@ def people(wl: Warmline) -> People:
 
 
 @pytest.fixture
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Run `warmline ...` against the test database; returns the output."""
+def cli(database_url: str, clock: Clock, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Run `warmline ...` against the test database, at the test's time; returns the output."""
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("SECRET_KEY", "test-secret")
     monkeypatch.setenv("WARMLINE_DATA_KEY", "test-data-key")
@@ -262,7 +262,7 @@ def cli(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Any:
     runner = CliRunner()
 
     def run(*args: str, code: int = 0) -> str:
-        result = runner.invoke(main, list(args), catch_exceptions=False)
+        result = runner.invoke(main, list(args), obj=clock, catch_exceptions=False)
         assert result.exit_code == code, result.output
         return result.output
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -11,7 +12,8 @@ from typing import Any
 import click
 from sqlalchemy.orm import Session
 
-from warmline.bootstrap import Warmline, bootstrap, utc_now
+from warmline.bootstrap import Clock, Warmline, bootstrap
+from warmline.bootstrap import utc_now as wall_clock
 from warmline.config import ConfigError, Mode, cli_mode, load_settings
 from warmline.people import AdminError
 
@@ -21,7 +23,21 @@ def fail(message: str) -> None:
     sys.exit(2)
 
 
+def command_clock() -> Clock:
+    """This run's clock: the wall clock, or the one the caller passed as ``obj``
+    (``main(args, obj=clock)``), so that tests run commands at the time they simulate."""
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    return obj if callable(obj) else wall_clock
+
+
+def utc_now() -> dt.datetime:
+    """Now, aware UTC, for this command (see :func:`command_clock`)."""
+    return command_clock()()
+
+
 def setup(mode: Mode = "production", **kw: Any) -> Warmline:
+    kw.setdefault("clock", command_clock())
     try:
         return bootstrap(load_settings(mode), **kw)
     except ConfigError as exc:

@@ -7,8 +7,7 @@ import sys
 
 import click
 
-from warmline.bootstrap import utc_now
-from warmline.cli import admin_mode, friendly, main, session_scope, setup, table
+from warmline.cli import admin_mode, friendly, main, session_scope, setup, table, utc_now
 from warmline.scheduling.editing import WEEKDAYS
 
 

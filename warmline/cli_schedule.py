@@ -10,8 +10,16 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from warmline.bootstrap import utc_now
-from warmline.cli import admin_mode, friendly, main, session_scope, setup, table, volunteer
+from warmline.cli import (
+    admin_mode,
+    friendly,
+    main,
+    session_scope,
+    setup,
+    table,
+    utc_now,
+    volunteer,
+)
 from warmline.cli_rota import _at, _local, rota
 from warmline.people import volunteer_names
 

@@ -51,7 +51,7 @@ def cli(wl, twilio_standin):
     runner = CliRunner()
 
     def run(*args: str) -> str:
-        result = runner.invoke(main, list(args), env=env, catch_exceptions=False)
+        result = runner.invoke(main, list(args), env=env, obj=wl.clock, catch_exceptions=False)
         assert result.exit_code == 0, result.output
         return result.output
 
