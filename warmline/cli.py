@@ -100,7 +100,10 @@ def demo(host: str, port: int, fresh: bool, instance: str | None) -> None:
 
     from warmline.demo import run_demo
 
-    run_demo(host=host, port=port, fresh=fresh, instance=Path(instance) if instance else None)
+    try:
+        run_demo(host=host, port=port, fresh=fresh, instance=Path(instance) if instance else None)
+    except ConfigError as exc:
+        fail(str(exc))
 
 
 @main.command()

@@ -16,7 +16,7 @@ from werkzeug.serving import run_simple
 
 from warmline.app import create_app
 from warmline.bootstrap import Warmline, bootstrap
-from warmline.config import load_settings
+from warmline.config import demo_settings
 from warmline.db.migrate import upgrade
 from warmline.db.models import Volunteer
 from warmline.people import add_volunteer
@@ -63,7 +63,7 @@ def run_demo(
 ) -> None:
     # The demo ignores DATABASE_URL and Twilio settings on purpose: it must never touch a
     # deployment's database or send real texts.
-    settings = load_settings("demo", env={}, instance_path=instance)
+    settings = demo_settings(instance)
     if fresh:
         path = settings.database_url.split("///", 1)[-1]
         for suffix in ("", "-wal", "-shm"):

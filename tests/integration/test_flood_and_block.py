@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from tests.conftest import PUBLIC_URL
+from tests.support.keys import DATA_KEY
 from warmline.cli import main
 from warmline.db.models import Contact, Conversation, Message
 
@@ -43,7 +44,7 @@ def cli(wl, twilio_standin):
         "DATABASE_URL": wl.settings.database_url,
         "WARMLINE_PUBLIC_URL": PUBLIC_URL,
         "SECRET_KEY": "test-secret",
-        "WARMLINE_DATA_KEY": "test-data-key",
+        "WARMLINE_DATA_KEY": DATA_KEY,
         "TWILIO_ACCOUNT_SID": twilio_standin.account_sid,
         "TWILIO_AUTH_TOKEN": twilio_standin.auth_token,
         "TWILIO_API_BASE_URL": twilio_standin.base_url,

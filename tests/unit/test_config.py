@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.keys import DATA_KEY
 from warmline.config import ConfigError, load_settings
 
 MINIMAL = """
@@ -18,7 +19,7 @@ relay_numbers = ["+15550100001", "+15550100002"]
 def settings_from(tmp_path: Path, toml: str, mode="production", **env):
     path = tmp_path / "line.toml"
     path.write_text(toml)
-    base = {"WARMLINE_CONFIG": str(path), "SECRET_KEY": "s", "WARMLINE_DATA_KEY": "d"}
+    base = {"WARMLINE_CONFIG": str(path), "SECRET_KEY": "s", "WARMLINE_DATA_KEY": DATA_KEY}
     return load_settings(mode, env={k: v for k, v in (base | env).items() if v is not None})
 
 
