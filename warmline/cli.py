@@ -227,4 +227,5 @@ def volunteer_deactivate(volunteer_ref: str) -> None:
         )
 
 
+import warmline.cli_init  # noqa: E402,F401  (registers init)
 from warmline import cli_rota  # noqa: E402,F401  (registers shift, override, rota, block)
