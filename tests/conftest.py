@@ -43,7 +43,11 @@ LINE_FILE = Path(__file__).resolve().parent.parent / "config" / "warmline.toml"
 PG_ADMIN = os.environ.get("WARMLINE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 # Monday 23 November 2026, 18:00 in New York: inside the test line's evening shift.
 MONDAY_EVENING = dt.datetime(2026, 11, 23, 23, 0, tzinfo=dt.UTC)
-pytest_plugins = ["tests.support.twilio_fixtures", "tests.support.processes"]
+pytest_plugins = [
+    "tests.support.twilio_fixtures",
+    "tests.support.processes",
+    "tests.support.private_postgres",
+]
 
 
 def _pg_reachable() -> str | None:

@@ -78,6 +78,11 @@ def bootstrap(
     clock: Clock = utc_now,
     echo: Callable[[str, str, str], None] | None = None,
 ) -> Warmline:
+    if not settings.coordinator_numbers and settings.mode != "test":
+        log.warning(
+            "alerts.coordinator_numbers is empty: when no supervisor is on shift, escalations "
+            "and coverage gaps reach only the volunteers on shift"
+        )
     return Warmline(
         settings=settings,
         db=Database(settings.database_url),

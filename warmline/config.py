@@ -196,7 +196,7 @@ def normalise_number(value: str, setting: str, region: str | None = None) -> str
 def region_of(number: str) -> str | None:
     """The country (CLDR region code) of an E.164 number, e.g. ``"US"``; None when unknown."""
     # By country code, not by number range: fictional 555 numbers are valid US numbers here.
-    code = phonenumbers.parse(number, None).country_code
+    code = phonenumbers.parse(number, None).country_code or 0
     region = phonenumbers.region_code_for_country_code(code)
     return None if region == phonenumbers.UNKNOWN_REGION else region
 

@@ -5,9 +5,10 @@ Rules:
 * A supervisor (role supervisor, or on a supervisor shift now) acknowledges with ``#ack [id]``;
   without an id, the latest unacknowledged escalation they were alerted about. So may anyone
   texting from one of the coordinators' alert numbers (without an id: the latest one the
-  coordinators were alerted about). Acknowledging cancels the re-alert.
+  coordinators were alerted about), and a volunteer whom the alert chain reached because no
+  supervisor or coordinator could be. Acknowledging cancels the re-alert.
 * An escalation still unacknowledged ``timeouts.escalation_ack_minutes`` after its alert is
-  re-sent once to the next level: the coordinators' alert numbers (the supervisors on shift again
+  re-sent once to the next level: the coordinators' alert numbers (everyone on shift
   when the line has none). The timer handler re-checks the row and does nothing when it was
   acknowledged or already re-alerted, so firing it twice is harmless.
 """
@@ -24,7 +25,7 @@ from warmline.db.models import Conversation, Escalation, Volunteer
 from warmline.escalation import notices, policy
 from warmline.escalation.policy import add_action, get_json
 from warmline.routing.context import Context
-from warmline.routing.supervisors import alert_coordinators, supervisors_on_shift
+from warmline.routing.supervisors import alert_coordinators, on_shift, supervisors_on_shift
 from warmline.scheduling.timers import cancel_timer
 
 log = logging.getLogger(__name__)
@@ -33,8 +34,8 @@ RECENT = 200  # unacknowledged escalations searched for "#ack" without an id
 
 
 def latest_alerted(session: Session, volunteer_id: int | None) -> Escalation | None:
-    """The latest unacknowledged escalation whose alerts reached the supervisor ``volunteer_id``,
-    or the coordinators' numbers when None."""
+    """The latest unacknowledged escalation whose alerts reached the volunteer ``volunteer_id``
+    (as supervisor or as the last level of the chain), or the coordinators' numbers when None."""
     candidates = session.scalars(
         select(Escalation)
         .where(Escalation.acknowledged_at.is_(None))
@@ -44,7 +45,10 @@ def latest_alerted(session: Session, volunteer_id: int | None) -> Escalation | N
     for esc in candidates:
         actions = get_json(esc, "actions")
         if volunteer_id is not None:
-            if f"supervisor:{volunteer_id}" in notices.alerted_ids(actions, "supervisor:"):
+            reached = notices.alerted_ids(actions, "supervisor:") | notices.alerted_ids(
+                actions, "volunteer:"
+            )
+            if {f"supervisor:{volunteer_id}", f"volunteer:{volunteer_id}"} & reached:
                 return esc
         elif any(not t.endswith(":0") for t in notices.alerted_ids(actions, "coordinators:")):
             return esc
@@ -101,14 +105,18 @@ def acknowledge(
 
 
 def may_acknowledge(session: Session, ctx: Context, volunteer: Volunteer, now: dt.datetime) -> bool:
-    """Supervisors by role, and anyone on a supervisor shift now."""
+    """Supervisors by role, anyone on a supervisor shift now, and a volunteer whom the alert chain
+    reached because nobody above them could be (``latest_alerted``)."""
     if volunteer.is_supervisor:
         return True
-    return any(s.id == volunteer.id for s in supervisors_on_shift(session, ctx, now))
+    if any(s.id == volunteer.id for s in supervisors_on_shift(session, ctx, now)):
+        return True
+    return latest_alerted(session, volunteer.id) is not None
 
 
 def ack_timeout(session: Session, ctx: Context, esc_id: int, now: dt.datetime) -> None:
-    """Timer handler ("escalation-ack"): re-alert the next level, once, if still unacknowledged."""
+    """Timer handler ("escalation-ack"): re-alert the next level, once, if still unacknowledged:
+    the coordinators' alert numbers, or when there are none everyone on shift."""
     esc = session.get(Escalation, esc_id, with_for_update=True)
     if esc is None or esc.acknowledged_at is not None or esc.realerted_at is not None:
         return
@@ -118,12 +126,11 @@ def ack_timeout(session: Session, ctx: Context, esc_id: int, now: dt.datetime) -
         count = alert_coordinators(session, ctx, body, now, dedupe_key=f"escalation:{esc.id}:r")
         targets = [f"coordinators:{count}"]
     else:
-        supervisors = supervisors_on_shift(session, ctx, now)
-        for s in supervisors:
-            ctx.text_volunteer(
-                session, s, body, "alert", now, dedupe_key=f"escalation:{esc.id}:r{s.id}"
-            )
-        targets = [f"supervisor:{s.id}" for s in supervisors]
+        targets = []
+        for v, supervises in on_shift(session, ctx, now):
+            key = f"escalation:{esc.id}:r{v.id}"
+            ctx.text_volunteer(session, v, body, "alert", now, dedupe_key=key)
+            targets.append(f"{'supervisor' if supervises else 'volunteer'}:{v.id}")
     esc.realerted_at = now
     add_action(esc, now, "realerted", to=targets)
     log.warning("escalation %s not acknowledged in %d min; re-alerted", esc.id, minutes)

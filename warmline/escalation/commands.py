@@ -33,7 +33,7 @@ def escalate(call: CommandCall) -> None:
         call.session, call.ctx, call.volunteer, conv, call.command.argument or None, call.now
     )
     alerted = notices.alerted_phrase(targets)
-    if targets == ["coordinators:0"]:
+    if not targets:
         alerted += f" (phone your coordinator, or {call.ctx.settings.line.crisis_line})"
     call.reply(
         f"Escalation #{esc.id} about {conv.contact.alias}: {alerted}. Nothing was sent to "

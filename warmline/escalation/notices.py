@@ -81,15 +81,22 @@ def tell_volunteer_concern(alias: str, matched: str) -> str:
 
 
 def alerted_phrase(targets: Sequence[str]) -> str:
-    """'the supervisor on shift was alerted' / 'the coordinators were alerted' / 'nobody ...'."""
+    """Who an alert reached, in words: 'the supervisor on shift was alerted', 'the coordinators
+    were alerted', 'the volunteers on shift were alerted', joined with 'and'."""
     supervisors = sum(1 for t in targets if t.startswith("supervisor:"))
-    if supervisors == 1:
-        return "the supervisor on shift was alerted"
-    if supervisors > 1:
-        return "the supervisors on shift were alerted"
+    volunteers = sum(1 for t in targets if t.startswith("volunteer:"))
+    parts = []
+    if supervisors:
+        parts.append("the supervisor on shift" if supervisors == 1 else "the supervisors on shift")
     if any(t.startswith("coordinators:") and not t.endswith(":0") for t in targets):
-        return "the coordinators were alerted"
-    return "no supervisor or coordinator could be alerted"
+        parts.append("the coordinators")
+    if volunteers:
+        one = volunteers == 1
+        parts.append("the other volunteer on shift" if one else "the volunteers on shift")
+    if not parts:
+        return "no supervisor or coordinator could be alerted"
+    verb = "was" if len(parts) == 1 and (supervisors == 1 or volunteers == 1) else "were"
+    return " and ".join(parts) + f" {verb} alerted"
 
 
 def parse_escalation_id(argument: str) -> int | None:

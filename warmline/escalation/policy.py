@@ -7,10 +7,10 @@ For a contact's message, in the inbound transaction, in two steps around routing
    ago. Crisis texts are never throttled by the flood cap (their kind is not automatic).
 2. ``record`` (after routing, which marks a crisis conversation escalated so it jumps the queue):
    keep an ``Escalation`` (who, when, what matched, what was done). On ``crisis`` the supervisors
-   on shift are alerted by SMS with the escalation's id (the coordinators' alert numbers when no
-   supervisor is on shift) and an ``escalation-ack`` timer is armed; the assigned volunteer is
-   told. On ``concern`` only the assigned volunteer is told. A volunteer assigned later is told
-   when briefed (``brief``).
+   on shift are alerted by SMS with the escalation's id (else the coordinators' alert numbers,
+   else every volunteer on shift: ``routing.supervisors``) and an ``escalation-ack`` timer is
+   armed; the assigned volunteer is told. On ``concern`` only the assigned volunteer is told. A
+   volunteer assigned later is told when briefed (``brief``).
 
 While a conversation has an unacknowledged crisis escalation, further matches are added to it
 instead of alerting again. ``#escalate [note]`` raises a crisis escalation (source "volunteer")
@@ -36,7 +36,7 @@ from warmline.escalation import notices
 from warmline.escalation.matcher import Scan
 from warmline.routing import texts
 from warmline.routing.context import Context
-from warmline.routing.supervisors import alert_coordinators, supervisors_on_shift
+from warmline.routing.supervisors import alert_chain
 from warmline.scheduling.timers import set_timer
 
 log = logging.getLogger(__name__)
@@ -126,7 +126,9 @@ def record(
         add_action(esc, now, "crisis_resources", sent=screening.resources_sent)
         add_action(esc, now, "conversation_escalated", status=conv.status)
         what = notices.what_matched(matched, "crisis")
-        targets = alert(session, ctx, esc, notices.crisis_alert(esc.id, alias, what), now)
+        assigned = conv.volunteer_id if conv.status == "assigned" else None
+        body = notices.crisis_alert(esc.id, alias, what)
+        targets = alert(session, ctx, esc, body, now, assigned=assigned)
         body = notices.tell_volunteer_crisis(
             esc.id, alias, what, screening.resources_sent, notices.alerted_phrase(targets)
         )
@@ -151,7 +153,7 @@ def raise_by_volunteer(
     esc = new_escalation(session, conv, "crisis", "volunteer", now)
     esc.raised_by_id, esc.note = volunteer.id, note
     body = notices.volunteer_alert(esc.id, volunteer.name, conv.contact.alias, note)
-    targets = alert(session, ctx, esc, body, now, exclude=volunteer.id)
+    targets = alert(session, ctx, esc, body, now, exclude=volunteer.id, assigned=volunteer.id)
     return esc, targets
 
 
@@ -216,22 +218,25 @@ def alert(
     body: str,
     now: dt.datetime,
     exclude: int | None = None,
+    assigned: int | None = None,
 ) -> list[str]:
-    """Alert the supervisors on shift (coordinators when there are none) and arm the
-    acknowledgement timer; who was alerted ("supervisor:<id>", "coordinators:<count>")."""
-    supervisors = [s for s in supervisors_on_shift(session, ctx, now) if s.id != exclude]
-    for s in supervisors:
-        ctx.text_volunteer(session, s, body, "alert", now, dedupe_key=f"escalation:{esc.id}:{s.id}")
-    if supervisors:
-        targets = [f"supervisor:{s.id}" for s in supervisors]
-    else:
-        count = alert_coordinators(session, ctx, body, now, dedupe_key=f"escalation:{esc.id}:c")
-        targets = [f"coordinators:{count}"]
+    """Alert along the chain (supervisors on shift, else the coordinators' numbers, else every
+    volunteer on shift; never silent while anyone is on shift) and arm the acknowledgement
+    timer; who was alerted ("supervisor:<id>", "coordinators:<count>", "volunteer:<id>")."""
+    targets = alert_chain(
+        session,
+        ctx,
+        body,
+        now,
+        dedupe_key=f"escalation:{esc.id}",
+        exclude=exclude,
+        assigned=assigned,
+    )
     add_action(esc, now, "alerted", to=targets)
     due = now + dt.timedelta(minutes=ctx.settings.timeouts.escalation_ack_minutes)
     set_timer(session, ACK_TIMER, esc.id, due, now)
-    if targets == ["coordinators:0"]:
-        log.warning("escalation %s: no supervisor on shift and no coordinator numbers", esc.id)
+    if not targets:
+        log.warning("escalation %s: nobody on shift and no coordinator numbers to alert", esc.id)
     return targets
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from warmline.db.models import Conversation
 from warmline.routing import assignment, conversations, texts
 from warmline.routing.context import Context
-from warmline.routing.supervisors import alert_supervisors
+from warmline.routing.supervisors import alert_chain
 from warmline.scheduling.store import on_shift_now
 from warmline.scheduling.timers import set_timer
 
@@ -39,7 +39,7 @@ def response_timeout(session: Session, ctx: Context, conv_id: int, now: dt.datet
             from_=relay,
         )
     if successor is None:
-        alert_supervisors(
+        alert_chain(
             session,
             ctx,
             f"Warmline: {alias} has waited {ctx.settings.timeouts.response_minutes} minutes for a "

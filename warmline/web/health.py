@@ -20,7 +20,10 @@ def healthz() -> tuple[Response, int]:
     except SQLAlchemyError:
         database = "unavailable"
     ok = database == "ok"
-    return jsonify(status="ok" if ok else "degraded", database=database), 200 if ok else 503
+    # Escalations still reach whoever is on shift without them, but nobody off shift hears.
+    alerts = "ok" if wl.settings.coordinator_numbers else "no coordinator numbers"
+    body = jsonify(status="ok" if ok else "degraded", database=database, alerts=alerts)
+    return body, 200 if ok else 503
 
 
 @bp.get("/metrics")
