@@ -16,7 +16,7 @@ from werkzeug.serving import run_simple
 
 from warmline.app import create_app
 from warmline.bootstrap import Warmline, bootstrap
-from warmline.config import demo_settings
+from warmline.config import LINE_FILE, demo_settings, shipped_file
 from warmline.db.migrate import upgrade
 from warmline.db.models import Volunteer
 from warmline.people import add_volunteer
@@ -55,6 +55,16 @@ def _echo_factory(names: dict[str, str]) -> object:
     return echo
 
 
+def _built_in_note(line_file: Path) -> str:
+    """Commands run from the same folder find no line file when the demo uses its own."""
+    if line_file != shipped_file(LINE_FILE):
+        return ""
+    return (
+        "\n                    (the built-in demo line: for the commands below, first"
+        f"\n                    export WARMLINE_CONFIG={line_file})"
+    )
+
+
 def run_demo(
     host: str = "127.0.0.1",
     port: int = 5000,
@@ -80,6 +90,7 @@ def run_demo(
   Phone simulator:  {base}/simulator/   (text the line as a contact, reply as a volunteer)
   Health:           {base}/healthz
   Database:         {settings.database_url}
+  Line:             {settings.config_path}{_built_in_note(settings.config_path)}
 
 Try, in another terminal:
   curl -s -X POST {base}/simulator/send -H 'Content-Type: application/json' \\
