@@ -207,6 +207,7 @@ class TwilioActions:
 
 @pytest.fixture
 def twilio(client: FlaskClient, wl: Warmline, twilio_standin: TwilioStandIn) -> TwilioActions:
+    twilio_standin.now = wl.clock  # Twilio's clock agrees with the test's
     return TwilioActions(client, wl, twilio_standin)
 
 

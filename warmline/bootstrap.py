@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from warmline.config import Settings
+from warmline.config import ConfigError, Settings
 from warmline.db.engine import Database
 from warmline.outbox import Sender
 from warmline.privacy import Vault
@@ -21,6 +21,16 @@ Clock = Callable[[], dt.datetime]
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def require_telephony(settings: Settings) -> None:
+    """A production process serves real people: it needs Twilio, never the phone simulator
+    (which shows every phone's texts to anyone who opens it)."""
+    if settings.mode == "production" and settings.uses_simulator:
+        raise ConfigError(
+            "TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are required in production "
+            "(the phone simulator runs only in `warmline demo` and in tests)"
+        )
 
 
 def make_sender(settings: Settings, echo: Callable[[str, str, str], None] | None = None) -> Sender:

@@ -112,10 +112,11 @@ def demo(host: str, port: int, fresh: bool, instance: str | None) -> None:
 @click.option("--workers", default=2, show_default=True, type=int)
 def serve(host: str, port: int, workers: int) -> None:
     """Serve the web app with gunicorn (production settings from the environment)."""
+    from warmline.bootstrap import require_telephony
     from warmline.wsgi_server import serve_gunicorn
 
     try:
-        load_settings("production")
+        require_telephony(load_settings("production"))
     except ConfigError as exc:
         fail(str(exc))
     serve_gunicorn(host, port, workers)
@@ -128,10 +129,17 @@ def worker() -> None:
     import signal
     import threading
 
+    from warmline.bootstrap import require_telephony
     from warmline.scheduling.worker import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    wl = setup("production")
+    try:
+        settings = load_settings("production")
+        require_telephony(settings)
+    except ConfigError as exc:
+        fail(str(exc))
+        return
+    wl = bootstrap(settings)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())

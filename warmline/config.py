@@ -470,3 +470,10 @@ def cli_mode(env: Mapping[str, str] | None = None) -> Mode:
     """Production when a deployment's database is configured, else the embedded demo default."""
     env = environment() if env is None else env
     return "production" if env.get("DATABASE_URL") else "demo"
+
+
+def metrics_dir(env: Mapping[str, str] | None = None) -> str | None:
+    """``PROMETHEUS_MULTIPROC_DIR``: where gunicorn's workers keep their metrics (None: one
+    process, metrics in memory)."""
+    env = os.environ if env is None else env
+    return env.get("PROMETHEUS_MULTIPROC_DIR") or None

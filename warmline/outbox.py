@@ -1,10 +1,21 @@
 """The outbox (SPEC §12): every outbound text is a row written in the same transaction as the
 change that causes it; the worker delivers due rows through the Sender port.
 
-Delivery contract: success records the Twilio SID; a transient error (5xx, 429, time-out,
-connection) is retried with exponential backoff (2, 4, 8 ... seconds, at most 5 minutes apart)
-up to ``MAX_ATTEMPTS``; a permanent error is recorded and never retried. Error 21610 (the
-recipient replied STOP to the carrier) marks the contact opted out.
+Delivery is at most once to the contact and at least once to Twilio, in three steps, so that no
+database transaction (nor SQLite's write lock) is held while Twilio is called:
+
+1. **claim** a due row in a short transaction: ``pending`` (or ``unconfirmed``, or ``claimed``
+   whose lease ran out: a worker died mid-send) becomes ``claimed`` for ``LEASE``;
+2. **send** through the Sender, outside any transaction;
+3. **record** the result in another short transaction: the Twilio SID and ``sent``; a retry
+   after backoff (2, 4, 8 ... seconds, at most 5 minutes apart, up to ``MAX_ATTEMPTS``); or a
+   permanent failure, never retried. Error 21610 (the recipient replied STOP to the carrier)
+   marks the contact opted out.
+
+When a send may have reached Twilio without its answer being recorded (a read time-out, a
+dropped connection, a 5xx, or a crash between send and record) the row is ``unconfirmed`` or its
+claim expires; before sending it again the worker asks the Sender whether the text already went
+out (``find_sent``: Twilio's Messages list), and records that message instead of sending twice.
 
 Status callbacks only move a message forward (queued < sending < sent < delivered/undelivered/
 failed < read), so repeated or out-of-order callbacks are harmless.
@@ -21,6 +32,7 @@ from typing import Protocol
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from warmline import metrics
 from warmline.db.engine import Database, is_postgres
 from warmline.db.models import Base, Contact, Outbound
 from warmline.privacy import Vault
@@ -46,19 +58,33 @@ STATUS_RANK = {
 }
 
 
-class SendFailure(Exception):
-    """What a Sender raises: ``transient`` says whether a retry may succeed."""
+LEASE = dt.timedelta(seconds=120)  # a claimed row not recorded by then is checked and resent
+# Outbox states besides Twilio's own words: not yet sent, being sent, maybe sent.
+UNSENT = ("pending", "claimed", "unconfirmed")
 
-    def __init__(self, message: str, *, code: int | None, transient: bool) -> None:
+
+class SendFailure(Exception):
+    """What a Sender raises: ``transient`` says whether a retry may succeed, ``ambiguous``
+    whether the request may have been accepted all the same (no answer, or a 5xx)."""
+
+    def __init__(
+        self, message: str, *, code: int | None, transient: bool, ambiguous: bool = False
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.transient = transient
+        self.ambiguous = ambiguous
 
 
 class Sender(Protocol):
     def send_sms(
         self, *, from_: str, to: str, body: str, status_callback: str | None = None
     ) -> str: ...
+
+    def find_sent(self, *, from_: str, to: str, body: str, since: dt.datetime) -> str | None:
+        """The SID of a text with this body from ``from_`` to ``to`` created at or after
+        ``since``, if the provider has one; raises SendFailure when it cannot tell."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -156,6 +182,20 @@ class DeliveryReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    confirmed: int = 0  # found already sent after an ambiguous attempt: not sent again
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A row claimed for one send: what is needed to send it, read in the claim's transaction."""
+
+    id: int
+    to_encrypted: bytes
+    from_number: str
+    body: str
+    attempts: int
+    contact_id: int | None
+    check_since: dt.datetime | None  # the earlier attempt to look for before sending again
 
 
 FailureHook = Callable[[Session, Outbound, dt.datetime], None]
@@ -171,64 +211,117 @@ def deliver_due(
     on_permanent_failure: FailureHook | None = None,
     limit: int = 100,
 ) -> DeliveryReport:
-    """Send every due pending row, one short transaction per row."""
+    """Deliver due rows one by one (claim, send, record); at most ``limit`` of them."""
     report = DeliveryReport()
     for _ in range(limit):
+        claim = claim_next(db, now)
+        if claim is None:
+            break
+        outcome = _send(claim, sender, vault, status_callback)
         with db.unit_of_work() as session:
-            query = (
-                select(Outbound)
-                .where(Outbound.status == "pending", Outbound.next_attempt_at <= now)
-                .order_by(Outbound.next_attempt_at, Outbound.id)
-                .limit(1)
-            )
-            if is_postgres(session):
-                query = query.with_for_update(skip_locked=True)
-            row = session.scalars(query).first()
-            if row is None:
-                break
-            _deliver_one(session, row, sender, vault, now, status_callback, report)
+            row = session.get(Outbound, claim.id, with_for_update=True)
+            if row is None or row.status != "claimed":
+                continue  # purged or handed over meanwhile; nothing to record
+            _record(session, row, outcome, now, report)
             if row.status == "failed" and on_permanent_failure is not None:
                 on_permanent_failure(session, row, now)
     return report
 
 
-def _deliver_one(
-    session: Session,
-    row: Outbound,
-    sender: Sender,
-    vault: Vault,
-    now: dt.datetime,
-    status_callback: str | None,
-    report: DeliveryReport,
-) -> None:
-    to = vault.decrypt(row.to_encrypted)
-    row.attempts += 1
+def claim_next(db: Database, now: dt.datetime) -> Claim | None:
+    """Claim the next due row for ``LEASE`` in a transaction of its own; None when none is due.
+
+    Due: ``pending`` or ``unconfirmed`` rows whose next attempt has come, and ``claimed`` rows
+    whose lease ran out (the worker that claimed them died between send and record).
+    """
+    with db.unit_of_work() as session:
+        query = (
+            select(Outbound)
+            .where(Outbound.status.in_(UNSENT), Outbound.next_attempt_at <= now)
+            .order_by(Outbound.next_attempt_at, Outbound.id)
+            .limit(1)
+        )
+        if is_postgres(session):
+            query = query.with_for_update(skip_locked=True)
+        row = session.scalars(query).first()
+        if row is None:
+            return None
+        maybe_sent = row.status != "pending"
+        claim = Claim(
+            id=row.id,
+            to_encrypted=row.to_encrypted,
+            from_number=row.from_number,
+            body=row.body or "",
+            attempts=row.attempts + 1,
+            contact_id=row.contact_id,
+            check_since=(row.status_at or row.created_at) if maybe_sent else None,
+        )
+        row.status, row.attempts = "claimed", claim.attempts
+        row.next_attempt_at, row.status_at = now + LEASE, now
+        return claim
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    sid: str | None = None
+    failure: SendFailure | None = None
+    confirmed: bool = False  # the SID was found at the provider, not just created
+    unsendable: str | None = None
+
+
+def _send(claim: Claim, sender: Sender, vault: Vault, status_callback: str | None) -> _Outcome:
+    """Send a claimed row, outside any transaction; after an ambiguous attempt look first."""
+    to = vault.decrypt(claim.to_encrypted)
     if not to.startswith("+"):
-        _fail(row, now, None, "not a textable address")
-        report.failed += 1
-        return
+        return _Outcome(unsendable="not a textable address")
     try:
-        row.twilio_sid = sender.send_sms(
-            from_=row.from_number, to=to, body=row.body or "", status_callback=status_callback
+        if claim.check_since is not None:
+            # Twilio's clock and ours differ a little: look a minute before the attempt.
+            since = claim.check_since - dt.timedelta(minutes=1)
+            found = sender.find_sent(from_=claim.from_number, to=to, body=claim.body, since=since)
+            if found is not None:
+                return _Outcome(sid=found, confirmed=True)
+        sid = sender.send_sms(
+            from_=claim.from_number, to=to, body=claim.body, status_callback=status_callback
         )
     except SendFailure as exc:
-        if exc.transient and row.attempts < MAX_ATTEMPTS:
-            row.next_attempt_at = now + backoff(row.attempts)
-            row.error = str(exc)[:200]
-            report.retried += 1
-            log.warning("outbound %s: transient error, retry %s", row.id, row.attempts)
-            return
-        _fail(row, now, exc.code, str(exc))
+        return _Outcome(failure=exc)
+    return _Outcome(sid=sid)
+
+
+def _record(
+    session: Session, row: Outbound, outcome: _Outcome, now: dt.datetime, report: DeliveryReport
+) -> None:
+    if outcome.unsendable is not None:
+        _fail(row, now, None, outcome.unsendable)
         report.failed += 1
-        if exc.code == OPTED_OUT_CODE and row.contact_id is not None:
-            mark_opted_out(session, row.contact_id)
         return
-    row.status, row.sent_at, row.status_at, row.error = "sent", now, now, None
-    report.sent += 1
+    exc = outcome.failure
+    if exc is None:
+        row.twilio_sid = outcome.sid
+        row.status, row.sent_at, row.status_at, row.error = "sent", now, now, None
+        report.sent += 1
+        if outcome.confirmed:
+            report.confirmed += 1
+            log.info("outbound %s: found already sent; not sent again", row.id)
+        return
+    if exc.transient and row.attempts < MAX_ATTEMPTS:
+        # After an answer-less attempt the next one looks before it sends (``claim_next``).
+        row.status = "unconfirmed" if exc.ambiguous else "pending"
+        row.next_attempt_at = now + backoff(row.attempts)
+        row.error = str(exc)[:200]
+        report.retried += 1
+        log.warning("outbound %s: transient error, retry %s", row.id, row.attempts)
+        return
+    _fail(row, now, exc.code, str(exc))
+    report.failed += 1
+    if exc.code == OPTED_OUT_CODE and row.contact_id is not None:
+        mark_opted_out(session, row.contact_id)
 
 
 def _fail(row: Outbound, now: dt.datetime, code: int | None, error: str) -> None:
     row.status, row.error_code, row.error, row.status_at = "failed", code, error[:200], now
+    metrics.DELIVERY_FAILURES.labels(str(code) if code is not None else "none").inc()
     log.warning("outbound %s failed permanently (code %s)", row.id, code)
 
 
@@ -237,7 +330,9 @@ def mark_opted_out(session: Session, contact_id: int) -> None:
     if contact is not None:
         contact.opted_out = True
         for pending in session.scalars(
-            select(Outbound).where(Outbound.contact_id == contact_id, Outbound.status == "pending")
+            select(Outbound).where(
+                Outbound.contact_id == contact_id, Outbound.status.in_(("pending", "unconfirmed"))
+            )
         ):
             pending.status, pending.error = "failed", "contact opted out"
 

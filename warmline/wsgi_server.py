@@ -1,28 +1,26 @@
-"""``warmline serve``: gunicorn started from Python with the production app."""
+"""``warmline serve``: gunicorn with the production app and warmline's gunicorn settings.
+
+gunicorn runs in place of this process (exec), exactly as the Procfile starts it, so that its
+settings (:mod:`warmline.gunicorn_conf`) are loaded before any worker imports the app.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import os
+import sys
 
-from gunicorn.app.base import BaseApplication
 
-
-class _Gunicorn(BaseApplication):  # type: ignore[misc]
-    def __init__(self, options: dict[str, Any]) -> None:
-        self.options = options
-        super().__init__()
-
-    def load_config(self) -> None:
-        for key, value in self.options.items():
-            self.cfg.set(key, value)
-
-    def load(self) -> Any:
-        from warmline.wsgi import app
-
-        return app
+def gunicorn_command(host: str, port: int, workers: int) -> list[str]:
+    return [
+        sys.executable, "-m", "gunicorn",
+        "-c", "python:warmline.gunicorn_conf",
+        "--bind", f"{host}:{port}",
+        "--workers", str(workers),
+        "--timeout", "30",
+        "warmline.wsgi:app",
+    ]  # fmt: skip
 
 
 def serve_gunicorn(host: str, port: int, workers: int) -> None:
-    _Gunicorn(
-        {"bind": f"{host}:{port}", "workers": workers, "timeout": 30, "accesslog": None}
-    ).run()
+    command = gunicorn_command(host, port, workers)
+    os.execv(command[0], command)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import time
 
+import pytest
 from sqlalchemy import select, text
 
+from warmline import outbox
 from warmline.db.models import Contact, Outbound
 from warmline.telephony.rest import TwilioSender, make_client
 
@@ -23,7 +26,9 @@ def test_transient_errors_are_retried_with_backoff(twilio, people, clock):
     twilio.sms(CONTACT, "hi")
     assert twilio.deliver() == []  # the three pending texts each got one 500
     retrying = rows(twilio.wl)
-    assert {r.status for r in retrying} == {"pending"} and {r.attempts for r in retrying} == {1}
+    # A 5xx may hide an accepted message: the retry looks before it sends.
+    assert {r.status for r in retrying} == {"unconfirmed"}
+    assert {r.attempts for r in retrying} == {1}
     assert all(r.next_attempt_at > clock.now for r in retrying)
     assert twilio.deliver() == []  # not due yet: backoff
     clock.advance(seconds=3)
@@ -35,17 +40,77 @@ def test_transient_errors_are_retried_with_backoff(twilio, people, clock):
     assert {r.status for r in rows(twilio.wl)} == {"sent"}
 
 
-def test_timeout_is_retried(twilio, people, clock):
+def test_a_send_that_timed_out_but_reached_twilio_is_not_sent_again(twilio, people, clock):
     standin = twilio.standin
     twilio.wl.sender = TwilioSender(
         make_client(standin.account_sid, standin.auth_token, standin.base_url, timeout=0.5)
     )
     people.volunteer("Sam")
-    standin.delay_next(1.5)  # beyond the client's time-out
+    standin.delay_next(1.5)  # beyond the client's time-out; Twilio still takes the message
     twilio.sms(CONTACT, "hi")
     twilio.deliver()
     first = rows(twilio.wl)[0]
-    assert first.status == "pending" and first.attempts == 1
+    assert first.status == "unconfirmed" and first.attempts == 1
+    standin.wait_for_messages(1, timeout=5)  # the late answer: the greeting did go out
+    clock.advance(seconds=5)
+    twilio.deliver()
+    greeting = first.body
+    sent = [m for m in standin.messages() if m["Body"] == greeting]
+    assert len(sent) == 1, "the greeting went out twice"
+    again = rows(twilio.wl)[0]
+    assert (again.status, again.twilio_sid, again.attempts) == ("sent", sent[0]["Sid"], 2)
+
+
+def test_a_send_that_timed_out_before_reaching_twilio_is_sent_again(twilio, people, clock):
+    standin = twilio.standin
+    twilio.wl.sender = TwilioSender(
+        make_client(standin.account_sid, standin.auth_token, standin.base_url, timeout=0.5)
+    )
+    people.volunteer("Sam")
+    standin.delay_next(1.5)
+    standin.fail_next(1, status=503)  # after the wait Twilio refuses it: nothing was created
+    twilio.sms(CONTACT, "hi")
+    twilio.deliver()
+    assert rows(twilio.wl)[0].status == "unconfirmed"
+    time.sleep(1.5)
+    clock.advance(seconds=5)
+    twilio.deliver()
+    greeting = rows(twilio.wl)[0]
+    assert greeting.status == "sent"
+    assert [m["Body"] for m in standin.messages()].count(greeting.body) == 1
+
+
+def test_a_worker_dying_between_send_and_record_does_not_send_twice(twilio, people, clock):
+    """The send reached Twilio, then the process died before recording it: the claim's lease
+    runs out, and the next worker finds the message instead of sending it again."""
+
+    class DiesAfterSending:
+        def __init__(self, real):
+            self.real = real
+
+        def send_sms(self, **kw):
+            self.real.send_sms(**kw)
+            raise SystemExit("killed")  # never returns to record the SID
+
+        def find_sent(self, **kw):
+            return self.real.find_sent(**kw)
+
+    people.volunteer("Sam")
+    twilio.sms(CONTACT, "hi")
+    real = twilio.wl.sender
+    twilio.wl.sender = DiesAfterSending(real)
+    with pytest.raises(SystemExit):
+        twilio.deliver()
+    assert rows(twilio.wl)[0].status == "claimed"
+    twilio.wl.sender = real
+    twilio.deliver()
+    assert rows(twilio.wl)[0].status == "claimed"  # another worker leaves a live claim alone
+    clock.advance(seconds=outbox.LEASE.total_seconds() + 1)
+    twilio.deliver()
+    statuses = [r.status for r in rows(twilio.wl)]
+    assert set(statuses) == {"sent"}
+    bodies = [m["Body"] for m in twilio.standin.messages()]
+    assert len(bodies) == len(set(bodies)) == len(statuses)
 
 
 def test_permanent_error_is_recorded_and_not_retried(twilio, people, clock):
@@ -115,3 +180,23 @@ def test_numbers_are_encrypted_at_rest_and_absent_from_logs(twilio, people, capl
     logged = caplog.text
     assert "2025550101" not in logged and sam.phone[2:] not in logged
     assert "my secret words" not in logged
+
+
+def test_inbound_texts_do_not_wait_while_twilio_hangs(twilio, people):
+    """No transaction (nor SQLite's write lock) is held while Twilio is called."""
+    import threading
+
+    people.volunteer("Sam")
+    twilio.sms(CONTACT, "hi")
+    twilio.standin.delay_next(3.0)  # the first send of this delivery hangs for 3 s
+    delivering = threading.Thread(target=twilio.deliver)
+    delivering.start()
+    try:
+        twilio.standin.wait_for_messages(0)
+        time.sleep(0.5)  # the worker is inside its first send now
+        began = time.monotonic()
+        twilio.sms("+12025550177", "is anyone there")
+        waited = time.monotonic() - began
+    finally:
+        delivering.join(timeout=30)
+    assert waited < 2.0, f"the webhook waited {waited:.1f} s behind the hanging send"

@@ -9,7 +9,9 @@ recorded and answered 400 with Twilio's error body (code 20001).
 
 Valid Messages and Calls creates answer 201 with a resource shaped like Twilio's, except where
 Twilio itself would refuse them (21211 'To' not E.164, 21617 body over 1,600 characters) or a
-test asked for a failure (`fail_next`) or a slow answer (`delay_next`).
+test asked for a failure (`fail_next`) or a slow answer (`delay_next`). The Messages list
+(`GET .../Messages.json`, filtered by `To` and `From`, newest first) answers from the accepted
+creates; `date_created` comes from `now`, which a test may set to its own clock.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ import re
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from email.utils import formatdate
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -106,6 +110,7 @@ class TwilioStandIn:
         self._stopping = threading.Event()
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
+        self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def start(self) -> TwilioStandIn:
         twilio_openapi()  # parse the spec before the first request, not during it
@@ -210,7 +215,11 @@ class TwilioStandIn:
         if not record.valid:
             return 400, error_body(400, 20001, "Invalid request: " + "; ".join(record.errors))
         match = _CREATE.match(request.path)
-        if request.method != "POST" or match is None or match[1] != self.account_sid:
+        if match is None or match[1] != self.account_sid:
+            return 404, error_body(404, 20404, "Not implemented by the stand-in")
+        if request.method == "GET" and match[2] == "Messages.json":
+            return 200, self._message_list(request)
+        if request.method != "POST":
             return 404, error_body(404, 20404, "Not implemented by the stand-in")
         with self._changed:
             injected = self._failures.pop(0) if self._failures else None
@@ -226,10 +235,35 @@ class TwilioStandIn:
             return 400, error_body(400, *refusal)
         prefix = RESOURCES[match[2]]
         fields["Sid"] = prefix + secrets.token_hex(16)
+        fields["DateCreated"] = format_datetime(self.now().astimezone(UTC), usegmt=True)
         with self._changed:
             self._accepted[prefix].append(fields)
             self._changed.notify_all()
         return 201, _resource(self.account_sid, match[2], fields)
+
+
+    def _message_list(self, request: Request) -> dict[str, Any]:
+        """One page of the accepted messages between `To` and `From`, newest first."""
+        to, from_ = request.args.get("To"), request.args.get("From")
+        size = int(request.args.get("PageSize", "50"))
+        with self._changed:
+            found = [
+                m
+                for m in reversed(self._accepted["SM"])
+                if (to is None or m["To"] == to) and (from_ is None or m.get("From") == from_)
+            ]
+        uri = request.path + ("?" + request.query_string.decode() if request.query_string else "")
+        return {
+            "messages": [_resource(self.account_sid, "Messages.json", m) for m in found[:size]],
+            "end": min(len(found), size) - 1,
+            "first_page_uri": uri,
+            "next_page_uri": None,
+            "page": 0,
+            "page_size": size,
+            "previous_page_uri": None,
+            "start": 0,
+            "uri": uri,
+        }
 
 
 def validate(request: Request) -> list[str]:
@@ -283,7 +317,7 @@ def _twilio_refusal(resource: str, fields: dict[str, str]) -> tuple[int, str] | 
 
 def _resource(account_sid: str, resource: str, fields: dict[str, str]) -> dict[str, Any]:
     sid = fields["Sid"]
-    now = formatdate(usegmt=True)
+    now = fields["DateCreated"]
     uri = f"/2010-04-01/Accounts/{account_sid}/{resource.removesuffix('.json')}/{sid}"
     common = {
         "sid": sid,

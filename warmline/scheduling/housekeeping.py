@@ -11,9 +11,9 @@ alerted. The pattern's hash and the day checked are kept in the ``setting`` tabl
 restarted worker neither repeats nor skips the day's check.
 
 **Retention purge** (:func:`purge_expired`, hourly): message bodies (``Message.body``, and
-``Outbound.body`` of rows no longer pending) older than ``retention_days`` become NULL; fired
-timers due more than two days ago are deleted (the planner never re-creates a timer due that
-long ago, so exactly-once still holds).
+``Outbound.body`` of rows no longer waiting to go out) older than ``retention_days`` become
+NULL; fired timers due more than two days ago are deleted (the planner never re-creates a timer
+due that long ago, so exactly-once still holds).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
+from warmline import outbox
 from warmline.bootstrap import Warmline
 from warmline.db.models import Message, Outbound, Timer
 from warmline.routing.supervisors import alert_coordinators
@@ -145,7 +146,7 @@ def _null_bodies(session: Session, cutoff: dt.datetime) -> int:
         .where(
             Outbound.created_at < cutoff,
             Outbound.body.is_not(None),
-            Outbound.status != "pending",
+            Outbound.status.not_in(outbox.UNSENT),  # still to go out (or to be looked for)
         )
         .values(body=None)
         .execution_options(synchronize_session=False)

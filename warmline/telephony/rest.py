@@ -8,6 +8,7 @@ quote the number ("Invalid 'To' Phone Number: +1...").
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -34,9 +35,15 @@ class SendError(SendFailure):
     """
 
     def __init__(
-        self, message: str, *, code: int | None, status: int | None, transient: bool
+        self,
+        message: str,
+        *,
+        code: int | None,
+        status: int | None,
+        transient: bool,
+        ambiguous: bool = False,
     ) -> None:
-        super().__init__(message, code=code, transient=transient)
+        super().__init__(message, code=code, transient=transient, ambiguous=ambiguous)
         self.status = status
 
 
@@ -97,8 +104,9 @@ class TwilioSender:
     Error and retry contract: every failure raises `SendError`.
 
     - HTTP 5xx, HTTP 429, connection errors and time-outs: `transient=True`; retry later
-      (with back-off). A time-out may hide a request Twilio did accept, so a retry can
-      duplicate a message; that is preferred to losing it.
+      (with back-off). Those that may hide a request Twilio did accept (a read time-out, a
+      connection dropped after connecting, a 5xx) are also `ambiguous=True`: the outbox then
+      asks `find_sent` before sending again, so the retry does not duplicate the message.
     - any other 4xx: `transient=False`, `code` is Twilio's error code (21610 the recipient
       replied STOP, 21211 invalid 'To' number, 21608 unverified number, ...); do not retry,
       record it.
@@ -121,6 +129,23 @@ class TwilioSender:
             ),
         )
         return str(message.sid)
+
+    def find_sent(self, *, from_: str, to: str, body: str, since: dt.datetime) -> str | None:
+        """The SID of a message with this body from `from_` to `to` that Twilio created at or
+        after `since`, among the latest 50 between the two numbers; None when there is none.
+
+        Filters by number, not by `DateSent`: a message Twilio has only queued has no send date
+        yet. Raises `SendError` (transient) when Twilio cannot be asked.
+        """
+        found = _call(
+            "message lookup",
+            lambda: self._client.messages.list(to=to, from_=from_, limit=50, page_size=50),
+        )
+        for message in found:
+            created = message.date_created
+            if message.body == body and (created is None or created >= since):
+                return str(message.sid)
+        return None
 
     def start_call(
         self,
@@ -163,6 +188,7 @@ def _call(what: str, create: Callable[[], Any]) -> Any:
             code=code,
             status=status,
             transient=transient,
+            ambiguous=status >= 500,
         ) from None
     except (
         requests.ConnectionError,
@@ -174,4 +200,14 @@ def _call(what: str, create: Callable[[], Any]) -> Any:
             code=None,
             status=None,
             transient=True,
+            ambiguous=not _never_connected(exc),
         ) from exc
+
+
+def _never_connected(exc: Exception) -> bool:
+    """True when the request surely never reached Twilio: the connection was not made."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)  # urllib3's MaxRetryError wraps the cause
+    return type(reason).__name__ in ("NewConnectionError", "ConnectTimeoutError")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+
+from warmline.config import metrics_dir
+from warmline.metrics import LiveFigures, exposition
 
 bp = Blueprint("health", __name__)
 
@@ -28,4 +31,6 @@ def healthz() -> tuple[Response, int]:
 
 @bp.get("/metrics")
 def metrics() -> Response:
-    return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+    wl = current_app.extensions["warmline"]
+    body = exposition(metrics_dir(), LiveFigures(wl.db, wl.clock))
+    return Response(body, mimetype=CONTENT_TYPE_LATEST)
