@@ -138,6 +138,7 @@ class Settings:
     data_key: str = DEV_DATA_KEY
     config_path: Path = field(default_factory=lambda: shipped_file(LINE_FILE))
     escalation_path: Path = field(default_factory=lambda: shipped_file(LEXICON_FILE))
+    instance_path: Path = Path("instance")  # the instance folder (SQLite file, local state)
 
     @property
     def uses_simulator(self) -> bool:
@@ -449,6 +450,7 @@ def load_settings(
         data_key=data_key or DEV_DATA_KEY,
         config_path=config_path,
         escalation_path=escalation_path,
+        instance_path=instance,
         **fields,
     )
 
@@ -475,5 +477,5 @@ def cli_mode(env: Mapping[str, str] | None = None) -> Mode:
 def metrics_dir(env: Mapping[str, str] | None = None) -> str | None:
     """``PROMETHEUS_MULTIPROC_DIR``: where gunicorn's workers keep their metrics (None: one
     process, metrics in memory)."""
-    env = os.environ if env is None else env
+    env = environment() if env is None else env
     return env.get("PROMETHEUS_MULTIPROC_DIR") or None

@@ -112,7 +112,7 @@ def test_the_written_line_file_shows_every_setting_with_its_default(tmp_path):
     minimal.write_text(ONLY_LINE)
     from_init = load_settings("demo", env={}, cwd=written.parent)
     from_defaults = load_settings("demo", env={}, cwd=minimal.parent)
-    paths = ("config_path", "escalation_path", "database_url")
+    paths = ("config_path", "escalation_path", "database_url", "instance_path")
     same_paths = {name: getattr(from_defaults, name) for name in paths}
     assert dataclasses.replace(from_init, **same_paths) == from_defaults
 

@@ -84,8 +84,11 @@ def test_a_mistyped_lexicon_path_is_an_error_not_a_silent_fallback(tmp_path):
 
 def test_the_instance_folder_is_in_the_current_folder_or_named(tmp_path):
     line_file(tmp_path / "warmline.toml", "Here")
-    assert settings(tmp_path).database_url == f"sqlite:///{tmp_path}/instance/warmline.sqlite3"
-    named = settings(tmp_path, WARMLINE_INSTANCE=str(tmp_path / "data"))
+    default = settings(tmp_path)
+    assert default.instance_path == tmp_path / "instance"
+    assert default.database_url == f"sqlite:///{tmp_path}/instance/warmline.sqlite3"
+    named = settings(tmp_path, WARMLINE_INSTANCE="data")
+    assert named.instance_path == tmp_path / "data"
     assert named.database_url == f"sqlite:///{tmp_path}/data/warmline.sqlite3"
 
 
