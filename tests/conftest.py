@@ -24,6 +24,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
+from tests.support.keys import DATA_KEY
 from tests.support.twilio_standin import TwilioStandIn
 from warmline.app import create_app
 from warmline.bootstrap import Warmline, bootstrap
@@ -37,6 +38,8 @@ from warmline.scheduling.editing import WEEKDAYS, add_weekly_slot
 from warmline.telephony.signature import sign
 
 PUBLIC_URL = "https://warmline.example.org"
+# The tests' line: the repository's own line file, named so no test depends on the current folder.
+LINE_FILE = Path(__file__).resolve().parent.parent / "config" / "warmline.toml"
 PG_ADMIN = os.environ.get("WARMLINE_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 # Monday 23 November 2026, 18:00 in New York: inside the test line's evening shift.
 MONDAY_EVENING = dt.datetime(2026, 11, 23, 23, 0, tzinfo=dt.UTC)
@@ -126,7 +129,8 @@ def settings_for(database_url: str, standin: TwilioStandIn | None, **env: str) -
         "DATABASE_URL": database_url,
         "WARMLINE_PUBLIC_URL": PUBLIC_URL,
         "SECRET_KEY": "test-secret",
-        "WARMLINE_DATA_KEY": "test-data-key",
+        "WARMLINE_DATA_KEY": DATA_KEY,
+        "WARMLINE_CONFIG": str(LINE_FILE),
     }
     if standin is not None:
         values |= {
@@ -256,18 +260,25 @@ def people(wl: Warmline) -> People:
 
 
 @pytest.fixture
-def cli(database_url: str, monkeypatch: pytest.MonkeyPatch, clock: Clock) -> Any:
-    """Run `warmline ...` against the test database at the test's ``clock``; returns the output."""
+def cli(
+    database_url: str, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Any:
+    """Run `warmline ...` against the test database, at the test's time; returns the output.
+
+    Commands run in an empty folder (no ``.env`` of the checkout can leak in) with the tests' line.
+    """
+    monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", database_url)
     monkeypatch.setenv("SECRET_KEY", "test-secret")
-    monkeypatch.setenv("WARMLINE_DATA_KEY", "test-data-key")
+    monkeypatch.setenv("WARMLINE_DATA_KEY", DATA_KEY)
     monkeypatch.setenv("WARMLINE_PUBLIC_URL", PUBLIC_URL)
-    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "WARMLINE_CONFIG"):
+    monkeypatch.setenv("WARMLINE_CONFIG", str(LINE_FILE))
+    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "WARMLINE_ESCALATION_CONFIG"):
         monkeypatch.delenv(name, raising=False)
     runner = CliRunner()
 
     def run(*args: str, code: int = 0) -> str:
-        result = runner.invoke(main, list(args), catch_exceptions=False, obj=clock)
+        result = runner.invoke(main, list(args), obj=clock, catch_exceptions=False)
         assert result.exit_code == code, result.output
         return result.output
 

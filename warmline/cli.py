@@ -14,7 +14,8 @@ import click
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from warmline.bootstrap import Warmline, bootstrap, utc_now
+from warmline.bootstrap import Clock, Warmline, bootstrap
+from warmline.bootstrap import utc_now as wall_clock
 from warmline.config import ConfigError, Mode, cli_mode, load_settings
 from warmline.people import AdminError
 
@@ -24,7 +25,21 @@ def fail(message: str) -> None:
     sys.exit(2)
 
 
+def command_clock() -> Clock:
+    """This run's clock: the wall clock, or the one the caller passed as ``obj``
+    (``main(args, obj=clock)``), so that tests run commands at the time they simulate."""
+    ctx = click.get_current_context(silent=True)
+    obj = ctx.find_root().obj if ctx is not None else None
+    return obj if callable(obj) else wall_clock
+
+
+def utc_now() -> dt.datetime:
+    """Now, aware UTC, for this command (see :func:`command_clock`)."""
+    return command_clock()()
+
+
 def setup(mode: Mode = "production", **kw: Any) -> Warmline:
+    kw.setdefault("clock", command_clock())
     try:
         return bootstrap(load_settings(mode), **kw)
     except ConfigError as exc:
@@ -46,18 +61,6 @@ def session_scope(wl: Warmline) -> Iterator[Session]:
             yield session
     finally:
         wl.db.dispose()
-
-
-def command_now() -> dt.datetime:
-    """The command's one reading of the clock, passed on to the services.
-
-    ``utc_now()``, unless whoever invoked the command put a clock (a callable returning an aware
-    UTC datetime) in click's context object: tests do, ``CliRunner().invoke(main, args,
-    obj=clock)``.
-    """
-    ctx = click.get_current_context(silent=True)
-    clock = ctx.find_root().obj if ctx is not None else None
-    return clock() if callable(clock) else utc_now()
 
 
 _DIGITS = re.compile(r"\+?\d[\d ()./-]{5,}\d")
@@ -239,7 +242,7 @@ def volunteer_add(name: str, phone: str, role: str, capacity: int | None, langua
             session,
             name,
             phone,
-            command_now(),
+            utc_now(),
             role=role,
             languages=languages,
             capacity=wl.settings.routing.default_capacity if capacity is None else capacity,
@@ -302,7 +305,7 @@ def volunteer_edit(
         v = edit_volunteer(
             session,
             volunteer_ref,
-            command_now(),
+            utc_now(),
             name=name,
             number=number,
             role=role,
@@ -341,4 +344,5 @@ def volunteer_deactivate(volunteer_ref: str) -> None:
         )
 
 
+import warmline.cli_init  # noqa: E402,F401  (registers init)
 from warmline import cli_rota  # noqa: E402,F401  (registers shift, override, rota, block)

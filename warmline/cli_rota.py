@@ -7,8 +7,7 @@ import sys
 
 import click
 
-from warmline.bootstrap import utc_now
-from warmline.cli import admin_mode, command_now, friendly, main, session_scope, setup, table
+from warmline.cli import admin_mode, friendly, main, session_scope, setup, table, utc_now
 from warmline.scheduling.editing import WEEKDAYS
 
 
@@ -18,7 +17,7 @@ def _at(value: str | None, tz: object, now: dt.datetime | None = None) -> dt.dat
 
     if value:
         return local_datetime(tz, value)  # type: ignore[arg-type]
-    return now or command_now()
+    return now or utc_now()
 
 
 def _local(at: dt.datetime, tz: object) -> str:
@@ -60,7 +59,7 @@ def shift_add(
         raise AdminError("--from and --until are for weekly shifts (--day), not --date")
     wl = setup(admin_mode())
     tz = wl.settings.line.timezone
-    now = command_now()
+    now = utc_now()
     with session_scope(wl) as session:
         if day_name:
             slot = editing.add_weekly_slot(
@@ -110,7 +109,7 @@ def shift_list() -> None:
 
     wl = setup(admin_mode())
     tz = wl.settings.line.timezone
-    now = command_now()
+    now = utc_now()
     with session_scope(wl) as session:
         names = volunteer_names(session)
 
@@ -196,7 +195,7 @@ def override_add(
             volunteer=volunteer,
             start=start,
             end=end,
-            now=command_now(),
+            now=utc_now(),
             replacement=replacement,
             supervisor=supervisor,
             reason=reason,
@@ -227,7 +226,7 @@ def override_list(show_all: bool) -> None:
                 _local(o.end, tz),
                 o.reason or "-",
             )
-            for o in editing.list_overrides(session, None if show_all else command_now())
+            for o in editing.list_overrides(session, None if show_all else utc_now())
         ]
     click.echo(
         table(("id", "kind", "volunteer", "with", "from", "until", "reason"), rows)
@@ -245,7 +244,7 @@ def override_remove(override_id: int) -> None:
 
     wl = setup(admin_mode())
     with session_scope(wl) as session:
-        swap = editing.remove_override(session, override_id, command_now())
+        swap = editing.remove_override(session, override_id, utc_now())
     click.echo(
         f"removed override {override_id}"
         + (
@@ -271,7 +270,7 @@ def rota_now(at_text: str | None) -> None:
 
     wl = setup(admin_mode())
     tz = wl.settings.line.timezone
-    at = _at(at_text, tz, command_now())
+    at = _at(at_text, tz, utc_now())
     with session_scope(wl) as session:
         shifts = on_shift_now(session, tz, at)
         names = volunteer_names(session)

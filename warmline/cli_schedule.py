@@ -12,12 +12,12 @@ import click
 
 from warmline.cli import (
     admin_mode,
-    command_now,
     friendly,
     main,
     session_scope,
     setup,
     table,
+    utc_now,
     volunteer,
 )
 from warmline.cli_rota import _at, _local, rota
@@ -47,7 +47,7 @@ def swap_offer(volunteer_ref: str, at_text: str) -> None:
 
     wl = setup(admin_mode())
     tz = wl.settings.line.timezone
-    now = command_now()
+    now = utc_now()
     with session_scope(wl) as session:
         s = swaps.offer(
             session,
@@ -77,7 +77,7 @@ def swap_take(swap_id: int, volunteer_ref: str) -> None:
             load_rota(session, tz),
             swap_id,
             volunteer_ref,
-            command_now(),
+            utc_now(),
             wl.context,
             wl.settings.line.region,
         )
@@ -100,7 +100,7 @@ def swap_reassign(volunteer_ref: str, at_text: str, to_ref: str) -> None:
 
     wl = setup(admin_mode())
     tz = wl.settings.line.timezone
-    now = command_now()
+    now = utc_now()
     with session_scope(wl) as session:
         rota_now = load_rota(session, tz)
         s = swaps.reassign(
@@ -129,7 +129,7 @@ def swap_cancel(swap_id: int) -> None:
 
     wl = setup(admin_mode())
     with session_scope(wl) as session:
-        swaps.cancel(session, swap_id, command_now())
+        swaps.cancel(session, swap_id, utc_now())
     click.echo(f"swap {swap_id} cancelled")
 
 
@@ -144,7 +144,7 @@ def swap_list(show_all: bool) -> None:
     tz = wl.settings.line.timezone
     with session_scope(wl) as session:
         names = volunteer_names(session)
-        found = swaps.list_swaps(session, command_now(), None if show_all else "open")
+        found = swaps.list_swaps(session, utc_now(), None if show_all else "open")
         rows = [
             (
                 s.id,
@@ -191,7 +191,7 @@ def rota_week(at_text: str | None) -> None:
 
     wl = setup(admin_mode())
     tz = wl.settings.line.timezone
-    at = _at(at_text, tz, command_now())
+    at = _at(at_text, tz, utc_now())
     with session_scope(wl) as session:
         rows = week_rows(load_rota(session, tz), tz, at, volunteer_names(session))
     click.echo(f"Shifts for the week from {at.astimezone(tz):%a %Y-%m-%d} ({tz.key}):")

@@ -1,20 +1,37 @@
-"""Settings: the only reader of ``os.environ`` and ``config/*.toml``.
+"""Settings: the only reader of ``os.environ``, ``./.env`` and the line's TOML files.
 
-Secrets and deployment settings come from the environment, the line's behaviour from the TOML file
-named by ``WARMLINE_CONFIG`` (``config/warmline.toml`` by default). Only the ``[line]`` table is
-required; everything else has a default. Any missing or invalid setting raises
-:class:`ConfigError` whose message is one line naming the setting, so start-up stops with that
-line and nothing else.
+Secrets and deployment settings come from the environment (completed by a ``.env`` file in the
+current folder, as ``warmline init`` writes it), the line's behaviour from its TOML file. Only
+the ``[line]`` table is required; everything else has a default. Any missing or invalid setting
+raises :class:`ConfigError` whose message is one line naming the setting, so start-up stops with
+that line and nothing else.
+
+Where files are found (SPEC §3), never beside the source tree, so an installed wheel works:
+
+- the line: ``WARMLINE_CONFIG``, else ``./warmline.toml``, else ``./config/warmline.toml``
+  (``warmline demo`` falls back to the shipped demo line);
+- the escalation lexicon: ``WARMLINE_ESCALATION_CONFIG`` (which must exist), else
+  ``escalation.toml`` beside the line's file, else the shipped default;
+- the instance folder (the SQLite file): ``WARMLINE_INSTANCE``, else ``./instance``.
+
+The shipped files are the repository's ``config/`` folder, installed as the package
+``warmline.defaults`` and read with :mod:`importlib.resources`.
 """
 
 from __future__ import annotations
 
+import atexit
+import base64
+import binascii
 import difflib
 import os
+import re
 import string
 import tomllib
 from collections.abc import Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field, replace
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -29,11 +46,20 @@ from warmline.opening_hours import (
 )
 from warmline.opening_hours import describe as describe_hours
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 Mode = Literal["production", "demo", "test"]
 # Development-only secrets; refused in production mode.
 DEV_SECRET_KEY = "warmline-dev-secret-key-not-for-production"
 DEV_DATA_KEY = "warmline-dev-data-key-not-for-production"
+DEFAULTS_PACKAGE = "warmline.defaults"
+LINE_FILE = "warmline.toml"  # also the name of the shipped demo line
+EXAMPLE_LINE_FILE = "warmline.example.toml"  # what `warmline init` writes
+LEXICON_FILE = "escalation.toml"
+# WARMLINE_DATA_KEY: at least this many bytes, written in url-safe base64 (what init makes).
+DATA_KEY_BYTES = 32
+MAKE_DATA_KEY = 'python3 -c "import secrets; print(secrets.token_urlsafe(32))"'
+_URLSAFE_B64 = re.compile(r"[A-Za-z0-9_-]+={0,2}")
+_extracted = ExitStack()  # shipped files copied out of a zipped install, removed at exit
+atexit.register(_extracted.close)
 
 
 class ConfigError(Exception):
@@ -121,8 +147,8 @@ class Settings:
     public_url: str | None = None
     secret_key: str = DEV_SECRET_KEY
     data_key: str = DEV_DATA_KEY
-    config_path: Path = REPO_ROOT / "config" / "warmline.toml"
-    escalation_path: Path = REPO_ROOT / "config" / "escalation.toml"
+    config_path: Path = field(default_factory=lambda: shipped_file(LINE_FILE))
+    escalation_path: Path = field(default_factory=lambda: shipped_file(LEXICON_FILE))
     instance_path: Path = Path("instance")  # the instance folder (SQLite file, local state)
 
     @property
@@ -411,28 +437,111 @@ def default_database_url(instance_path: Path) -> str:
     return f"sqlite:///{instance_path / 'warmline.sqlite3'}"
 
 
+def shipped_file(name: str) -> Path:
+    """A file the package ships (``warmline.defaults``: the lexicon, the demo and example lines)."""
+    resource = resources.files(DEFAULTS_PACKAGE) / name
+    if isinstance(resource, Path):
+        return resource
+    return Path(_extracted.enter_context(resources.as_file(resource)))
+
+
+def environment(cwd: Path | None = None) -> Mapping[str, str]:
+    """The process environment, completed by ``.env`` in ``cwd`` (the current folder).
+
+    A variable already set in the environment wins over the file, so a deployment's own settings
+    are never overridden by a stray file.
+    """
+    path = (cwd or Path.cwd()) / ".env"
+    if not path.is_file():
+        return os.environ
+    from dotenv import dotenv_values
+
+    from_file = {k: v for k, v in dotenv_values(path).items() if v is not None}
+    return from_file | dict(os.environ)
+
+
+def find_line_file(env: Mapping[str, str], cwd: Path, demo_line: bool = False) -> Path:
+    """The line's TOML file, by the lookup order of SPEC §3; ConfigError when there is none."""
+    named = env.get("WARMLINE_CONFIG")
+    if named:
+        path = cwd / named
+        if not path.is_file():
+            raise ConfigError(f"WARMLINE_CONFIG: file not found: {path}")
+        return path
+    for candidate in (cwd / LINE_FILE, cwd / "config" / LINE_FILE):
+        if candidate.is_file():
+            return candidate
+    if demo_line:
+        return shipped_file(LINE_FILE)
+    raise ConfigError(
+        f"no line file: neither {LINE_FILE} nor config/{LINE_FILE} in {cwd}, and WARMLINE_CONFIG "
+        "is not set (run `warmline init` to write one)"
+    )
+
+
+def find_lexicon(env: Mapping[str, str], cwd: Path, line_file: Path) -> Path:
+    """The escalation lexicon: named, else beside the line's file, else the shipped default."""
+    named = env.get("WARMLINE_ESCALATION_CONFIG")
+    if named:
+        path = cwd / named
+        if not path.is_file():
+            raise ConfigError(f"WARMLINE_ESCALATION_CONFIG: file not found: {path}")
+        return path
+    beside = line_file.parent / LEXICON_FILE
+    return beside if beside.is_file() else shipped_file(LEXICON_FILE)
+
+
+def check_data_key(value: str) -> str:
+    """``value`` when it is a usable WARMLINE_DATA_KEY, else ConfigError saying how to make one.
+
+    The format is at least 32 bytes written in url-safe base64 (padding optional), which is what
+    ``warmline init`` generates: a key typed by hand is too easy to guess, and every contact's
+    number is only as private as it.
+    """
+    problem = None
+    if not _URLSAFE_B64.fullmatch(value):
+        problem = "is not url-safe base64"
+    else:
+        try:
+            raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+        except (binascii.Error, ValueError):
+            raw = b""
+        if len(raw) < DATA_KEY_BYTES:
+            problem = f"is shorter than {DATA_KEY_BYTES} bytes of url-safe base64"
+    if problem:
+        raise ConfigError(
+            f"WARMLINE_DATA_KEY {problem}; make one with `warmline init` or {MAKE_DATA_KEY}"
+        )
+    return value
+
+
 def load_settings(
     mode: Mode = "production",
     env: Mapping[str, str] | None = None,
     instance_path: Path | None = None,
+    *,
+    cwd: Path | None = None,
+    demo_line: bool = False,
 ) -> Settings:
-    """Read the environment and the line's TOML into one typed Settings, or raise ConfigError."""
-    env = os.environ if env is None else env
-    instance = instance_path or REPO_ROOT / "instance"
-    config_path = Path(env.get("WARMLINE_CONFIG") or REPO_ROOT / "config" / "warmline.toml")
+    """Read the environment and the line's TOML into one typed Settings, or raise ConfigError.
+
+    ``env`` defaults to the process environment with ``./.env``; relative paths, and the files
+    looked up by default, are taken from ``cwd`` (the current folder). With ``demo_line``, a
+    folder without a line file gets the shipped demo line instead of an error.
+    """
+    cwd = cwd or Path.cwd()
+    env = environment(cwd) if env is None else env
+    instance = instance_path or cwd / (env.get("WARMLINE_INSTANCE") or "instance")
+    config_path = find_line_file(env, cwd, demo_line)
     try:
         with open(config_path, "rb") as f:
             data = tomllib.load(f)
-    except FileNotFoundError:
-        raise ConfigError(f"WARMLINE_CONFIG: file not found: {config_path}") from None
+    except OSError as exc:
+        raise ConfigError(f"{config_path}: cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"WARMLINE_CONFIG: {config_path} is not valid TOML ({exc})") from None
+        raise ConfigError(f"{config_path} is not valid TOML ({exc})") from None
     fields = parse_line_config(data)
-    escalation_path = Path(
-        env.get("WARMLINE_ESCALATION_CONFIG") or config_path.parent / "escalation.toml"
-    )
-    if not escalation_path.exists():
-        escalation_path = REPO_ROOT / "config" / "escalation.toml"
+    escalation_path = find_lexicon(env, cwd, config_path)
 
     secret_key = env.get("SECRET_KEY") or None
     data_key = env.get("WARMLINE_DATA_KEY") or None
@@ -440,7 +549,12 @@ def load_settings(
         if not secret_key:
             raise ConfigError("SECRET_KEY is required (set it in the environment)")
         if not data_key:
-            raise ConfigError("WARMLINE_DATA_KEY is required (set it in the environment)")
+            raise ConfigError(
+                "WARMLINE_DATA_KEY is required (set it in the environment; `warmline init` "
+                "writes one to .env)"
+            )
+    if data_key:
+        check_data_key(data_key)
     sid = env.get("TWILIO_ACCOUNT_SID") or None
     token = env.get("TWILIO_AUTH_TOKEN") or None
     if bool(sid) != bool(token):
@@ -470,14 +584,27 @@ def load_settings(
     )
 
 
+def demo_settings(instance_path: Path | None = None) -> Settings:
+    """The settings of ``warmline demo``: the line and lexicon found as usual (the shipped demo
+    line when there is none) and the keys when set, so the demo and the commands run beside it
+    agree; never a deployment's database or Twilio credentials, so the demo cannot touch them."""
+    env = environment()
+    kept = (
+        *("WARMLINE_CONFIG", "WARMLINE_ESCALATION_CONFIG", "WARMLINE_INSTANCE"),
+        *("SECRET_KEY", "WARMLINE_DATA_KEY"),
+    )
+    only = {k: env[k] for k in kept if k in env}
+    return load_settings("demo", env=only, instance_path=instance_path, demo_line=True)
+
+
 def cli_mode(env: Mapping[str, str] | None = None) -> Mode:
     """Production when a deployment's database is configured, else the embedded demo default."""
-    env = os.environ if env is None else env
+    env = environment() if env is None else env
     return "production" if env.get("DATABASE_URL") else "demo"
 
 
 def metrics_dir(env: Mapping[str, str] | None = None) -> str | None:
     """``PROMETHEUS_MULTIPROC_DIR``: where gunicorn's workers keep their metrics (None: one
     process, metrics in memory)."""
-    env = os.environ if env is None else env
+    env = environment() if env is None else env
     return env.get("PROMETHEUS_MULTIPROC_DIR") or None

@@ -21,7 +21,7 @@ from werkzeug.serving import get_sockaddr, make_server, select_address_family
 
 from warmline.app import create_app
 from warmline.bootstrap import Warmline, bootstrap
-from warmline.config import load_settings
+from warmline.config import LINE_FILE, demo_settings, shipped_file
 from warmline.db.migrate import upgrade
 from warmline.db.models import Volunteer
 from warmline.people import add_volunteer
@@ -107,6 +107,16 @@ def _echo_factory(names: dict[str, str], tz: ZoneInfo) -> Callable[[str, str, st
     return echo
 
 
+def _built_in_note(line_file: Path) -> str:
+    """Commands run from the same folder find no line file when the demo uses its own."""
+    if line_file != shipped_file(LINE_FILE):
+        return ""
+    return (
+        "\n                    (the built-in demo line: for the commands below, first"
+        f"\n                    export WARMLINE_CONFIG={line_file})"
+    )
+
+
 def run_demo(
     host: str = DEFAULT_HOST,
     port: int = 5000,
@@ -124,7 +134,7 @@ def run_demo(
 def _run(sock: socket.socket, host: str, fresh: bool, instance: Path | None) -> None:
     # The demo ignores DATABASE_URL and Twilio settings on purpose: it must never touch a
     # deployment's database or send real texts.
-    settings = load_settings("demo", env={}, instance_path=instance)
+    settings = demo_settings(instance)
     if fresh:
         path = settings.database_url.split("///", 1)[-1]
         for suffix in ("", "-wal", "-shm"):
@@ -148,6 +158,7 @@ def _run(sock: socket.socket, host: str, fresh: bool, instance: Path | None) -> 
   Phone simulator:  {base}/simulator/   (text the line as a contact, reply as a volunteer)
   Health:           {base}/healthz
   Database:         {settings.database_url}
+  Line:             {settings.config_path}{_built_in_note(settings.config_path)}
 
 Try, in another terminal:
   curl -s -X POST {base}/simulator/send -H 'Content-Type: application/json' \\

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from tests.conftest import PUBLIC_URL
+from tests.support.keys import DATA_KEY
 from warmline import outbox
 from warmline.cli import main
 from warmline.db.models import Contact, Conversation, Message
@@ -47,7 +48,7 @@ def cli(wl, twilio_standin):
         "DATABASE_URL": wl.settings.database_url,
         "WARMLINE_PUBLIC_URL": PUBLIC_URL,
         "SECRET_KEY": "test-secret",
-        "WARMLINE_DATA_KEY": "test-data-key",
+        "WARMLINE_DATA_KEY": DATA_KEY,
         "TWILIO_ACCOUNT_SID": twilio_standin.account_sid,
         "TWILIO_AUTH_TOKEN": twilio_standin.auth_token,
         "TWILIO_API_BASE_URL": twilio_standin.base_url,
@@ -55,7 +56,7 @@ def cli(wl, twilio_standin):
     runner = CliRunner()
 
     def run(*args: str) -> str:
-        result = runner.invoke(main, list(args), env=env, catch_exceptions=False)
+        result = runner.invoke(main, list(args), env=env, obj=wl.clock, catch_exceptions=False)
         assert result.exit_code == 0, result.output
         return result.output
 

@@ -96,7 +96,7 @@ def server_env(url: str, config: Path) -> dict[str, str]:
     return env | {
         "DATABASE_URL": url,
         "SECRET_KEY": "e2e-secret",
-        "WARMLINE_DATA_KEY": "e2e-data-key",
+        "WARMLINE_DATA_KEY": "d2FybWxpbmUgZTJlIGRhdGEga2V5LCAzMiBieXRlcyE=",
         "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
         "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
         "TWILIO_API_BASE_URL": "http://127.0.0.1:9",  # the web process never sends; nothing there

@@ -17,11 +17,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from tests.support.keys import DATA_KEY, SECRET_KEY
 from warmline.db.models import Base
 
 ROOT = Path(__file__).resolve().parents[2]
-SECRET_KEY = "test-secret"
-DATA_KEY = "test-data-key"
 
 
 @pytest.fixture

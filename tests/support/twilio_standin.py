@@ -1,8 +1,9 @@
 """A local stand-in of Twilio's REST API that checks every request against Twilio's OpenAPI.
 
 A real HTTP server on 127.0.0.1 (ephemeral port, background thread). Each request is validated
-with openapi-core against `../shared/twilio/twilio_api_v2010.json` (Twilio's own description),
-mapped onto its `https://api.twilio.com` server; form keys the operation does not declare are
+with openapi-core against Twilio's own description (`tests/support/twilio/`: the operations the
+product uses, cut from Twilio's full file by `scripts/trim_twilio_openapi.py`), mapped onto its
+`https://api.twilio.com` server; form keys the operation does not declare are
 flagged too, since real Twilio silently ignores a misspelt parameter. Invalid requests are
 recorded and answered 400 with Twilio's error body (code 20001).
 
@@ -33,7 +34,7 @@ from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-SPEC_PATH = Path(__file__).resolve().parents[3] / "shared" / "twilio" / "twilio_api_v2010.json"
+SPEC_PATH = Path(__file__).resolve().parent / "twilio" / "twilio_api_v2010.json"
 SPEC_SERVER = "https://api.twilio.com"
 API = "/2010-04-01/Accounts/{AccountSid}"
 RESOURCES = {"Messages.json": "SM", "Calls.json": "CA"}
@@ -46,7 +47,7 @@ _spec_lock = threading.Lock()
 
 @cache
 def twilio_openapi() -> tuple[OpenAPI, dict[str, Any]]:
-    """Twilio's API description, parsed once per process (about a second): (OpenAPI, raw)."""
+    """Twilio's API description, parsed once per process: (OpenAPI, raw)."""
     with SPEC_PATH.open(encoding="utf-8") as f:
         raw = json.load(f)
     return OpenAPI.from_dict(raw), raw

@@ -1,4 +1,9 @@
-"""Alembic, driven from code: ``warmline db upgrade`` and the test fixtures use this."""
+"""Alembic, driven from code: ``warmline db upgrade`` and the test fixtures use this.
+
+The migrations are package data (``warmline/migrations``), found by Alembic through
+:mod:`importlib.resources` from the ``package:folder`` form of ``script_location``, so they are
+found in an installed wheel as in a checkout.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,12 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = "warmline:migrations"
 
 
 def alembic_config(url: str) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("script_location", MIGRATIONS)
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg
 
