@@ -11,6 +11,7 @@ import datetime as dt
 import itertools
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -124,9 +125,15 @@ def clock() -> Clock:
     return Clock()
 
 
+# The tests' instance folder (the webhook spool lives there): never the checkout's ./instance,
+# where a demo's or an earlier run's spooled texts would be replayed into a test's database.
+TEST_INSTANCE = Path(tempfile.mkdtemp(prefix="warmline-test-instance-"))
+
+
 def settings_for(database_url: str, standin: TwilioStandIn | None, **env: str) -> Settings:
     values = {
         "DATABASE_URL": database_url,
+        "WARMLINE_INSTANCE": str(TEST_INSTANCE),
         "WARMLINE_PUBLIC_URL": PUBLIC_URL,
         "SECRET_KEY": "test-secret",
         "WARMLINE_DATA_KEY": DATA_KEY,
