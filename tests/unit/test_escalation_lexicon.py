@@ -41,7 +41,7 @@ def test_minimal_file(tmp_path):
         ("kil", "myself"),
         "phrases.suicide.crisis.en[0]",
     )
-    assert (lexicon.negation_window, lexicon.fuzzy_min_length) == (3, 6)
+    assert (lexicon.negation_window, lexicon.fuzzy_min_length) == (3, 4)
 
 
 def test_slots_expand(tmp_path):
@@ -73,7 +73,7 @@ def test_slots_expand(tmp_path):
         (GOOD + "[settings]\nwindow = 2\n", "settings.window: unknown setting"),
         (GOOD + '[idioms]\nen = ["killing me", 5]\n', "idioms.en[1]"),
         (GOOD + "[extras]\nx = 1\n", "extras: unknown section"),
-        ("[phrases]\n", "phrases: no phrases defined"),
+        ("[phrases]\n", "phrases: no phrases or rules defined"),
         ("[phrases.suicide.crisis\nen = [", "invalid TOML"),
     ],
 )

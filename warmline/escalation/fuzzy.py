@@ -1,11 +1,16 @@
-"""Tolerant matching of misspelt single words (SymSpell-style deletion neighbourhoods).
+"""Tolerant matching of misspelt words (SymSpell-style deletion neighbourhoods).
 
-Rule: a message word of at least `min_length` letters (after normalisation) that is not itself a
-lexicon word, contains no digit or "#", and is not in `[fuzzy] ignore`, matches a single-word
-`crisis` phrase of at least `min_length` letters when the two are at most one edit apart
-(insert, delete, substitute, or swap two neighbouring letters: "sucide", "suicde", "overdoes").
-When several phrases are equally close, the alphabetically first wins. Shorter words and slang
-("kms", "kys", "od") are only ever matched exactly.
+Rule: a message word of at least `min_length` letters (after normalisation; 4 by default) that
+is not itself a lexicon word, not a common word of English or Spanish (`data/common_*.txt`),
+not in `[fuzzy] ignore`, and contains no digit or "#", is read as the lexicon word of at least
+`min_length` letters that is one edit away (insert, delete, substitute, or swap two neighbouring
+letters — Damerau: "sucide", "suicde", "myslef", "pils" for "pills"). The whole lexicon's
+vocabulary is corrected towards (phrases, rule parts, idioms), so a misspelling anywhere in a
+phrase or rule still lets it match. When several lexicon words are equally close, one of the
+same length (a substitution or a swap) wins, then the alphabetically first. Shorter words and
+slang ("kms", "kys", "od") are only ever matched exactly. A typo that is itself a common word
+("hand" for "hang", "ripe" for "rope") is read as that word: guessing would turn ordinary
+messages into alarms.
 
 The index maps every word and every one-letter deletion of it to the words it came from, so a
 lookup costs one dictionary probe per letter of the message word; results are memoised.
@@ -14,8 +19,22 @@ lookup costs one dictionary probe per letter of the message word; results are me
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
 
 _CACHE_LIMIT = 100_000
+_DATA = Path(__file__).resolve().parent / "data"
+COMMON_LANGUAGES = ("en", "es")
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """The shipped common-word lists (normalised, four letters or more), all languages."""
+    words: set[str] = set()
+    for lang in COMMON_LANGUAGES:
+        text = (_DATA / f"common_{lang}.txt").read_text(encoding="utf-8")
+        words.update(w for w in text.split("\n") if w and not w.startswith("#"))
+    return frozenset(words)
 
 
 def _deletes(word: str) -> set[str]:
@@ -43,8 +62,8 @@ def within_one_edit(a: str, b: str) -> bool:
 
 class FuzzyIndex:
     def __init__(self, targets: Iterable[str], min_length: int, exact: Iterable[str]) -> None:
-        """`targets`: words to correct towards; `exact`: words never corrected (lexicon words
-        and `[fuzzy] ignore`)."""
+        """`targets`: words to correct towards; `exact`: words never corrected (lexicon words,
+        common words and `[fuzzy] ignore`)."""
         self.min_length = min_length
         self._index: dict[str, set[str]] = {}
         for word in targets:
@@ -65,8 +84,8 @@ class FuzzyIndex:
             candidates: set[str] = set(self._index.get(word, ()))
             for d in _deletes(word):
                 candidates.update(self._index.get(d, ()))
-            close = sorted(c for c in candidates if within_one_edit(word, c))
-            found = close[0] if close else None
+            close = sorted((len(c) != len(word), c) for c in candidates if within_one_edit(word, c))
+            found = close[0][1] if close else None
         if len(self._cache) - self._fixed >= _CACHE_LIMIT:
             self._cache = {k: v for i, (k, v) in enumerate(self._cache.items()) if i < self._fixed}
         self._cache[word] = found

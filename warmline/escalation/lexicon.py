@@ -7,6 +7,10 @@ The file's own header documents its format for coordinators. In short:
 - A phrase is matched as whole words after normalisation (`normalise.py`). `{slot}` stands for
   each value of `[slots].slot` in turn; `#` stands for any whole number of 10 or more; a `*` at
   the end of the last word matches any ending of that word ("overdos*").
+- `[[rules]]`: named patterns with a `category`, a `level` and lists of patterns per language.
+  A pattern is a sequence of parts separated by spaces: a literal word (`*` at its end for any
+  ending), `{slot}` (any value of that slot, each value one or more words), and `~N` between two
+  parts, which lets up to N other words (0-8) come between them: `{going_to} ~3 {self_act}`.
 - `[negation] cues` and `clause_breaks`, `[idioms] <lang>`, `[fuzzy] ignore`, `[settings]`.
 
 Every problem raises `LexiconError` with one line naming the file and the entry.
@@ -25,10 +29,14 @@ from typing import Any
 from warmline.escalation.normalise import normalise_words
 
 LEVELS = ("crisis", "concern")
-_SECTIONS = {"settings", "negation", "idioms", "fuzzy", "slots", "phrases"}
+_SECTIONS = {"settings", "negation", "idioms", "fuzzy", "slots", "phrases", "rules"}
+_RULE_KEYS = {"name", "category", "level", "negatable"}
+_GAP_RE = re.compile(r"^~(\d+)$")
+MAX_GAP = 8
 _NAME_RE = re.compile(r"^[a-z][a-z_]*$")
 _LANG_RE = re.compile(r"^[a-z]{2}$")
 _SLOT_RE = re.compile(r"\{([^{}]*)\}")
+_RULE_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 class LexiconError(ValueError):
@@ -45,6 +53,32 @@ class Phrase:
     category: str
     level: str
     language: str
+    source: str
+
+
+Atom = tuple[tuple[str, ...], bool]  # normalised words, and whether the last word is a prefix
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a rule pattern: any of `atoms`, after up to `gap` other words."""
+
+    text: str  # as written: "{self_act}" or "end*"
+    atoms: frozenset[Atom]
+    gap: int  # other words allowed between the previous part and this one (0 for the first)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One pattern of a `[[rules]]` entry."""
+
+    name: str
+    pattern: str
+    parts: tuple[Part, ...]
+    category: str
+    level: str
+    language: str
+    negatable: bool
     source: str
 
 
@@ -65,6 +99,7 @@ class Lexicon:
     fuzzy_ignore: frozenset[str]
     negation_window: int
     fuzzy_min_length: int
+    rules: tuple[Rule, ...] = ()
 
 
 def default_lexicon_path() -> Path:
@@ -143,9 +178,12 @@ class _Loader:
         breaks = self.strings(negation.get("clause_breaks", []), "negation.clause_breaks")
         ignore = self.strings(fuzzy.get("ignore", []), "fuzzy.ignore")
         slots = self.slots(self.table(data, "slots", "slots"))
+        rules = self.rules(data.get("rules", []), slots)
+        phrases = self.phrases(self.table(data, "phrases", "phrases"), slots, bool(rules))
         return Lexicon(
             path=self.path,
-            phrases=self.phrases(self.table(data, "phrases", "phrases"), slots),
+            phrases=phrases,
+            rules=rules,
             idioms=self.idioms(self.table(data, "idioms", "idioms")),
             negation_cues=frozenset(w[0] for w in self.words(cues, "negation.cues", True)),
             clause_breaks=frozenset(
@@ -153,7 +191,7 @@ class _Loader:
             ),
             fuzzy_ignore=frozenset(w[0] for w in self.words(ignore, "fuzzy.ignore", True)),
             negation_window=self.integer(settings, "negation_window", 3, 0),
-            fuzzy_min_length=self.integer(settings, "fuzzy_min_length", 6, 3),
+            fuzzy_min_length=self.integer(settings, "fuzzy_min_length", 4, 3),
         )
 
     def slots(self, table: dict[str, Any]) -> dict[str, list[str]]:
@@ -178,7 +216,9 @@ class _Loader:
                 out.append(Idiom(text, words, lang))
         return tuple(out)
 
-    def phrases(self, table: dict[str, Any], slots: dict[str, list[str]]) -> tuple[Phrase, ...]:
+    def phrases(
+        self, table: dict[str, Any], slots: dict[str, list[str]], have_rules: bool = False
+    ) -> tuple[Phrase, ...]:
         seen: dict[tuple[tuple[str, ...], bool], Phrase] = {}
         for category, levels in table.items():
             if not _NAME_RE.match(category):
@@ -209,8 +249,8 @@ class _Loader:
                                     f"{phrase.text!r} is also {other.category}/{other.level} "
                                     f"at {other.source}",
                                 )
-        if not seen:
-            raise self.fail("phrases", "no phrases defined")
+        if not seen and not have_rules:
+            raise self.fail("phrases", "no phrases or rules defined")
         return tuple(seen.values())
 
     def expand(
@@ -244,3 +284,114 @@ class _Loader:
                 raise self.fail(source, f"{raw!r} has no letters or digits")
             out.append(Phrase(text, tuple(words), prefix, category, level, lang, source))
         return out
+
+    def rules(self, value: Any, slots: dict[str, list[str]]) -> tuple[Rule, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self.fail("rules", "must be an array of tables ([[rules]])")
+        out: list[Rule] = []
+        names: set[str] = set()
+        for number, entry in enumerate(value):
+            where = f"rules[{number}]"
+            name = entry.get("name")
+            if not isinstance(name, str) or not _RULE_NAME_RE.match(name):
+                raise self.fail(
+                    where, f"needs a name of lower-case letters, digits, - and _, got {name!r}"
+                )
+            where = f"rules.{name}"
+            if name in names:
+                raise self.fail(where, "a rule of that name is already defined")
+            names.add(name)
+            category, level = entry.get("category"), entry.get("level")
+            if not isinstance(category, str) or not _NAME_RE.match(category):
+                raise self.fail(
+                    where, f"category must be lower-case letters and _, got {category!r}"
+                )
+            if level not in LEVELS:
+                raise self.fail(where, f"unknown level {level!r} (expected crisis or concern)")
+            negatable = entry.get("negatable", True)
+            if not isinstance(negatable, bool):
+                raise self.fail(f"{where}.negatable", f"must be true or false, got {negatable!r}")
+            patterns = 0
+            for key, values in entry.items():
+                if key in _RULE_KEYS:
+                    continue
+                if not _LANG_RE.match(key):
+                    raise self.fail(
+                        f"{where}.{key}",
+                        "unknown key (expected name, category, level, negatable or a two-letter "
+                        "language code)",
+                    )
+                for i, raw in enumerate(self.strings(values, f"{where}.{key}")):
+                    source = f"{where}.{key}[{i}]"
+                    parts = self.pattern(raw, source, slots)
+                    out.append(
+                        Rule(
+                            name,
+                            " ".join(raw.split()),
+                            parts,
+                            category,
+                            level,
+                            key,
+                            negatable,
+                            source,
+                        )
+                    )
+                    patterns += 1
+            if not patterns:
+                raise self.fail(where, "has no patterns (add en = [...] or es = [...])")
+        return tuple(out)
+
+    def pattern(self, raw: str, source: str, slots: dict[str, list[str]]) -> tuple[Part, ...]:
+        parts: list[Part] = []
+        gap: int | None = None
+        literal: list[str] = []
+
+        def flush() -> None:
+            nonlocal gap
+            if literal:
+                text = " ".join(literal)
+                parts.append(Part(text, frozenset([self.atom(text, source, raw)]), gap or 0))
+                literal.clear()
+                gap = None
+
+        for token in raw.split():
+            m = _GAP_RE.match(token)
+            if m:
+                flush()
+                if not parts or gap is not None:
+                    raise self.fail(source, f"{raw!r}: {token} must stand between two parts")
+                gap = int(m.group(1))
+                if gap > MAX_GAP:
+                    raise self.fail(source, f"{raw!r}: gaps are at most ~{MAX_GAP}")
+            elif token.startswith("{") or token.endswith("}"):
+                flush()
+                name = token[1:-1]
+                if not (token.startswith("{") and token.endswith("}")) or not name:
+                    raise self.fail(source, f"{raw!r}: {token!r} is not a {{slot}}")
+                if name not in slots:
+                    raise self.fail(source, f"{raw!r} uses unknown slot {{{name}}}")
+                atoms = frozenset(self.atom(v, f"slots.{name}", v) for v in slots[name])
+                parts.append(Part(token, atoms, gap or 0))
+                gap = None
+            else:
+                literal.append(token)
+                if token.endswith("*"):
+                    flush()
+        flush()
+        if gap is not None:
+            raise self.fail(source, f"{raw!r}: a gap cannot end a pattern")
+        if not parts:
+            raise self.fail(source, f"{raw!r} has no parts")
+        return tuple(parts)
+
+    def atom(self, text: str, source: str, raw: str) -> Atom:
+        prefix = text.endswith("*")
+        body = text[:-1] if prefix else text
+        if "*" in body:
+            raise self.fail(source, f"{raw!r}: '*' is only allowed at the end of a word")
+        words: list[str] = []
+        for word in body.split():
+            words.extend(["#"] if word == "#" else normalise_words(word))
+        if not words:
+            raise self.fail(source, f"{raw!r}: {text!r} has no letters or digits")
+        return tuple(words), prefix
