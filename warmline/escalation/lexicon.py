@@ -11,6 +11,7 @@ The file's own header documents its format for coordinators. In short:
   A pattern is a sequence of parts separated by spaces: a literal word (`*` at its end for any
   ending), `{slot}` (any value of that slot, each value one or more words), and `~N` between two
   parts, which lets up to N other words (0-8) come between them: `{going_to} ~3 {self_act}`.
+  `unless = [...]` lists phrases that, anywhere in the message, cancel the rule ("as prescribed").
 - `[negation] cues` and `clause_breaks`, `[idioms] <lang>`, `[fuzzy] ignore`, `[settings]`.
 
 Every problem raises `LexiconError` with one line naming the file and the entry.
@@ -30,7 +31,7 @@ from warmline.escalation.normalise import normalise_words
 
 LEVELS = ("crisis", "concern")
 _SECTIONS = {"settings", "negation", "idioms", "fuzzy", "slots", "phrases", "rules"}
-_RULE_KEYS = {"name", "category", "level", "negatable"}
+_RULE_KEYS = {"name", "category", "level", "negatable", "unless"}
 _GAP_RE = re.compile(r"^~(\d+)$")
 MAX_GAP = 8
 _NAME_RE = re.compile(r"^[a-z][a-z_]*$")
@@ -80,6 +81,7 @@ class Rule:
     language: str
     negatable: bool
     source: str
+    unless: frozenset[Atom] = frozenset()  # a message holding any of these is not a match
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,17 @@ class Lexicon:
     negation_window: int
     fuzzy_min_length: int
     rules: tuple[Rule, ...] = ()
+
+
+def _phrase_words(body: str) -> list[str]:
+    """Normalised words of a phrase; "#" (a number) and "#mg" (a number with a unit) kept."""
+    words: list[str] = []
+    for word in body.split():
+        if word.startswith("#") and (word == "#" or word[1:].isalpha()):
+            words.append(word.lower())
+        else:
+            words.extend(normalise_words(word))
+    return words
 
 
 def default_lexicon_path() -> Path:
@@ -277,9 +290,7 @@ class _Loader:
             body = text[:-1] if prefix else text
             if "*" in body:
                 raise self.fail(source, f"{raw!r}: '*' is only allowed at the very end")
-            words: list[str] = []
-            for word in body.split():
-                words.extend(["#"] if word == "#" else normalise_words(word))
+            words = _phrase_words(body)
             if not words:
                 raise self.fail(source, f"{raw!r} has no letters or digits")
             out.append(Phrase(text, tuple(words), prefix, category, level, lang, source))
@@ -311,6 +322,10 @@ class _Loader:
             negatable = entry.get("negatable", True)
             if not isinstance(negatable, bool):
                 raise self.fail(f"{where}.negatable", f"must be true or false, got {negatable!r}")
+            unless: set[Atom] = set()
+            for i, raw in enumerate(self.strings(entry.get("unless", []), f"{where}.unless")):
+                for phrase in self.expand(raw, f"{where}.unless[{i}]", slots, category, level, ""):
+                    unless.add((phrase.words, phrase.prefix))
             patterns = 0
             for key, values in entry.items():
                 if key in _RULE_KEYS:
@@ -389,9 +404,7 @@ class _Loader:
         body = text[:-1] if prefix else text
         if "*" in body:
             raise self.fail(source, f"{raw!r}: '*' is only allowed at the end of a word")
-        words: list[str] = []
-        for word in body.split():
-            words.extend(["#"] if word == "#" else normalise_words(word))
+        words = _phrase_words(body)
         if not words:
             raise self.fail(source, f"{raw!r}: {text!r} has no letters or digits")
         return tuple(words), prefix

@@ -12,7 +12,8 @@ Rules, in order:
 4. **Rules**: a rule matches when its parts occur in order, each within its gap (`~N`: up to N
    other words) of the previous one; one match is reported per place its first part occurs.
 5. **Idioms**: a match that shares any word with an idiom match is suppressed ("killing me" inside
-   "this traffic is killing me", "muero" inside "me muero de risa").
+   "this traffic is killing me", "muero" inside "me muero de risa"). A rule is also suppressed
+   when the message holds one of its `unless` phrases ("like the doctor said").
 6. **Negation**: a match is suppressed when a negation cue ("not", "never", "dont", "no",
    "nunca", ...) is among the `negation_window` words before its first word, in the same clause,
    or (for a rule) in a gap between its parts. A clause ends at . ! ? ; : , ¿ ¡ … or a line break
@@ -108,6 +109,7 @@ class Matcher:
         self._rule_classes: list[tuple[int, ...]] = []
         self._rule_gaps: list[tuple[int, ...]] = []
         self._by_anchor: dict[int, list[int]] = {}
+        self._unless: list[int | None] = []
         for rule in lexicon.rules:
             ids = []
             for part in rule.parts:
@@ -119,6 +121,15 @@ class Matcher:
                         entries.setdefault(key, []).append((_PART, cid, len(key)))
                 ids.append(cid)
             self._rule_classes.append(tuple(ids))
+            unless = None
+            if rule.unless:
+                unless = classes.get(rule.unless)
+                if unless is None:
+                    unless = classes[rule.unless] = len(classes)
+                    for words, prefix in rule.unless:
+                        key = key_of(words, prefix)
+                        entries.setdefault(key, []).append((_PART, unless, len(key)))
+            self._unless.append(unless)
             self._rule_gaps.append(tuple(p.gap for p in rule.parts))
         sizes = {cid: len(atoms) for atoms, cid in classes.items()}
         for r, rule_ids in enumerate(self._rule_classes):
@@ -157,10 +168,10 @@ class Matcher:
         """Scan one message; pure, and never raises on any str."""
         norm = normalise(text)
         norm, typos = self._correct(norm)
-        hits = self._exact_hits(norm)
+        hits, parts = self._exact_hits(norm)
         if not hits:
             return _NOTHING
-        return self._resolve(norm, hits, typos)
+        return self._resolve(norm, hits, typos, parts)
 
     def _correct(self, norm: Normalised) -> tuple[Normalised, dict[int, str]]:
         """Rule 2: `norm` with misspelt words replaced by the lexicon words they stand for."""
@@ -180,10 +191,10 @@ class Matcher:
             fixed[i] = lookup(fixed[i]) or fixed[i]
         return dataclasses.replace(norm, text=" " + " ".join(fixed) + " "), typos
 
-    def _exact_hits(self, norm: Normalised) -> list[_Hit]:
+    def _exact_hits(self, norm: Normalised) -> tuple[list[_Hit], dict[int, list[tuple[int, int]]]]:
         found = list(self._automaton.iter(norm.text))
         if not found:
-            return []
+            return [], {}
         word_index = norm.word_index
         text = norm.text
         hits = []
@@ -200,7 +211,7 @@ class Matcher:
                     hits.append(_Hit(kind, index, first, last))
         if parts:
             hits.extend(self._rule_hits(parts))
-        return hits
+        return hits, parts
 
     def _rule_hits(self, parts: dict[int, list[tuple[int, int]]]) -> list[_Hit]:
         hits = []
@@ -245,7 +256,13 @@ class Matcher:
                 chain.pop()
         return False
 
-    def _resolve(self, norm: Normalised, hits: list[_Hit], typos: dict[int, str]) -> Scan:
+    def _resolve(
+        self,
+        norm: Normalised,
+        hits: list[_Hit],
+        typos: dict[int, str],
+        parts: dict[int, list[tuple[int, int]]],
+    ) -> Scan:
         spans = norm.spans
         original = norm.original
         lexicon = self.lexicon
@@ -263,7 +280,11 @@ class Matcher:
         for hit in hits:
             if hit.kind == _IDIOM:
                 continue
-            reason = self._idiom_reason(hit, idioms, norm, spans)
+            reason = None
+            if hit.kind == _RULE:
+                reason = self._unless_reason(hit, parts, norm, spans)
+            if reason is None:
+                reason = self._idiom_reason(hit, idioms, norm, spans)
             if reason is None:
                 reason = self._negation_reason(hit, norm, spans)
             if reason is None:
@@ -328,6 +349,19 @@ class Matcher:
             rule = self.lexicon.rules[hit.index]
             return f"{rule.name}: {rule.pattern}"
         return self.lexicon.phrases[hit.index].text
+
+    def _unless_reason(
+        self,
+        hit: _Hit,
+        parts: dict[int, list[tuple[int, int]]],
+        norm: Normalised,
+        spans: list[tuple[int, int]],
+    ) -> str | None:
+        unless = self._unless[hit.index]
+        if unless is None or unless not in parts:
+            return None
+        first, last = parts[unless][0]
+        return f"unless {norm.original[spans[first][0] : spans[last][1]]!r}"
 
     def _idiom_reason(
         self, hit: _Hit, idioms: dict[int, _Hit], norm: Normalised, spans: list[tuple[int, int]]
