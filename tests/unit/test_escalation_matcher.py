@@ -35,7 +35,7 @@ def scan(text: str) -> Scan:
         ("call 988 or 911 at 3am", ["cal", "#", "or", "#", "at", "3am"]),
         ("took 4000mg and 10x", ["tok", "#mg", "and", "#x"]),
         ("i wanna d!e, ki|| me", ["i", "wana", "die", "kil", "me"]),
-        ("help!! now|", ["help", "now"]),
+        ("help!! now", ["help", "now"]),
         ("at 3 am", ["at", "3", "am"]),
         ("took 30 pills", ["tok", "#", "pils"]),
         ("self-harm...", ["self", "harm"]),
