@@ -7,12 +7,14 @@ The file's own header documents its format for coordinators. In short:
 - A phrase is matched as whole words after normalisation (`normalise.py`). `{slot}` stands for
   each value of `[slots].slot` in turn; `#` stands for any whole number of 10 or more; a `*` at
   the end of the last word matches any ending of that word ("overdos*").
+- `[sets]` is more of `[slots]` (the word sets rules use; a name may be in only one of them).
 - `[[rules]]`: named patterns with a `category`, a `level` and lists of patterns per language.
   A pattern is a sequence of parts separated by spaces: a literal word (`*` at its end for any
   ending), `{slot}` (any value of that slot, each value one or more words), and `~N` between two
   parts, which lets up to N other words (0-8) come between them: `{going_to} ~3 {self_act}`.
   `unless = [...]` lists phrases that, anywhere in the message, cancel the rule ("as prescribed").
-- `[negation] cues` and `clause_breaks`, `[idioms] <lang>`, `[fuzzy] ignore`, `[settings]`.
+- `[negation] cues` and `clause_breaks`, `past` (phrases that put what follows in the past),
+  `[idioms] <lang>`, `[fuzzy] ignore`, `[settings]`.
 
 Every problem raises `LexiconError` with one line naming the file and the entry.
 """
@@ -30,7 +32,7 @@ from typing import Any
 from warmline.escalation.normalise import normalise_words
 
 LEVELS = ("crisis", "concern")
-_SECTIONS = {"settings", "negation", "idioms", "fuzzy", "slots", "phrases", "rules"}
+_SECTIONS = {"settings", "negation", "idioms", "fuzzy", "slots", "sets", "phrases", "rules"}
 _RULE_KEYS = {"name", "category", "level", "negatable", "unless"}
 _GAP_RE = re.compile(r"^~(\d+)$")
 MAX_GAP = 8
@@ -102,6 +104,8 @@ class Lexicon:
     negation_window: int
     fuzzy_min_length: int
     rules: tuple[Rule, ...] = ()
+    past_cues: tuple[tuple[str, ...], ...] = ()
+    past_window: int = 2
 
 
 def _phrase_words(body: str) -> list[str]:
@@ -177,20 +181,27 @@ class _Loader:
                 raise self.fail(key, f"unknown section (expected one of {sorted(_SECTIONS)})")
         settings = self.table(data, "settings", "settings")
         for key in settings:
-            if key not in ("negation_window", "fuzzy_min_length"):
+            if key not in ("negation_window", "fuzzy_min_length", "past_window"):
                 raise self.fail(f"settings.{key}", "unknown setting")
         negation = self.table(data, "negation", "negation")
         for key in negation:
-            if key not in ("cues", "clause_breaks"):
-                raise self.fail(f"negation.{key}", "unknown key (expected cues, clause_breaks)")
+            if key not in ("cues", "clause_breaks", "past"):
+                raise self.fail(
+                    f"negation.{key}", "unknown key (expected cues, clause_breaks, past)"
+                )
         fuzzy = self.table(data, "fuzzy", "fuzzy")
         for key in fuzzy:
             if key != "ignore":
                 raise self.fail(f"fuzzy.{key}", "unknown key (expected ignore)")
         cues = self.strings(negation.get("cues", []), "negation.cues")
         breaks = self.strings(negation.get("clause_breaks", []), "negation.clause_breaks")
+        past = self.strings(negation.get("past", []), "negation.past")
         ignore = self.strings(fuzzy.get("ignore", []), "fuzzy.ignore")
-        slots = self.slots(self.table(data, "slots", "slots"))
+        slots = self.slots(self.table(data, "slots", "slots"), "slots")
+        for name, values in self.slots(self.table(data, "sets", "sets"), "sets").items():
+            if name in slots:
+                raise self.fail(f"sets.{name}", "is also defined under [slots]")
+            slots[name] = values
         rules = self.rules(data.get("rules", []), slots)
         phrases = self.phrases(self.table(data, "phrases", "phrases"), slots, bool(rules))
         return Lexicon(
@@ -204,18 +215,20 @@ class _Loader:
             ),
             fuzzy_ignore=frozenset(w[0] for w in self.words(ignore, "fuzzy.ignore", True)),
             negation_window=self.integer(settings, "negation_window", 3, 0),
+            past_cues=tuple(self.words(past, "negation.past")),
+            past_window=self.integer(settings, "past_window", 2, 0),
             fuzzy_min_length=self.integer(settings, "fuzzy_min_length", 4, 3),
         )
 
-    def slots(self, table: dict[str, Any]) -> dict[str, list[str]]:
+    def slots(self, table: dict[str, Any], section: str) -> dict[str, list[str]]:
         slots = {}
         for name, values in table.items():
             if not _NAME_RE.match(name):
-                raise self.fail(f"slots.{name}", "slot names are lower-case letters and _")
-            slots[name] = self.strings(values, f"slots.{name}")
+                raise self.fail(f"{section}.{name}", "slot names are lower-case letters and _")
+            slots[name] = self.strings(values, f"{section}.{name}")
             for i, value in enumerate(values):
                 if "{" in value or "}" in value:
-                    raise self.fail(f"slots.{name}[{i}]", f"{value!r}: slots cannot nest")
+                    raise self.fail(f"{section}.{name}[{i}]", f"{value!r}: slots cannot nest")
         return slots
 
     def idioms(self, table: dict[str, Any]) -> tuple[Idiom, ...]:

@@ -19,6 +19,8 @@ Rules, in order:
    or (for a rule) in a gap between its parts. A clause ends at . ! ? ; : , ¿ ¡ … or a line break
    in the original text, and at a `clause_breaks` word ("but", "and", "pero", ...); the window
    does not look past either. A rule with `negatable = false` is never suppressed by negation.
+   Likewise a `[negation] past` phrase ("used to", "years ago I") ending among the
+   `past_window` words (default 2) before a match puts it in the past.
 7. **Overlaps**: of the matches left, one whose words lie within another match of the same
    category is dropped (the longer match is reported).
 
@@ -135,6 +137,10 @@ class Matcher:
         for r, rule_ids in enumerate(self._rule_classes):
             anchor = min(rule_ids, key=lambda c: sizes[c])
             self._by_anchor.setdefault(anchor, []).append(r)
+
+        self._past: dict[str, list[tuple[str, ...]]] = {}
+        for cue in lexicon.past_cues:
+            self._past.setdefault(cue[-1], []).append(cue)
 
         self._automaton = ahocorasick.Automaton()
         for key, values in entries.items():
@@ -400,5 +406,11 @@ class Matcher:
             if words[j] in cues:
                 start, end = spans[j]
                 return f"negated by {original[start:end]!r}"
+            if hit.first - j <= self.lexicon.past_window and words[j] in self._past:
+                for cue in self._past[words[j]]:
+                    first = j - len(cue) + 1
+                    if first >= 0 and tuple(words[first : j + 1]) == cue:
+                        start, end = spans[first][0], spans[j][1]
+                        return f"in the past: {original[start:end]!r}"
             j -= 1
         return None
