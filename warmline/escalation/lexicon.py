@@ -14,6 +14,7 @@ The file's own header documents its format for coordinators. In short:
   parts, which lets up to N other words (0-8) come between them: `{going_to} ~3 {self_act}`.
   `unless = [...]` lists phrases that, anywhere in the message, cancel the rule ("as prescribed").
 - `[negation] cues` and `clause_breaks`, `past` (phrases that put what follows in the past),
+  `recovered` (phrases of present safety that lower a crisis in the same message to concern),
   `[idioms] <lang>`, `[fuzzy] ignore`, `[settings]`.
 
 Every problem raises `LexiconError` with one line naming the file and the entry.
@@ -106,6 +107,7 @@ class Lexicon:
     rules: tuple[Rule, ...] = ()
     past_cues: tuple[tuple[str, ...], ...] = ()
     past_window: int = 2
+    recovered: tuple[tuple[str, ...], ...] = ()
 
 
 def _phrase_words(body: str) -> list[str]:
@@ -185,9 +187,10 @@ class _Loader:
                 raise self.fail(f"settings.{key}", "unknown setting")
         negation = self.table(data, "negation", "negation")
         for key in negation:
-            if key not in ("cues", "clause_breaks", "past"):
+            if key not in ("cues", "clause_breaks", "past", "recovered"):
                 raise self.fail(
-                    f"negation.{key}", "unknown key (expected cues, clause_breaks, past)"
+                    f"negation.{key}",
+                    "unknown key (expected cues, clause_breaks, past, recovered)",
                 )
         fuzzy = self.table(data, "fuzzy", "fuzzy")
         for key in fuzzy:
@@ -196,6 +199,7 @@ class _Loader:
         cues = self.strings(negation.get("cues", []), "negation.cues")
         breaks = self.strings(negation.get("clause_breaks", []), "negation.clause_breaks")
         past = self.strings(negation.get("past", []), "negation.past")
+        recovered = self.strings(negation.get("recovered", []), "negation.recovered")
         ignore = self.strings(fuzzy.get("ignore", []), "fuzzy.ignore")
         slots = self.slots(self.table(data, "slots", "slots"), "slots")
         for name, values in self.slots(self.table(data, "sets", "sets"), "sets").items():
@@ -217,6 +221,7 @@ class _Loader:
             negation_window=self.integer(settings, "negation_window", 3, 0),
             past_cues=tuple(self.words(past, "negation.past")),
             past_window=self.integer(settings, "past_window", 2, 0),
+            recovered=tuple(self.words(recovered, "negation.recovered")),
             fuzzy_min_length=self.integer(settings, "fuzzy_min_length", 4, 3),
         )
 
@@ -346,8 +351,8 @@ class _Loader:
                 if not _LANG_RE.match(key):
                     raise self.fail(
                         f"{where}.{key}",
-                        "unknown key (expected name, category, level, negatable or a two-letter "
-                        "language code)",
+                        "unknown key (expected name, category, level, negatable, unless or a "
+                        "two-letter language code)",
                     )
                 for i, raw in enumerate(self.strings(values, f"{where}.{key}")):
                     source = f"{where}.{key}[{i}]"
@@ -362,6 +367,7 @@ class _Loader:
                             key,
                             negatable,
                             source,
+                            frozenset(unless),
                         )
                     )
                     patterns += 1

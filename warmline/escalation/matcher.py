@@ -21,7 +21,9 @@ Rules, in order:
    does not look past either. A rule with `negatable = false` is never suppressed by negation.
    Likewise a `[negation] past` phrase ("used to", "years ago I") ending among the
    `past_window` words (default 2) before a match puts it in the past.
-7. **Overlaps**: of the matches left, one whose words lie within another match of the same
+7. **Recovered**: when the message says the texter is safe now (`[negation] recovered`: "doing
+   much better now", "ya estoy bien"), its crisis matches are reported as concern.
+8. **Overlaps**: of the matches left, one whose words lie within another match of the same
    category is dropped (the longer match is reported).
 
 The scan's level is the highest level among the matches left: crisis > concern > none.
@@ -133,6 +135,13 @@ class Matcher:
                         entries.setdefault(key, []).append((_PART, unless, len(key)))
             self._unless.append(unless)
             self._rule_gaps.append(tuple(p.gap for p in rule.parts))
+        self._recovered: int | None = None
+        if lexicon.recovered:
+            atoms = frozenset((words, False) for words in lexicon.recovered)
+            self._recovered = classes.setdefault(atoms, len(classes))
+            for words, prefix in atoms:
+                key = key_of(words, prefix)
+                entries.setdefault(key, []).append((_PART, self._recovered, len(key)))
         sizes = {cid: len(atoms) for atoms, cid in classes.items()}
         for r, rule_ids in enumerate(self._rule_classes):
             anchor = min(rule_ids, key=lambda c: sizes[c])
@@ -343,6 +352,15 @@ class Matcher:
                     ),
                 )
             )
+        if self._recovered is not None and self._recovered in parts:
+            first, last = parts[self._recovered][0]
+            cue = original[spans[first][0] : spans[last][1]]
+            for i, m in enumerate(matches):
+                if m.level == "crisis":
+                    matches[i] = dataclasses.replace(m, level="concern")
+                    suppressed.append(
+                        Suppressed(m.phrase, m.span, f"crisis lowered to concern: {cue!r}")
+                    )
         level_: Level = "none"
         for m in matches:
             if _RANK[m.level] > _RANK[level_]:
