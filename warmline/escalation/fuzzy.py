@@ -2,15 +2,17 @@
 
 Rule: a message word of at least `min_length` letters (after normalisation; 4 by default) that
 is not itself a lexicon word, not a common word of English or Spanish (`data/common_*.txt`),
-not in `[fuzzy] ignore`, and contains no digit or "#", is read as the lexicon word of at least
-`min_length` letters that is one edit away (insert, delete, substitute, or swap two neighbouring
+not in `[fuzzy] ignore`, and contains no digit or "#", is read as the lexicon word
+that is one edit away (insert, delete, substitute, or swap two neighbouring
 letters — Damerau: "sucide", "suicde", "myslef", "pils" for "pills"). The whole lexicon's
 vocabulary is corrected towards (phrases, rule parts, idioms), so a misspelling anywhere in a
-phrase or rule still lets it match. When several lexicon words are equally close, one of the
-same length (a substitution or a swap) wins, then the alphabetically first. Shorter words and
-slang ("kms", "kys", "od") are only ever matched exactly. A typo that is itself a common word
-("hand" for "hang", "ripe" for "rope") is read as that word: guessing would turn ordinary
-messages into alarms.
+phrase or rule still lets it match. When several lexicon words are one edit away, a swap of two
+letters wins, then a neighbouring key on a QWERTY keyboard ("wamt" is "want", not "wait"), then
+a letter added or dropped, then any other substitution; ties go to the alphabetically first.
+Shorter words and slang ("kms", "kys", "od") are only ever matched exactly. A typo that is
+itself a common word ("hand" for "hang", "ripe" for "rope") is read as that word: guessing
+would turn ordinary messages into alarms. The lexicon word may be one letter shorter than
+`min_length` after normalising ("kill" is "kil"; "kilk" is read as "kill").
 
 The index maps every word and every one-letter deletion of it to the words it came from, so a
 lookup costs one dictionary probe per letter of the message word; results are memoised.
@@ -41,6 +43,30 @@ def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
+_KEYBOARD = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_NEIGHBOURS: dict[str, set[str]] = {}
+for _r, _row in enumerate(_KEYBOARD):
+    for _c, _key in enumerate(_row):
+        _near = _NEIGHBOURS.setdefault(_key, set())
+        for _dr in (-1, 0, 1):
+            if 0 <= _r + _dr < len(_KEYBOARD):
+                _near.update(_KEYBOARD[_r + _dr][max(0, _c - 1) : _c + 2])
+        _near.discard(_key)
+
+
+def _edit_rank(word: str, target: str) -> int:
+    """How likely `target` is the intended word: 0 for two letters swapped, 1 for a neighbouring
+    key struck, 2 for a letter added or dropped, 3 for any other letter replaced."""
+    if len(word) != len(target):
+        return 2
+    diff = [i for i in range(len(word)) if word[i] != target[i]]
+    if len(diff) == 2:
+        return 0
+    if len(diff) == 1 and word[diff[0]] in _NEIGHBOURS.get(target[diff[0]], ()):
+        return 1
+    return 3
+
+
 def within_one_edit(a: str, b: str) -> bool:
     """True when `a` and `b` are at most one insert, delete, substitute or adjacent swap apart."""
     if a == b:
@@ -67,7 +93,7 @@ class FuzzyIndex:
         self.min_length = min_length
         self._index: dict[str, set[str]] = {}
         for word in targets:
-            if len(word) < min_length:
+            if len(word) < min_length - 1:  # "kill" normalises to "kil"
                 continue
             self._index.setdefault(word, set()).add(word)
             for d in _deletes(word):
@@ -84,7 +110,7 @@ class FuzzyIndex:
             candidates: set[str] = set(self._index.get(word, ()))
             for d in _deletes(word):
                 candidates.update(self._index.get(d, ()))
-            close = sorted((len(c) != len(word), c) for c in candidates if within_one_edit(word, c))
+            close = sorted((_edit_rank(word, c), c) for c in candidates if within_one_edit(word, c))
             found = close[0][1] if close else None
         if len(self._cache) - self._fixed >= _CACHE_LIMIT:
             self._cache = {k: v for i, (k, v) in enumerate(self._cache.items()) if i < self._fixed}
