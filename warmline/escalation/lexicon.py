@@ -15,6 +15,7 @@ The file's own header documents its format for coordinators. In short:
   `unless = [...]` lists phrases that, anywhere in the message, cancel the rule ("as prescribed").
 - `[negation] cues` and `clause_breaks`, `past` (phrases that put what follows in the past),
   `recovered` (phrases of present safety that lower a crisis in the same message to concern),
+  `inverted` (words after which a clause break does not end the clause: "never would I"),
   `[idioms] <lang>`, `[fuzzy] ignore`, `[settings]`.
 
 Every problem raises `LexiconError` with one line naming the file and the entry.
@@ -108,6 +109,7 @@ class Lexicon:
     past_cues: tuple[tuple[str, ...], ...] = ()
     past_window: int = 2
     recovered: tuple[tuple[str, ...], ...] = ()
+    inverted: frozenset[str] = frozenset()
 
 
 def _phrase_words(body: str) -> list[str]:
@@ -187,10 +189,10 @@ class _Loader:
                 raise self.fail(f"settings.{key}", "unknown setting")
         negation = self.table(data, "negation", "negation")
         for key in negation:
-            if key not in ("cues", "clause_breaks", "past", "recovered"):
+            if key not in ("cues", "clause_breaks", "past", "recovered", "inverted"):
                 raise self.fail(
                     f"negation.{key}",
-                    "unknown key (expected cues, clause_breaks, past, recovered)",
+                    "unknown key (expected cues, clause_breaks, past, recovered, inverted)",
                 )
         fuzzy = self.table(data, "fuzzy", "fuzzy")
         for key in fuzzy:
@@ -200,6 +202,7 @@ class _Loader:
         breaks = self.strings(negation.get("clause_breaks", []), "negation.clause_breaks")
         past = self.strings(negation.get("past", []), "negation.past")
         recovered = self.strings(negation.get("recovered", []), "negation.recovered")
+        inverted = self.strings(negation.get("inverted", []), "negation.inverted")
         ignore = self.strings(fuzzy.get("ignore", []), "fuzzy.ignore")
         slots = self.slots(self.table(data, "slots", "slots"), "slots")
         for name, values in self.slots(self.table(data, "sets", "sets"), "sets").items():
@@ -222,6 +225,7 @@ class _Loader:
             past_cues=tuple(self.words(past, "negation.past")),
             past_window=self.integer(settings, "past_window", 2, 0),
             recovered=tuple(self.words(recovered, "negation.recovered")),
+            inverted=frozenset(w[0] for w in self.words(inverted, "negation.inverted", True)),
             fuzzy_min_length=self.integer(settings, "fuzzy_min_length", 4, 3),
         )
 

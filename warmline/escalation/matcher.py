@@ -17,8 +17,8 @@ Rules, in order:
 6. **Negation**: a match is suppressed when a negation cue ("not", "never", "dont", "no",
    "nunca", ...) is among the `negation_window` words before its first word, in the same clause,
    or (for a rule) in a gap between its parts. A clause ends at . ! ? ; : , ¿ ¡ … or a line break
-   in the original text, and at a `clause_breaks` word ("but", "and", "pero", ...); the window
-   does not look past either. A rule with `negatable = false` is never suppressed by negation.
+   in the original text, and at a `clause_breaks` word ("but", "and", "pero", "i", ...) unless
+   it follows an `inverted` word ("never would I"); the window does not look past either. A rule with `negatable = false` is never suppressed by negation.
    Likewise a `[negation] past` phrase ("used to", "years ago I") ending among the
    `past_window` words (default 2) before a match puts it in the past.
 7. **Recovered**: when the message says the texter is safe now (`[negation] recovered`: "doing
@@ -413,13 +413,14 @@ class Matcher:
                         start, end = spans[j]
                         return f"negated by {original[start:end]!r}"
         breaks = self.lexicon.clause_breaks
+        inverted = self.lexicon.inverted
         j = hit.first - 1
         stop = hit.first - self.lexicon.negation_window
         while j >= 0 and j >= stop:
             gap = original[spans[j][1] : spans[j + 1][0]]
             if any(c in _CLAUSE_PUNCTUATION for c in gap):
                 return None
-            if words[j] in breaks:
+            if words[j] in breaks and not (j > 0 and words[j - 1] in inverted):
                 return None
             if words[j] in cues:
                 start, end = spans[j]
