@@ -15,7 +15,11 @@ def test_default_lexicon_loads():
     assert {"not", "never", "no", "nunca"} <= lexicon.negation_cues
     assert lexicon.idioms
     texts = {p.text for p in lexicon.phrases}
-    assert {"kms", "unalive", "took all my tylenol", "took # pills", "quiero morir"} <= texts
+    assert {"kms", "unalive", "gonna take all my tylenol", "quiero morir"} <= texts
+    rules = {r.name for r in lexicon.rules}
+    assert {"intent", "means-at-hand", "ingested", "third-person", "danger-now"} <= rules
+    assert {"harm-to-others", "plan-with-time", "farewell", "symptoms-after-taking"} <= rules
+    assert {r.language for r in lexicon.rules} == {"en", "es"}
 
 
 def test_default_path_is_the_repo_config():
