@@ -278,7 +278,8 @@ def test_format_scan_text_shows_typos():
     text = "thinking about sucide"
     out = format_scan_text(text, scan(text))
     assert out.splitlines()[1] == (
-        "  match suicide/crisis phrase 'suicide' (en) at 15-21: 'sucide'; 'sucide' read as 'suicide'"
+        "  match suicide/crisis phrase 'suicide' (en) at 15-21: 'sucide'; "
+        "'sucide' read as 'suicide'"
     )
 
 

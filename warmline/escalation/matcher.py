@@ -18,9 +18,10 @@ Rules, in order:
    "nunca", ...) is among the `negation_window` words before its first word, in the same clause,
    or (for a rule) in a gap between its parts. A clause ends at . ! ? ; : , ¿ ¡ … or a line break
    in the original text, and at a `clause_breaks` word ("but", "and", "pero", "i", ...) unless
-   it follows an `inverted` word ("never would I"); the window does not look past either. A rule with `negatable = false` is never suppressed by negation.
-   Likewise a `[negation] past` phrase ("used to", "years ago I") ending among the
-   `past_window` words (default 2) before a match puts it in the past.
+   it follows an `inverted` word ("never would I"); the window does not look past either. A rule
+   with `negatable = false` is never suppressed by negation. Likewise a `[negation] past` phrase
+   ("used to", "years ago") ending among the `past_window` words (default 2) before a match, in
+   the same clause, puts it in the past.
 7. **Recovered**: when the message says the texter is safe now (`[negation] recovered`: "doing
    much better now", "ya estoy bien"), its crisis matches are reported as concern.
 8. **Overlaps**: of the matches left, one whose words lie within another match of the same
