@@ -7,6 +7,7 @@ The file's own header documents its format for coordinators. In short:
 - A phrase is matched as whole words after normalisation (`normalise.py`). `{slot}` stands for
   each value of `[slots].slot` in turn; `#` stands for any whole number of 10 or more; a `*` at
   the end of the last word matches any ending of that word ("overdos*").
+- `[fuzzy] spellings`: informal spellings read as a word (`kiero = "quiero"`).
 - `[sets]` is more of `[slots]` (the word sets rules use; a name may be in only one of them).
 - `[[rules]]`: named patterns with a `category`, a `level` and lists of patterns per language.
   A pattern is a sequence of parts separated by spaces: a literal word (`*` at its end for any
@@ -27,7 +28,7 @@ import itertools
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +111,7 @@ class Lexicon:
     past_window: int = 2
     recovered: tuple[tuple[str, ...], ...] = ()
     inverted: frozenset[str] = frozenset()
+    spellings: dict[str, str] = field(default_factory=dict)
 
 
 def _phrase_words(body: str) -> list[str]:
@@ -196,14 +198,15 @@ class _Loader:
                 )
         fuzzy = self.table(data, "fuzzy", "fuzzy")
         for key in fuzzy:
-            if key != "ignore":
-                raise self.fail(f"fuzzy.{key}", "unknown key (expected ignore)")
+            if key not in ("ignore", "spellings"):
+                raise self.fail(f"fuzzy.{key}", "unknown key (expected ignore, spellings)")
         cues = self.strings(negation.get("cues", []), "negation.cues")
         breaks = self.strings(negation.get("clause_breaks", []), "negation.clause_breaks")
         past = self.strings(negation.get("past", []), "negation.past")
         recovered = self.strings(negation.get("recovered", []), "negation.recovered")
         inverted = self.strings(negation.get("inverted", []), "negation.inverted")
         ignore = self.strings(fuzzy.get("ignore", []), "fuzzy.ignore")
+        spellings = self.spellings(self.table(fuzzy, "spellings", "fuzzy.spellings"))
         slots = self.slots(self.table(data, "slots", "slots"), "slots")
         for name, values in self.slots(self.table(data, "sets", "sets"), "sets").items():
             if name in slots:
@@ -226,8 +229,21 @@ class _Loader:
             past_window=self.integer(settings, "past_window", 2, 0),
             recovered=tuple(self.words(recovered, "negation.recovered")),
             inverted=frozenset(w[0] for w in self.words(inverted, "negation.inverted", True)),
+            spellings=spellings,
             fuzzy_min_length=self.integer(settings, "fuzzy_min_length", 4, 3),
         )
+
+    def spellings(self, table: dict[str, Any]) -> dict[str, str]:
+        out = {}
+        for key, value in table.items():
+            where = f"fuzzy.spellings.{key}"
+            if not isinstance(value, str):
+                raise self.fail(where, f"must be a string, got {value!r}")
+            word, target = normalise_words(key), normalise_words(value)
+            if len(word) != 1 or len(target) != 1:
+                raise self.fail(where, f"{key!r} and {value!r} must each be a single word")
+            out[word[0]] = target[0]
+        return out
 
     def slots(self, table: dict[str, Any], section: str) -> dict[str, list[str]]:
         slots = {}

@@ -4,7 +4,8 @@ Rules, in order:
 
 1. **Normalise** the message and every phrase the same way (`normalise.py`: Unicode, case,
    accents, punctuation, leetspeak, numbers, repeated letters).
-2. **Misspellings** (`fuzzy.py`): a word of 4+ letters that is neither a lexicon word nor a
+2. **Misspellings** (`fuzzy.py`): a word listed in `[fuzzy] spellings` is read as the word given
+   there ("kiero" as "quiero"); a word of 4+ letters that is neither a lexicon word nor a
    common word, and is one edit from a lexicon word, is read as that word ("sucide", "myslef").
 3. **Exact phrases and rule parts**: every lexicon phrase, idiom and value of a rule part is found
    in one pass of an Aho-Corasick automaton, as whole words only ("skill" never matches "kill",
@@ -190,21 +191,24 @@ class Matcher:
         return self._resolve(norm, hits, typos, parts)
 
     def _correct(self, norm: Normalised) -> tuple[Normalised, dict[int, str]]:
-        """Rule 2: `norm` with misspelt words replaced by the lexicon words they stand for."""
+        """Rule 2: `norm` with informal spellings and misspelt words replaced by the lexicon
+        words they stand for; also returns {word index: the word it was read as}."""
         min_length = self._min_length
         lookup = self._fuzzy.lookup
+        spellings = self.lexicon.spellings
         typos: dict[int, str] = {}
         words = norm.words
         for i, word in enumerate(words):
-            if len(word) >= min_length:
+            target = spellings.get(word)
+            if target is None and len(word) >= min_length:
                 target = lookup(word)
-                if target is not None:
-                    typos[i] = words[i]
+            if target is not None:
+                typos[i] = target
         if not typos:
             return norm, typos
         fixed = list(words)
-        for i in typos:
-            fixed[i] = lookup(fixed[i]) or fixed[i]
+        for i, target in typos.items():
+            fixed[i] = target
         return dataclasses.replace(norm, text=" " + " ".join(fixed) + " "), typos
 
     def _exact_hits(self, norm: Normalised) -> tuple[list[_Hit], dict[int, list[tuple[int, int]]]]:
@@ -347,7 +351,7 @@ class Matcher:
                     rule=item.name if item is not None else None,
                     words=tuple(excerpts),
                     typos=tuple(
-                        (original[spans[i][0] : spans[i][1]], self._fuzzy.lookup(typos[i]) or "")
+                        (original[spans[i][0] : spans[i][1]], typos[i])
                         for i in range(hit.first, hit.last + 1)
                         if i in typos
                     ),
