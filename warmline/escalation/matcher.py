@@ -202,7 +202,7 @@ class Matcher:
             target = spellings.get(word)
             if target is None and len(word) >= min_length:
                 target = lookup(word)
-            if target is not None:
+            if target is not None and target != word:
                 typos[i] = target
         if not typos:
             return norm, typos
