@@ -41,7 +41,7 @@ import ahocorasick
 
 from warmline.escalation.fuzzy import FuzzyIndex, common_words
 from warmline.escalation.lexicon import Atom, Lexicon, Rule
-from warmline.escalation.normalise import Normalised, normalise
+from warmline.escalation.normalise import CENSORED, Normalised, normalise
 
 Level = Literal["crisis", "concern", "none"]
 
@@ -200,7 +200,7 @@ class Matcher:
         words = norm.words
         for i, word in enumerate(words):
             target = spellings.get(word)
-            if target is None and len(word) >= min_length:
+            if target is None and (len(word) >= min_length or CENSORED in word):
                 target = lookup(word)
             if target is not None and target != word:
                 typos[i] = target

@@ -12,9 +12,10 @@ Both sides go through the same rules, so a phrase matches whatever a message spe
    match is mapped back to offsets in the original text word by word.
 3. **Leetspeak**, only inside words that contain a letter: 0→o, 3→e, 4→a, 5→s, 7→t, @→a, $→s,
    and 1→i, except that a 1 following an "i" or "l" becomes "l" ("k1ll", "ki11" → "kill"); "!"
-   between two letters is an "i" ("d!e") and "|" beside a letter an "l" ("ki||"). Words of
-   digits alone ("988", "3") and a number with a short unit ("4000mg", "3am", "5th") are left as
-   they are.
+   between two letters is an "i" ("d!e"), "|" beside a letter an "l" ("ki||"), and "*" between
+   two letters a letter left out (`CENSORED`, which fuzzy.py reads as any letter: "k*ll").
+   Words of digits alone ("988", "3") and a number with a short unit ("4000mg", "3am", "5th")
+   are left as they are.
 4. **Numbers**: a word that is a whole number of 10 or more becomes "#", which a phrase
    writes as "#" ("took # pills" matches "took 30 pills"); with a unit, "4000mg" becomes "#mg".
 5. **Repeated letters**: any run of one repeated letter becomes a single letter ("diiiie" → "die",
@@ -39,6 +40,8 @@ _REPEAT_RE = re.compile(r"([^\W\d_])\1+")
 _LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 _IN_WORD = r"(?<=[^\W\d_])%s(?=[^\W\d_])"
 _BANG_RE = re.compile(_IN_WORD % "!")
+CENSORED = "\u0294"  # a "*" standing for a letter ("k*ll"), read by fuzzy.py as any letter
+_STAR_RE = re.compile(_IN_WORD % r"\*")
 _BAR_RE = re.compile(r"(?<=[^\W\d_])\|+|\|+(?=[^\W\d_])")
 _UNIT_RE = re.compile(r"^[0-9]+[^\W\d_]{1,3}$")
 _NUMBER_UNIT_RE = re.compile(r"(?<![^ ])[1-9][0-9]+(?=[^\W\d_]{1,3}(?![^ ]))")
@@ -160,6 +163,8 @@ def normalise(text: str) -> Normalised:
     source = text
     if "!" in text:
         text = _BANG_RE.sub("i", text)
+    if "*" in text:
+        text = _STAR_RE.sub(CENSORED, text)
     if "|" in text:
         text = _BAR_RE.sub(lambda m: "l" * len(m.group()), text)
     folded, starts, ends = fold(text)
