@@ -325,3 +325,49 @@ def test_bad_rules_name_the_entry(tmp_path, body, message):
     assert text.startswith(f"{path}: ")
     assert message in text
     assert "\n" not in text
+
+
+@pytest.mark.parametrize(
+    ("text", "typo", "read_as"),
+    [
+        ("kiero morirme", "kiero", "quiero"),
+        ("q ya no kiero vivir", "kiero", "quiero"),
+        ("gonna end it tn", "tn", "tonight"),
+    ],
+)
+def test_informal_spellings_are_read_as_the_word(text, typo, read_as):
+    result = scan(text)
+    assert result.level == "crisis"
+    assert (typo, read_as) in {t for m in result.matches for t in m.typos}
+
+
+def test_a_star_between_letters_stands_for_one_letter():
+    result = scan("im gonna k*ll myself")
+    assert result.level == "crisis"
+    assert scan("s*icidal").level == "crisis"
+    assert scan("*sigh* long day").level == "none"
+
+
+def test_spellings_in_a_lexicon_file(tmp_path):
+    body = RULE + '\n[fuzzy.spellings]\ngunna = "gonna"\n'
+    matcher = Matcher(load_lexicon(write(tmp_path, body)))
+    (match,) = matcher.scan("im gunna end it").matches
+    assert match.typos == (("gunna", "gona"),)
+    bad = RULE + '\n[fuzzy.spellings]\nbouta = "about to"\n'
+    with pytest.raises(LexiconError, match="must each be a single word"):
+        load_lexicon(write(tmp_path, bad))
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("took all my pills", "crisis"),
+        ("took all my pills like the doctor said", "none"),
+        ("tonight is the night i end it", "crisis"),
+        ("tonight is the night we finally watch the finale", "none"),
+        ("thanks for everything. goodbye", "crisis"),
+        ("thanks for everything, bye! talk tomorrow", "none"),
+    ],
+)
+def test_unless_phrases_cancel_a_rule(text, level):
+    assert scan(text).level == level
