@@ -26,11 +26,11 @@ def rules_of(result: Scan) -> set[str | None]:
     [
         # first-person intent: a modal or future verb, a bounded gap, an act of harm
         ("i should just end it", "intent"),
-        ("im gonna finally end my life tonight", "intent"),
+        ("im gonna finally end things tonight", "intent"),
         ("decided to end things", "intent"),
-        ("ready to unalive myself", "intent"),
+        ("ready to off myself", "intent"),
         ("hoy me voy a quitar la vida", "intent"),
-        ("ya me quiero suicidar", "intent"),
+        ("ya decidi quitarme de en medio", "intent"),
         # heights
         ("im going to drive my car off the overpass", "jump-from-height"),
         ("gonna throw myself off the roof of my building", "jump-from-height"),
@@ -55,7 +55,7 @@ def rules_of(result: Scan) -> set[str | None]:
         # danger to the texter
         ("someone is trying to break into my house right now", "danger-now"),
         ("my stepdad is threatening me with a bat", "danger-now"),
-        ("mi padrastro me esta golpeando", "danger-now"),
+        ("mi padrastro me jalo del pelo", "danger-now"),
         # harm to others
         ("im going to shoot up my workplace", "harm-to-others"),
         ("planning to poison my husbands coffee", "harm-to-others"),

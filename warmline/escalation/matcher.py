@@ -25,7 +25,9 @@ Rules, in order:
    the same clause, puts it in the past.
 7. **Recovered**: when the message says the texter is safe now (`[negation] recovered`: "doing
    much better now", "ya estoy bien"), its crisis matches are reported as concern.
-8. **Overlaps**: of the matches left, one whose words lie within another match of the same
+8. **Overlaps**: a rule match holding a phrase match of its category (at its level or higher)
+   is dropped, so the plainer phrase is reported; then, of the matches left, one whose words lie
+   within another match of the same
    category is dropped (the longer match is reported).
 
 The scan's level is the highest level among the matches left: crisis > concern > none.
@@ -313,6 +315,7 @@ class Matcher:
                 suppressed.append(Suppressed(self._name(hit), span_of(hit.first, hit.last), reason))
 
         phrases = lexicon.phrases
+        kept = self._drop_rules_covering_phrases(kept)
         kept.sort(
             key=lambda h: (
                 h.first,
@@ -372,6 +375,35 @@ class Matcher:
                 level_ = "crisis" if m.level == "crisis" else "concern"
         suppressed.sort(key=lambda s: s.span)
         return Scan(level_, tuple(matches), tuple(dict.fromkeys(suppressed)))
+
+    def _drop_rules_covering_phrases(self, kept: list[_Hit]) -> list[_Hit]:
+        """A rule match that holds a phrase match of its category, at its level or higher, adds
+        nothing: the plainer phrase is reported ("kill myself" in "I want to kill myself")."""
+        lexicon = self.lexicon
+        phrases = [
+            (
+                h.first,
+                h.last,
+                lexicon.phrases[h.index].category,
+                _RANK[lexicon.phrases[h.index].level],
+            )
+            for h in kept
+            if h.kind == _PHRASE
+        ]
+        if not phrases:
+            return kept
+        out = []
+        for h in kept:
+            if h.kind == _RULE:
+                rule = lexicon.rules[h.index]
+                rank = _RANK[rule.level]
+                if any(
+                    h.first <= first and last <= h.last and category == rule.category and r >= rank
+                    for first, last, category, r in phrases
+                ):
+                    continue
+            out.append(h)
+        return out
 
     def _name(self, hit: _Hit) -> str:
         if hit.kind == _RULE:
