@@ -15,7 +15,8 @@ The file's own header documents its format for coordinators. In short:
   parts, which lets up to N other words (0-8) come between them: `{going_to} ~3 {self_act}`.
   `unless = [...]` lists phrases that, anywhere in the message, cancel the rule ("as prescribed").
 - `[negation] cues` and `clause_breaks`, `past` (phrases that put what follows in the past),
-  `recovered` (phrases of present safety that lower a crisis in the same message to concern),
+  `recovered` and `topic` (phrases of present safety, or of talking about the subject, that
+  lower a crisis in the same message to concern),
   `inverted` (words after which a clause break does not end the clause: "never would I"),
   `[idioms] <lang>`, `[fuzzy] ignore`, `[settings]`.
 
@@ -191,10 +192,10 @@ class _Loader:
                 raise self.fail(f"settings.{key}", "unknown setting")
         negation = self.table(data, "negation", "negation")
         for key in negation:
-            if key not in ("cues", "clause_breaks", "past", "recovered", "inverted"):
+            if key not in ("cues", "clause_breaks", "past", "recovered", "topic", "inverted"):
                 raise self.fail(
                     f"negation.{key}",
-                    "unknown key (expected cues, clause_breaks, past, recovered, inverted)",
+                    "unknown key (expected cues, clause_breaks, past, recovered, topic, inverted)",
                 )
         fuzzy = self.table(data, "fuzzy", "fuzzy")
         for key in fuzzy:
@@ -204,6 +205,7 @@ class _Loader:
         breaks = self.strings(negation.get("clause_breaks", []), "negation.clause_breaks")
         past = self.strings(negation.get("past", []), "negation.past")
         recovered = self.strings(negation.get("recovered", []), "negation.recovered")
+        topic = self.strings(negation.get("topic", []), "negation.topic")
         inverted = self.strings(negation.get("inverted", []), "negation.inverted")
         ignore = self.strings(fuzzy.get("ignore", []), "fuzzy.ignore")
         spellings = self.spellings(self.table(fuzzy, "spellings", "fuzzy.spellings"))
@@ -227,7 +229,8 @@ class _Loader:
             negation_window=self.integer(settings, "negation_window", 3, 0),
             past_cues=tuple(self.words(past, "negation.past")),
             past_window=self.integer(settings, "past_window", 2, 0),
-            recovered=tuple(self.words(recovered, "negation.recovered")),
+            recovered=tuple(self.words(recovered, "negation.recovered"))
+            + tuple(self.words(topic, "negation.topic")),
             inverted=frozenset(w[0] for w in self.words(inverted, "negation.inverted", True)),
             spellings=spellings,
             fuzzy_min_length=self.integer(settings, "fuzzy_min_length", 4, 3),

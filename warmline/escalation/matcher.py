@@ -21,10 +21,13 @@ Rules, in order:
    in the original text, and at a `clause_breaks` word ("but", "and", "pero", "i", ...) unless
    it follows an `inverted` word ("never would I"); the window does not look past either. A rule
    with `negatable = false` is never suppressed by negation. Likewise a `[negation] past` phrase
-   ("used to", "years ago") ending among the `past_window` words (default 2) before a match, in
-   the same clause, puts it in the past.
-7. **Recovered**: when the message says the texter is safe now (`[negation] recovered`: "doing
-   much better now", "ya estoy bien"), its crisis matches are reported as concern.
+   ("used to", "years ago") ending among the `past_window` words (default 2) before a match puts
+   it in the past; this looks past break words ("when I was 16 I overdosed") but not past
+   punctuation.
+7. **Recovered or a topic**: when the message says the texter is safe now (`[negation]
+   recovered`: "doing much better now", "ya estoy bien") or is about the subject rather than
+   the texter (`[negation] topic`: "a documentary", "for class"), its crisis matches are
+   reported as concern.
 8. **Overlaps**: a rule match holding a phrase match of its category (at its level or higher)
    is dropped, so the plainer phrase is reported; then, of the matches left, one whose words lie
    within another match of the same
@@ -451,18 +454,20 @@ class Matcher:
                         return f"negated by {original[start:end]!r}"
         breaks = self.lexicon.clause_breaks
         inverted = self.lexicon.inverted
+        past_window = self.lexicon.past_window
+        negating = True  # a break word ends the negation's clause; the past reaches past it
         j = hit.first - 1
-        stop = hit.first - self.lexicon.negation_window
+        stop = hit.first - max(self.lexicon.negation_window, past_window)
         while j >= 0 and j >= stop:
             gap = original[spans[j][1] : spans[j + 1][0]]
             if any(c in _CLAUSE_PUNCTUATION for c in gap):
                 return None
             if words[j] in breaks and not (j > 0 and words[j - 1] in inverted):
-                return None
-            if words[j] in cues:
+                negating = False
+            if negating and words[j] in cues and hit.first - j <= self.lexicon.negation_window:
                 start, end = spans[j]
                 return f"negated by {original[start:end]!r}"
-            if hit.first - j <= self.lexicon.past_window and words[j] in self._past:
+            if hit.first - j <= past_window and words[j] in self._past:
                 for cue in self._past[words[j]]:
                     first = j - len(cue) + 1
                     if first >= 0 and tuple(words[first : j + 1]) == cue:
