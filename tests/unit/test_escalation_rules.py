@@ -371,3 +371,20 @@ def test_spellings_in_a_lexicon_file(tmp_path):
 )
 def test_unless_phrases_cancel_a_rule(text, level):
     assert scan(text).level == level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what should i say to a friend who is suicidal",
+        "we watched a documentary about suicide for class",
+        "estoy viendo un documental sobre el suicidio",
+    ],
+)
+def test_talk_about_the_subject_is_concern_at_most(text):
+    assert scan(text).level != "crisis"
+
+
+def test_the_past_reaches_past_a_new_i_but_negation_does_not():
+    assert scan("when i was 16 i tried to overdose, now im 30").level != "crisis"
+    assert scan("im not ok i want to kill myself").level == "crisis"
