@@ -28,7 +28,7 @@ def rules_of(result: Scan) -> set[str | None]:
         ("i should just end it", "intent"),
         ("im gonna finally end things tonight", "intent"),
         ("decided to end things", "intent"),
-        ("ready to off myself", "intent"),
+        ("ready to end things", "intent"),
         ("hoy me voy a quitar la vida", "intent"),
         ("ya decidi quitarme de en medio", "intent"),
         # heights
@@ -63,7 +63,7 @@ def rules_of(result: Scan) -> set[str | None]:
         # a plan with a time that never names the act
         ("when theyre asleep im going to do it", "plan-with-time"),
         ("tomorrow morning before anyone wakes up ill be gone", "plan-with-time"),
-        ("hoy en la noche cuando todos duerman lo hago", "plan-with-time"),
+        ("hoy en la noche cuando todos duerman lo hago", "it-with-a-time"),
         # farewells
         ("thanks for everything you guys did for me. goodbye", "farewell"),
         ("gave away my guitar and my cat. everything is sorted", "farewell"),
