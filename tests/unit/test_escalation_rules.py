@@ -388,3 +388,17 @@ def test_talk_about_the_subject_is_concern_at_most(text):
 def test_the_past_reaches_past_a_new_i_but_negation_does_not():
     assert scan("when i was 16 i tried to overdose, now im 30").level != "crisis"
     assert scan("im not ok i want to kill myself").level == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i want to be proud of myself",  # "off myself" reads "of myself" once letters collapse
+        "im going to take care of myself",
+        "i cant breathe through my nose, this cold is awful",  # "noose" reads "nose"
+        "i'll do it for my son",  # "soon" reads "son"
+        "im going to rope in my friends to help",
+    ],
+)
+def test_no_lexicon_entry_collapses_onto_an_ordinary_phrase(text):
+    assert scan(text).level != "crisis"
