@@ -15,15 +15,9 @@ Rules, in order:
 5. **Idioms**: a match that shares any word with an idiom match is suppressed ("killing me" inside
    "this traffic is killing me", "muero" inside "me muero de risa"). A rule is also suppressed
    when the message holds one of its `unless` phrases ("like the doctor said").
-6. **Negation**: a match is suppressed when a negation cue ("not", "never", "dont", "no",
-   "nunca", ...) is among the `negation_window` words before its first word, in the same clause,
-   or (for a rule) in a gap between its parts. A clause ends at . ! ? ; : , ¿ ¡ … or a line break
-   in the original text, and at a `clause_breaks` word ("but", "and", "pero", "i", ...) unless
-   it follows an `inverted` word ("never would I"); the window does not look past either. A rule
-   with `negatable = false` is never suppressed by negation. Likewise a `[negation] past` phrase
-   ("used to", "years ago") ending among the `past_window` words (default 2) before a match puts
-   it in the past; this looks past break words ("when I was 16 I overdosed") but not past
-   punctuation.
+6. **Negation and the past** (`negation.py`): a match negated in its own clause ("I'm NOT
+   suicidal"; a negation cue between a rule's parts), or put in the past ("I USED TO want to
+   die"), is suppressed. A rule with `negatable = false` is never suppressed by negation.
 7. **Recovered or a topic**: when the message says the texter is safe now (`[negation]
    recovered`: "doing much better now", "ya estoy bien") or is about the subject rather than
    the texter (`[negation] topic`: "a documentary", "for class"), its crisis matches are
@@ -46,14 +40,14 @@ import ahocorasick
 
 from warmline.escalation.fuzzy import FuzzyIndex, common_words
 from warmline.escalation.lexicon import Atom, Lexicon, Rule
+from warmline.escalation.negation import NegationScope
 from warmline.escalation.normalise import CENSORED, Normalised, normalise
+from warmline.escalation.rules import Occurrences, RuleIndex
 
 Level = Literal["crisis", "concern", "none"]
 
 _RANK = {"none": 0, "concern": 1, "crisis": 2}
-_CLAUSE_PUNCTUATION = frozenset(".!?;:,\n\r\u00bf\u00a1\u2026")
 _PHRASE, _IDIOM, _PART, _RULE = 0, 1, 2, 3
-_MAX_STARTS = 64  # rule matches tried per rule and message (bounds pathological inputs)
 
 
 @dataclass(frozen=True)
@@ -115,48 +109,14 @@ class Matcher:
             key = key_of(idiom.words, False)
             entries.setdefault(key, []).append((_IDIOM, i, len(key)))
 
-        # Every distinct set of atoms (a slot, or a literal) is one class found by the automaton.
-        classes: dict[frozenset[Atom], int] = {}
-        self._rule_classes: list[tuple[int, ...]] = []
-        self._rule_gaps: list[tuple[int, ...]] = []
-        self._by_anchor: dict[int, list[int]] = {}
-        self._unless: list[int | None] = []
-        for rule in lexicon.rules:
-            ids = []
-            for part in rule.parts:
-                cid = classes.get(part.atoms)
-                if cid is None:
-                    cid = classes[part.atoms] = len(classes)
-                    for words, prefix in part.atoms:
-                        key = key_of(words, prefix)
-                        entries.setdefault(key, []).append((_PART, cid, len(key)))
-                ids.append(cid)
-            self._rule_classes.append(tuple(ids))
-            unless = None
-            if rule.unless:
-                unless = classes.get(rule.unless)
-                if unless is None:
-                    unless = classes[rule.unless] = len(classes)
-                    for words, prefix in rule.unless:
-                        key = key_of(words, prefix)
-                        entries.setdefault(key, []).append((_PART, unless, len(key)))
-            self._unless.append(unless)
-            self._rule_gaps.append(tuple(p.gap for p in rule.parts))
-        self._recovered: int | None = None
-        if lexicon.recovered:
-            atoms = frozenset((words, False) for words in lexicon.recovered)
-            self._recovered = classes.setdefault(atoms, len(classes))
-            for words, prefix in atoms:
-                key = key_of(words, prefix)
-                entries.setdefault(key, []).append((_PART, self._recovered, len(key)))
-        sizes = {cid: len(atoms) for atoms, cid in classes.items()}
-        for r, rule_ids in enumerate(self._rule_classes):
-            anchor = min(rule_ids, key=lambda c: sizes[c])
-            self._by_anchor.setdefault(anchor, []).append(r)
+        def add_part(atom: Atom, cid: int) -> None:
+            key = key_of(*atom)
+            entries.setdefault(key, []).append((_PART, cid, len(key)))
 
-        self._past: dict[str, list[tuple[str, ...]]] = {}
-        for cue in lexicon.past_cues:
-            self._past.setdefault(cue[-1], []).append(cue)
+        self._rules = RuleIndex(lexicon, add_part)
+        classes = self._rules.classes
+
+        self._negation = NegationScope(lexicon)
 
         self._automaton = ahocorasick.Automaton()
         for key, values in entries.items():
@@ -216,14 +176,14 @@ class Matcher:
             fixed[i] = target
         return dataclasses.replace(norm, text=" " + " ".join(fixed) + " "), typos
 
-    def _exact_hits(self, norm: Normalised) -> tuple[list[_Hit], dict[int, list[tuple[int, int]]]]:
+    def _exact_hits(self, norm: Normalised) -> tuple[list[_Hit], Occurrences]:
         found = list(self._automaton.iter(norm.text))
         if not found:
             return [], {}
         word_index = norm.word_index
         text = norm.text
         hits = []
-        parts: dict[int, list[tuple[int, int]]] = {}
+        parts: Occurrences = {}
         for end, values in found:
             last = -1
             for kind, index, length in values:
@@ -235,58 +195,18 @@ class Matcher:
                 else:
                     hits.append(_Hit(kind, index, first, last))
         if parts:
-            hits.extend(self._rule_hits(parts))
+            hits.extend(
+                _Hit(_RULE, r, chain[0][0], chain[-1][1], chain)
+                for r, chain in self._rules.matches(parts)
+            )
         return hits, parts
-
-    def _rule_hits(self, parts: dict[int, list[tuple[int, int]]]) -> list[_Hit]:
-        hits = []
-        for anchor in parts:
-            for r in self._by_anchor.get(anchor, ()):
-                classes = self._rule_classes[r]
-                if all(c in parts for c in classes):
-                    hits.extend(self._chains(r, classes, parts))
-        return hits
-
-    def _chains(
-        self, r: int, classes: tuple[int, ...], parts: dict[int, list[tuple[int, int]]]
-    ) -> list[_Hit]:
-        gaps = self._rule_gaps[r]
-        out = []
-        starts = sorted(set(parts[classes[0]]))[:_MAX_STARTS]
-        seen_ends = -1
-        for start in starts:
-            chain = [start]
-            if self._extend(chain, 1, classes, gaps, parts) and chain[-1][1] > seen_ends:
-                seen_ends = chain[-1][1]
-                out.append(_Hit(_RULE, r, chain[0][0], chain[-1][1], tuple(chain)))
-        return out
-
-    def _extend(
-        self,
-        chain: list[tuple[int, int]],
-        i: int,
-        classes: tuple[int, ...],
-        gaps: tuple[int, ...],
-        parts: dict[int, list[tuple[int, int]]],
-    ) -> bool:
-        if i == len(classes):
-            return True
-        prev = chain[-1][1]
-        limit = prev + 1 + gaps[i]
-        for occurrence in sorted(parts[classes[i]]):
-            if prev < occurrence[0] <= limit:
-                chain.append(occurrence)
-                if self._extend(chain, i + 1, classes, gaps, parts):
-                    return True
-                chain.pop()
-        return False
 
     def _resolve(
         self,
         norm: Normalised,
         hits: list[_Hit],
         typos: dict[int, str],
-        parts: dict[int, list[tuple[int, int]]],
+        parts: Occurrences,
     ) -> Scan:
         spans = norm.spans
         original = norm.original
@@ -363,8 +283,9 @@ class Matcher:
                     ),
                 )
             )
-        if self._recovered is not None and self._recovered in parts:
-            first, last = parts[self._recovered][0]
+        recovered = self._rules.recovered
+        if recovered is not None and recovered in parts:
+            first, last = parts[recovered][0]
             cue = original[spans[first][0] : spans[last][1]]
             for i, m in enumerate(matches):
                 if m.level == "crisis":
@@ -417,11 +338,11 @@ class Matcher:
     def _unless_reason(
         self,
         hit: _Hit,
-        parts: dict[int, list[tuple[int, int]]],
+        parts: Occurrences,
         norm: Normalised,
         spans: list[tuple[int, int]],
     ) -> str | None:
-        unless = self._unless[hit.index]
+        unless = self._rules.unless[hit.index]
         if unless is None or unless not in parts:
             return None
         first, last = parts[unless][0]
@@ -441,37 +362,9 @@ class Matcher:
     def _negation_reason(
         self, hit: _Hit, norm: Normalised, spans: list[tuple[int, int]]
     ) -> str | None:
-        words = norm.words
-        cues = self.lexicon.negation_cues
-        original = norm.original
+        gaps: list[range] = []
         if hit.kind == _RULE:
             if not self.lexicon.rules[hit.index].negatable:
                 return None
-            for (_f, last), (first, _l) in zip(hit.parts, hit.parts[1:], strict=False):
-                for j in range(last + 1, first):
-                    if words[j] in cues:
-                        start, end = spans[j]
-                        return f"negated by {original[start:end]!r}"
-        breaks = self.lexicon.clause_breaks
-        inverted = self.lexicon.inverted
-        past_window = self.lexicon.past_window
-        negating = True  # a break word ends the negation's clause; the past reaches past it
-        j = hit.first - 1
-        stop = hit.first - max(self.lexicon.negation_window, past_window)
-        while j >= 0 and j >= stop:
-            gap = original[spans[j][1] : spans[j + 1][0]]
-            if any(c in _CLAUSE_PUNCTUATION for c in gap):
-                return None
-            if words[j] in breaks and not (j > 0 and words[j - 1] in inverted):
-                negating = False
-            if negating and words[j] in cues and hit.first - j <= self.lexicon.negation_window:
-                start, end = spans[j]
-                return f"negated by {original[start:end]!r}"
-            if hit.first - j <= past_window and words[j] in self._past:
-                for cue in self._past[words[j]]:
-                    first = j - len(cue) + 1
-                    if first >= 0 and tuple(words[first : j + 1]) == cue:
-                        start, end = spans[first][0], spans[j][1]
-                        return f"in the past: {original[start:end]!r}"
-            j -= 1
-        return None
+            gaps = [range(a[1] + 1, b[0]) for a, b in zip(hit.parts, hit.parts[1:], strict=False)]
+        return self._negation.reason(hit.first, gaps, norm.words, spans, norm.original)
