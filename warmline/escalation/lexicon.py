@@ -34,12 +34,23 @@ from pathlib import Path
 from typing import Any
 
 from warmline.escalation.normalise import normalise_words
+from warmline.escalation.rule_format import Atom, Part, Rule, parse_pattern, phrase_words
+
+__all__ = [
+    "Atom",
+    "Idiom",
+    "Lexicon",
+    "LexiconError",
+    "Part",
+    "Phrase",
+    "Rule",
+    "default_lexicon_path",
+    "load_lexicon",
+]
 
 LEVELS = ("crisis", "concern")
 _SECTIONS = {"settings", "negation", "idioms", "fuzzy", "slots", "sets", "phrases", "rules"}
 _RULE_KEYS = {"name", "category", "level", "negatable", "unless"}
-_GAP_RE = re.compile(r"^~(\d+)$")
-MAX_GAP = 8
 _NAME_RE = re.compile(r"^[a-z][a-z_]*$")
 _LANG_RE = re.compile(r"^[a-z]{2}$")
 _SLOT_RE = re.compile(r"\{([^{}]*)\}")
@@ -61,33 +72,6 @@ class Phrase:
     level: str
     language: str
     source: str
-
-
-Atom = tuple[tuple[str, ...], bool]  # normalised words, and whether the last word is a prefix
-
-
-@dataclass(frozen=True)
-class Part:
-    """One part of a rule pattern: any of `atoms`, after up to `gap` other words."""
-
-    text: str  # as written: "{self_act}" or "end*"
-    atoms: frozenset[Atom]
-    gap: int  # other words allowed between the previous part and this one (0 for the first)
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One pattern of a `[[rules]]` entry."""
-
-    name: str
-    pattern: str
-    parts: tuple[Part, ...]
-    category: str
-    level: str
-    language: str
-    negatable: bool
-    source: str
-    unless: frozenset[Atom] = frozenset()  # a message holding any of these is not a match
 
 
 @dataclass(frozen=True)
@@ -113,17 +97,6 @@ class Lexicon:
     recovered: tuple[tuple[str, ...], ...] = ()
     inverted: frozenset[str] = frozenset()
     spellings: dict[str, str] = field(default_factory=dict)
-
-
-def _phrase_words(body: str) -> list[str]:
-    """Normalised words of a phrase; "#" (a number) and "#mg" (a number with a unit) kept."""
-    words: list[str] = []
-    for word in body.split():
-        if word.startswith("#") and (word == "#" or word[1:].isalpha()):
-            words.append(word.lower())
-        else:
-            words.extend(normalise_words(word))
-    return words
 
 
 def default_lexicon_path() -> Path:
@@ -331,7 +304,7 @@ class _Loader:
             body = text[:-1] if prefix else text
             if "*" in body:
                 raise self.fail(source, f"{raw!r}: '*' is only allowed at the very end")
-            words = _phrase_words(body)
+            words = phrase_words(body)
             if not words:
                 raise self.fail(source, f"{raw!r} has no letters or digits")
             out.append(Phrase(text, tuple(words), prefix, category, level, lang, source))
@@ -379,7 +352,7 @@ class _Loader:
                     )
                 for i, raw in enumerate(self.strings(values, f"{where}.{key}")):
                     source = f"{where}.{key}[{i}]"
-                    parts = self.pattern(raw, source, slots)
+                    parts = parse_pattern(raw, source, slots, self.fail)
                     out.append(
                         Rule(
                             name,
@@ -397,56 +370,3 @@ class _Loader:
             if not patterns:
                 raise self.fail(where, "has no patterns (add en = [...] or es = [...])")
         return tuple(out)
-
-    def pattern(self, raw: str, source: str, slots: dict[str, list[str]]) -> tuple[Part, ...]:
-        parts: list[Part] = []
-        gap: int | None = None
-        literal: list[str] = []
-
-        def flush() -> None:
-            nonlocal gap
-            if literal:
-                text = " ".join(literal)
-                parts.append(Part(text, frozenset([self.atom(text, source, raw)]), gap or 0))
-                literal.clear()
-                gap = None
-
-        for token in raw.split():
-            m = _GAP_RE.match(token)
-            if m:
-                flush()
-                if not parts or gap is not None:
-                    raise self.fail(source, f"{raw!r}: {token} must stand between two parts")
-                gap = int(m.group(1))
-                if gap > MAX_GAP:
-                    raise self.fail(source, f"{raw!r}: gaps are at most ~{MAX_GAP}")
-            elif token.startswith("{") or token.endswith("}"):
-                flush()
-                name = token[1:-1]
-                if not (token.startswith("{") and token.endswith("}")) or not name:
-                    raise self.fail(source, f"{raw!r}: {token!r} is not a {{slot}}")
-                if name not in slots:
-                    raise self.fail(source, f"{raw!r} uses unknown slot {{{name}}}")
-                atoms = frozenset(self.atom(v, f"slots.{name}", v) for v in slots[name])
-                parts.append(Part(token, atoms, gap or 0))
-                gap = None
-            else:
-                literal.append(token)
-                if token.endswith("*"):
-                    flush()
-        flush()
-        if gap is not None:
-            raise self.fail(source, f"{raw!r}: a gap cannot end a pattern")
-        if not parts:
-            raise self.fail(source, f"{raw!r} has no parts")
-        return tuple(parts)
-
-    def atom(self, text: str, source: str, raw: str) -> Atom:
-        prefix = text.endswith("*")
-        body = text[:-1] if prefix else text
-        if "*" in body:
-            raise self.fail(source, f"{raw!r}: '*' is only allowed at the end of a word")
-        words = _phrase_words(body)
-        if not words:
-            raise self.fail(source, f"{raw!r}: {text!r} has no letters or digits")
-        return tuple(words), prefix
