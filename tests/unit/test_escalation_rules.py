@@ -218,7 +218,7 @@ def test_fuzzy_index_prefers_swaps_and_neighbouring_keys():
     index = FuzzyIndex(["want", "wait", "suicide", "suicidal"], 4, [])
     assert index.lookup("wnat") == "want"  # swap
     assert index.lookup("wamt") == "want"  # m is beside n
-    assert index.lookup("suicidl") == "suicidal"  # a letter dropped
+    assert index.lookup("suicidl") == "suicidal"  # a letter left out
     assert index.lookup("house") is None
 
 
@@ -402,3 +402,8 @@ def test_the_past_reaches_past_a_new_i_but_negation_does_not():
 )
 def test_no_lexicon_entry_collapses_onto_an_ordinary_phrase(text):
     assert scan(text).level != "crisis"
+
+
+def test_fuzzy_index_prefers_a_letter_left_out_to_one_too_many():
+    index = FuzzyIndex(["mar", "matar"], 4, [])
+    assert index.lookup("mtar") == "matar"

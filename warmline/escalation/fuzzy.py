@@ -8,7 +8,8 @@ letters — Damerau: "sucide", "suicde", "myslef", "pils" for "pills"). The whol
 vocabulary is corrected towards (phrases, rule parts, idioms), so a misspelling anywhere in a
 phrase or rule still lets it match. When several lexicon words are one edit away, a swap of two
 letters wins, then a neighbouring key on a QWERTY keyboard ("wamt" is "want", not "wait") or a
-letter added or dropped, then any other substitution; ties go to the alphabetically first.
+letter left out ("mtar" is "matar", not "mar"), then a letter too many, then any other
+substitution; ties go to the alphabetically first.
 Shorter words and slang ("kms", "kys", "od") are only ever matched exactly. A typo that is
 itself a common word ("hand" for "hang", "ripe" for "rope") is read as that word: guessing
 would turn ordinary messages into alarms. The lexicon word may be one letter shorter than
@@ -56,9 +57,11 @@ for _r, _row in enumerate(_KEYBOARD):
 
 def _edit_rank(word: str, target: str) -> int:
     """How likely `target` is the intended word: 0 for two letters swapped, 1 for a neighbouring
-    key struck or a letter added or dropped, 3 for any other letter replaced."""
-    if len(word) != len(target):
-        return 1
+    key struck or a letter left out, 2 for a letter too many, 3 for any other letter replaced."""
+    if len(word) < len(target):
+        return 1  # a letter left out
+    if len(word) > len(target):
+        return 2  # a letter too many
     diff = [i for i in range(len(word)) if word[i] != target[i]]
     if len(diff) == 2:
         return 0
