@@ -5,8 +5,9 @@ is not itself a lexicon word, not a common word of English or Spanish (`data/com
 not in `[fuzzy] ignore`, and contains no digit or "#", is read as the lexicon word
 that is one edit away (insert, delete, substitute, or swap two neighbouring
 letters — Damerau: "sucide", "suicde", "myslef", "pils" for "pills"). The whole lexicon's
-vocabulary is corrected towards (phrases, rule parts, idioms), so a misspelling anywhere in a
-phrase or rule still lets it match. When several lexicon words are one edit away, a swap of two
+vocabulary of phrases and rule parts is corrected towards, so a misspelling anywhere in a
+phrase or rule still lets it match (the words of idioms and `unless` lists are known words, never
+corrected, but nothing is read as them). When several lexicon words are one edit away, a swap of two
 letters wins, then a neighbouring key on a QWERTY keyboard ("wamt" is "want", not "wait") or a
 letter left out ("mtar" is "matar", not "mar"), then a letter too many, then any other
 substitution; ties go to the alphabetically first.

@@ -123,28 +123,34 @@ class Matcher:
             self._automaton.add_word(key, tuple(values))
         self._automaton.make_automaton()
 
-        vocabulary: set[str] = set(lexicon.negation_cues | lexicon.clause_breaks)
+        # Typos are read towards the words of phrases and rule parts only; the words of idioms,
+        # `unless` lists and negation are known (never corrected) but not read towards, so a
+        # harmless word there cannot take a correction from a crisis word ("kilk" is "kill").
+        crisis_words: set[str] = set()
         stems: set[str] = set()  # the last word of a "*" entry is a stem, not a word to correct to
         for phrase in lexicon.phrases:
-            vocabulary.update(phrase.words)
+            crisis_words.update(phrase.words)
             if phrase.prefix:
                 stems.add(phrase.words[-1])
+        for rule in lexicon.rules:
+            for part in rule.parts:
+                for words, prefix in part.atoms:
+                    crisis_words.update(words)
+                    if prefix:
+                        stems.add(words[-1])
+        known = crisis_words | lexicon.negation_cues | lexicon.clause_breaks | lexicon.fuzzy_ignore
         for idiom in lexicon.idioms:
-            vocabulary.update(idiom.words)
+            known.update(idiom.words)
         for atoms in classes:
-            for words, prefix in atoms:
-                vocabulary.update(words)
-                if prefix:
-                    stems.add(words[-1])
+            for words, _prefix in atoms:
+                known.update(words)
         targets = {
             w
-            for w in vocabulary - stems
+            for w in crisis_words - stems
             if w.isalpha() and w not in lexicon.fuzzy_ignore and w not in lexicon.negation_cues
         }
         self._min_length = lexicon.fuzzy_min_length
-        self._fuzzy = FuzzyIndex(
-            targets, lexicon.fuzzy_min_length, vocabulary | lexicon.fuzzy_ignore | common_words()
-        )
+        self._fuzzy = FuzzyIndex(targets, lexicon.fuzzy_min_length, known | common_words())
 
     def scan(self, text: str) -> Scan:
         """Scan one message; pure, and never raises on any str."""
