@@ -1,20 +1,20 @@
 """Tolerant matching of misspelt words (SymSpell-style deletion neighbourhoods).
 
 Rule: a message word of at least `min_length` letters (after normalisation; 4 by default) that
-is not itself a lexicon word, not a common word of English or Spanish (`data/common_*.txt`),
-not in `[fuzzy] ignore`, and contains no digit or "#", is read as the lexicon word
-that is one edit away (insert, delete, substitute, or swap two neighbouring
-letters — Damerau: "sucide", "suicde", "myslef", "pils" for "pills"). The whole lexicon's
-vocabulary of phrases and rule parts is corrected towards, so a misspelling anywhere in a
-phrase or rule still lets it match (the words of idioms and `unless` lists are known words, never
-corrected, but nothing is read as them). When several lexicon words are one edit away, a swap of two
-letters wins, then a neighbouring key on a QWERTY keyboard ("wamt" is "want", not "wait") or a
-letter left out ("mtar" is "matar", not "mar"), then a letter too many, then any other
-substitution; ties go to the alphabetically first.
-Shorter words and slang ("kms", "kys", "od") are only ever matched exactly. A typo that is
-itself a common word ("hand" for "hang", "ripe" for "rope") is read as that word: guessing
-would turn ordinary messages into alarms. The lexicon word may be one letter shorter than
-`min_length` after normalising ("kill" is "kil"; "kilk" is read as "kill").
+is not itself a lexicon word, not a common word of English or Spanish (`data/common_*.txt`), not
+in `[fuzzy] ignore`, and contains no digit or "#", is read as the lexicon word one edit away
+(insert, delete, substitute, or swap two neighbouring letters — Damerau: "sucide", "suicde",
+"myslef", "pils" for "pills"). Every word of the phrases and rule parts is a target, so a
+misspelling anywhere in a phrase or rule still lets it match; the words of idioms and `unless`
+lists are known words, never corrected, but nothing is read as them. The lexicon word may be one
+letter shorter than `min_length` after normalising ("kill" is "kil"; "kilk" is read as "kill").
+
+When several lexicon words are one edit away, a swap of two letters wins, then a neighbouring key
+on a QWERTY keyboard ("wamt" is "want", not "wait") or a letter left out ("mtar" is "matar", not
+"mar"), then a letter too many, then any other substitution; ties go to the alphabetically
+first. Shorter words and slang ("kms", "kys", "od") are only ever matched exactly. A typo that
+is itself a common word ("hand" for "hang", "ripe" for "rope") is read as that word: guessing
+would turn ordinary messages into alarms.
 
 The index maps every word and every one-letter deletion of it to the words it came from, so a
 lookup costs one dictionary probe per letter of the message word; results are memoised.
