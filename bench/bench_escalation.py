@@ -6,13 +6,17 @@ Usage: .venv/bin/python bench/bench_escalation.py [--messages N] [--runs R]
 The corpus is generated deterministically (seed 1): mostly ordinary support texts of mixed
 length (a few words to a few hundred characters, some with emoji, Spanish or typos) and about
 5% crisis messages. The baseline is one compiled regular expression: every expanded lexicon
-phrase (as written, "#" as \\d+), escaped, joined with "|", wrapped in \\b...\\b, IGNORECASE,
-longest first, applied with `findall`; it has no normalisation, negation, idioms or typos, so
-it does less work than the matcher. Each figure is the median of R timed passes over the corpus,
-on one core, after one warm-up pass, per CPU second of this process (`time.process_time`, which
-load from other processes disturbs less than wall-clock time, also shown). The baseline is so
+phrase (as written, "#" as \\d+), escaped, longest first, then every rule pattern (each part an
+alternation of its values, each gap ~N as up to N words), joined with "|", wrapped in
+\\b...\\b, IGNORECASE, applied with `findall`; it has no normalisation, negation, idioms or
+typos, so it does less work than the matcher. Each figure is the median of R timed passes over
+the corpus, on one core, after one warm-up pass, per CPU second of this process
+(`time.process_time`, which load from other processes disturbs less than wall-clock time, also
+shown). The baseline is so
 slow (tens of milliseconds a message) that it runs on the first --baseline-messages messages of
-the same corpus only; the matcher is timed on that subset too.
+the same corpus only; the matcher is timed on that subset too. A last line times the matcher on
+the distinct messages of tests/unit/data/escalation_eval*.txt with a new Matcher for each pass,
+so that no typo lookup is memoised ("cold").
 """
 
 from __future__ import annotations
@@ -61,6 +65,11 @@ ORDINARY = [
     "my roommate keeps bringing people over and I can't relax in my own home",
 ]
 CRISIS = [
+    "im gonna finally end it tonight",
+    "my roommate says shes going to kill herself",
+    "took everything in the medicine cabinet",
+    "hoy en la noche cuando todos duerman lo hago",
+    "i wnat to dei, i have the rope tied already",
     "I want to kill myself",
     "i took all my pills",
     "I'm thinking about suicide tonight",
@@ -92,10 +101,25 @@ def corpus(n: int, seed: int = 1) -> list[str]:
     return out
 
 
+def _atom_regex(words: tuple[str, ...], prefix: bool) -> str:
+    body = r"\W+".join(re.escape(w).replace("\\#", "#").replace("#", r"\d+") for w in words)
+    return body + (r"\w*" if prefix else "")
+
+
 def baseline(lexicon: Lexicon) -> Callable[[str], list[str]]:
+    """One regex: every expanded phrase, then every rule pattern (each part an alternation of
+    its values, each gap `~N` as up to N words)."""
     texts = sorted({p.text.rstrip("*") for p in lexicon.phrases}, key=len, reverse=True)
-    parts = [re.escape(t).replace("\\#", "#").replace("#", r"\d+") for t in texts]
-    pattern = re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.IGNORECASE)
+    alternatives = [re.escape(t).replace("\\#", "#").replace("#", r"\d+") for t in texts]
+    for rule in lexicon.rules:
+        regex = ""
+        for i, part in enumerate(rule.parts):
+            atoms = "|".join(sorted(_atom_regex(w, p) for w, p in part.atoms))
+            if i:
+                regex += r"\W+(?:\w+\W+){0," + str(part.gap) + "}"
+            regex += f"(?:{atoms})"
+        alternatives.append(regex)
+    pattern = re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
     return pattern.findall
 
 
@@ -107,6 +131,37 @@ def rate(
         scan(text)
     cpu, wall = [], []
     for _ in range(runs):
+        start_cpu, start_wall = time.process_time(), time.perf_counter()
+        for text in messages:
+            scan(text)
+        cpu.append(time.process_time() - start_cpu)
+        wall.append(time.perf_counter() - start_wall)
+    median = statistics.median(cpu)
+    return (
+        len(messages) / median,
+        median / len(messages) * 1e6,
+        len(messages) / statistics.median(wall),
+    )
+
+
+def labelled_texts() -> list[str]:
+    """The messages of the labelled sets in tests/unit/data (all distinct, written as people
+    text a warmline), for a figure with no repeated message."""
+    texts: list[str] = []
+    data = Path(__file__).resolve().parents[1] / "tests" / "unit" / "data"
+    for path in sorted(data.glob("escalation_eval*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                texts.append(line.split(" | ")[-1])
+    return texts
+
+
+def rate_cold(lexicon: Lexicon, messages: list[str], runs: int) -> tuple[float, float, float]:
+    """Like `rate`, but each pass uses a new Matcher, so no word's typo lookup is memoised
+    (the build itself is not timed)."""
+    cpu, wall = [], []
+    for _ in range(runs):
+        scan = Matcher(lexicon).scan
         start_cpu, start_wall = time.process_time(), time.perf_counter()
         for text in messages:
             scan(text)
@@ -150,7 +205,8 @@ def main() -> None:
     print(f"python {platform.python_version()}, {cpu_model()}")
     print(
         f"corpus: {len(messages)} messages, mean {statistics.mean(map(len, messages)):.0f} chars, "
-        f"{crisis / len(messages):.1%} crisis; lexicon: {len(lexicon.phrases)} expanded phrases"
+        f"{crisis / len(messages):.1%} crisis; lexicon: {len(lexicon.phrases)} expanded phrases, "
+        f"{len(lexicon.rules)} rule patterns"
     )
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(
@@ -171,6 +227,13 @@ def main() -> None:
         print(
             f"{name:<26} {len(sample):>8} {per_second:>11,.0f} {micros:>10.1f} "
             f"{wall:>11,.0f} {build:>8.2f}"
+        )
+    distinct = labelled_texts()
+    if distinct:
+        per_second, micros, wall = rate_cold(lexicon, distinct, args.runs)
+        print(
+            f"{'Matcher.scan, cold, eval':<26} {len(distinct):>8} {per_second:>11,.0f} "
+            f"{micros:>10.1f} {wall:>11,.0f} {build_matcher:>8.2f}"
         )
 
 

@@ -27,3 +27,14 @@ def test_json_lines_from_standard_input():
     assert set(match) >= {"category", "level", "phrase", "span"}
     assert first["text"][match["span"][0] : match["span"][1]]
     assert second["level"] == "none" and second["matches"] == []
+
+
+def test_check_names_the_rule_and_the_words_it_matched():
+    out = run(["im gonna finally end it tonight"])
+    assert "rule 'intent'" in out
+    assert "words 'gonna' + 'end it'" in out
+    line = run(["--json", "i have a knfie in my hand"]).strip()
+    (match,) = json.loads(line)["matches"]
+    assert match["rule"] == "means-at-hand"
+    assert match["words"] == ["knfie", "in my hand"]
+    assert match["typos"] == [{"text": "knfie", "read_as": "knife"}]

@@ -15,7 +15,11 @@ def test_default_lexicon_loads():
     assert {"not", "never", "no", "nunca"} <= lexicon.negation_cues
     assert lexicon.idioms
     texts = {p.text for p in lexicon.phrases}
-    assert {"kms", "unalive", "took all my tylenol", "took # pills", "quiero morir"} <= texts
+    assert {"kms", "unalive", "gonna take all my tylenol", "quiero morir"} <= texts
+    rules = {r.name for r in lexicon.rules}
+    assert {"intent", "means-at-hand", "ingested", "third-person", "danger-now"} <= rules
+    assert {"harm-to-others", "plan-with-time", "farewell", "symptoms-after-taking"} <= rules
+    assert {r.language for r in lexicon.rules} == {"en", "es"}
 
 
 def test_default_path_is_the_repo_config():
@@ -41,7 +45,7 @@ def test_minimal_file(tmp_path):
         ("kil", "myself"),
         "phrases.suicide.crisis.en[0]",
     )
-    assert (lexicon.negation_window, lexicon.fuzzy_min_length) == (3, 6)
+    assert (lexicon.negation_window, lexicon.fuzzy_min_length) == (3, 4)
 
 
 def test_slots_expand(tmp_path):
@@ -73,7 +77,7 @@ def test_slots_expand(tmp_path):
         (GOOD + "[settings]\nwindow = 2\n", "settings.window: unknown setting"),
         (GOOD + '[idioms]\nen = ["killing me", 5]\n', "idioms.en[1]"),
         (GOOD + "[extras]\nx = 1\n", "extras: unknown section"),
-        ("[phrases]\n", "phrases: no phrases defined"),
+        ("[phrases]\n", "phrases: no phrases or rules defined"),
         ("[phrases.suicide.crisis\nen = [", "invalid TOML"),
     ],
 )

@@ -32,7 +32,10 @@ def scan(text: str) -> Scan:
         ("ki11", ["kil"]),
         ("su1c1de", ["suicide"]),
         ("$uicide @ll", ["suicide", "al"]),
-        ("call 988 or 911 at 3am", ["cal", "#", "or", "#", "at", "eam"]),
+        ("call 988 or 911 at 3am", ["cal", "#", "or", "#", "at", "3am"]),
+        ("took 4000mg and 10x", ["tok", "#mg", "and", "#x"]),
+        ("i wanna d!e, ki|| me", ["i", "wana", "die", "kil", "me"]),
+        ("help!! now", ["help", "now"]),
         ("at 3 am", ["at", "3", "am"]),
         ("took 30 pills", ["tok", "#", "pils"]),
         ("self-harm...", ["self", "harm"]),
@@ -73,7 +76,7 @@ def test_levels_and_word_boundaries(text, level):
     [
         ("I want to kill myself", "kill myself"),
         ("I want to KIIILL  myself", "KIIILL  myself"),
-        ("Okay. I took 30 Tylenol!", "took 30 Tylenol"),
+        ("Okay. I took 30 Tylenol!", "I took 30 Tylenol"),
         ("ｋｉｌｌ ｍｙｓｅｌｆ", "ｋｉｌｌ ｍｙｓｅｌｆ"),
         ("😭😭 I want to die 😭", "want to die"),
         ("Me quiero morir", "Me quiero morir"),
@@ -92,13 +95,31 @@ def test_spans_point_at_the_original_text(text, excerpt):
 
 
 def test_match_reports_category_level_phrase_and_language():
-    (match,) = scan("I took all my pills").matches
-    assert (match.category, match.level, match.phrase, match.language) == (
+    (match,) = scan("kill myself").matches
+    assert (match.category, match.level, match.phrase, match.language, match.rule) == (
         "suicide",
         "crisis",
-        "took all my pills",
+        "kill myself",
+        "en",
+        None,
+    )
+
+
+def test_a_rule_holding_a_phrase_of_its_category_reports_the_phrase():
+    (match,) = scan("I really want to kill myself").matches
+    assert (match.phrase, match.rule) == ("kill myself", None)
+
+
+def test_rule_match_reports_the_rule_and_the_words_of_each_part():
+    (match,) = scan("I took all my pills").matches
+    assert (match.category, match.level, match.rule, match.language) == (
+        "suicide",
+        "crisis",
+        "ingested",
         "en",
     )
+    assert match.phrase == "{ingest} ~6 {quantity} ~4 {substance}"
+    assert match.words == ("I took", "all my", "pills")
 
 
 @pytest.mark.parametrize(
@@ -161,8 +182,8 @@ def test_idiom_suppression_names_the_idiom():
         ("thinking about sucide", "suicide"),
         ("thinking about suicde", "suicide"),
         ("I'm suicdal", "suicidal"),
-        ("i overdoes on my meds", "overdose"),
-        ("overdossed last night", "overdosed"),
+        ("overdoes again last night", "overdos*"),
+        ("overdossed last night", "overdos*"),
         ("feeling unalivee", "unalive"),
     ],
 )
@@ -230,9 +251,11 @@ def test_huge_text():
     assert text[start:end] == "kill myself"
 
 
-def test_overlapping_phrases_of_one_category_report_the_longest():
-    phrases = [m.phrase for m in scan("I took a whole bottle of tylenol").matches]
-    assert phrases == ["took a whole bottle of tylenol"]
+def test_overlapping_matches_of_one_category_report_the_longest():
+    matches = scan("I took a whole bottle of tylenol").matches
+    assert [(m.rule, m.words) for m in matches] == [
+        ("ingested", ("I took", "a whole bottle", "tylenol"))
+    ]
 
 
 @settings(max_examples=300, deadline=None)
@@ -250,9 +273,19 @@ def test_format_scan_text():
     out = format_scan_text(text, scan(text))
     assert out.splitlines() == [
         f"crisis: {text!r}",
-        "  match suicide/crisis phrase 'took all my pills' (en) at 23-40: 'took all my pills'",
+        "  match suicide/crisis rule 'ingested' '{ingest} ~6 {quantity} ~4 {substance}' (en) "
+        "at 21-40: 'I took all my pills' — words 'I took' + 'all my' + 'pills'",
         "  suppressed phrase 'suicidal' at 8-16: 'suicidal' (negated by 'not')",
     ]
+
+
+def test_format_scan_text_shows_typos():
+    text = "thinking about sucide"
+    out = format_scan_text(text, scan(text))
+    assert out.splitlines()[1] == (
+        "  match suicide/crisis phrase 'suicide' (en) at 15-21: 'sucide'; "
+        "'sucide' read as 'suicide'"
+    )
 
 
 def test_format_scan_text_says_why_none():
@@ -269,6 +302,16 @@ def test_format_scan_json():
     assert json.loads(line) == {
         "text": text,
         "level": "crisis",
-        "matches": [{"category": "suicide", "level": "crisis", "phrase": "kms", "span": [0, 3]}],
+        "matches": [
+            {
+                "category": "suicide",
+                "level": "crisis",
+                "phrase": "kms",
+                "span": [0, 3],
+                "rule": None,
+                "words": ["kms"],
+                "typos": [],
+            }
+        ],
         "suppressed": [],
     }

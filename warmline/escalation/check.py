@@ -10,15 +10,20 @@ from warmline.escalation.matcher import Scan
 def format_scan_text(text: str, scan: Scan) -> str:
     """Several lines: the level, then each match and each suppressed phrase with its reason.
 
-    Spans are [start, end) offsets into `text`; the matched excerpt is quoted beside each.
+    Spans are [start, end) offsets into `text`; the matched excerpt is quoted beside each. A rule
+    match names the rule, its pattern and the words each part matched; misspelt words are shown
+    with the lexicon word they were read as.
     """
     lines = [f"{scan.level}: {text!r}"]
     for m in scan.matches:
         s, e = m.span
-        lines.append(
-            f"  match {m.category}/{m.level} phrase {m.phrase!r} ({m.language}) "
-            f"at {s}-{e}: {text[s:e]!r}"
-        )
+        what = f"phrase {m.phrase!r}" if m.rule is None else f"rule {m.rule!r} {m.phrase!r}"
+        line = f"  match {m.category}/{m.level} {what} ({m.language}) at {s}-{e}: {text[s:e]!r}"
+        if m.rule is not None:
+            line += " — words " + " + ".join(repr(w) for w in m.words)
+        if m.typos:
+            line += "; " + ", ".join(f"{t!r} read as {r!r}" for t, r in m.typos)
+        lines.append(line)
     for sup in scan.suppressed:
         s, e = sup.span
         lines.append(f"  suppressed phrase {sup.phrase!r} at {s}-{e}: {text[s:e]!r} ({sup.reason})")
@@ -29,7 +34,12 @@ def format_scan_text(text: str, scan: Scan) -> str:
 
 
 def format_scan_json(text: str, scan: Scan) -> str:
-    """One line of JSON: text, level, matches (category, level, phrase, span) and suppressed."""
+    """One line of JSON: text, level, matches and suppressed.
+
+    Each match has SPEC §8's `category`, `level`, `phrase`, `span`, plus `rule` (the rule's name,
+    or null for a phrase; `phrase` is then the rule's pattern), `words` (the excerpt each part
+    matched) and `typos` (misspelt words and what they were read as).
+    """
     return json.dumps(
         {
             "text": text,
@@ -40,6 +50,9 @@ def format_scan_json(text: str, scan: Scan) -> str:
                     "level": m.level,
                     "phrase": m.phrase,
                     "span": [m.span[0], m.span[1]],
+                    "rule": m.rule,
+                    "words": list(m.words),
+                    "typos": [{"text": t, "read_as": r} for t, r in m.typos],
                 }
                 for m in scan.matches
             ],

@@ -4,47 +4,68 @@ Rules, in order:
 
 1. **Normalise** the message and every phrase the same way (`normalise.py`: Unicode, case,
    accents, punctuation, leetspeak, numbers, repeated letters).
-2. **Exact phrases**: every lexicon phrase and idiom is found in one pass of an Aho-Corasick
-   automaton, as whole words only ("skill" never matches "kill", "therapist" never "rapist").
-3. **Misspellings** (`fuzzy.py`): a long word one edit away from a single-word crisis phrase
-   matches that phrase.
-4. **Idioms**: a phrase match that shares any word with an idiom match is suppressed
-   ("killing me" inside "this traffic is killing me", "muero" inside "me muero de risa").
-5. **Negation**: a phrase match is suppressed when a negation cue ("not", "never", "dont", "no",
-   "nunca", ...) is among the `negation_window` words (default 3) before its first word, in the
-   same clause. A clause ends at . ! ? ; : , ¿ ¡ … or a line break in the original text, and at
-   a `clause_breaks` word ("but", "and", "pero", ...); the window does not look past either.
-6. **Overlaps**: of the matches left, one whose words lie within another match of the same
-   category is dropped (the longer phrase is reported).
+2. **Misspellings** (`fuzzy.py`): a word listed in `[fuzzy] spellings` is read as the word given
+   there ("kiero" as "quiero"); a word of 4+ letters that is neither a lexicon word nor a
+   common word, and is one edit from a lexicon word, is read as that word ("sucide", "myslef").
+3. **Exact phrases and rule parts**: every lexicon phrase, idiom and value of a rule part is found
+   in one pass of an Aho-Corasick automaton, as whole words only ("skill" never matches "kill",
+   "therapist" never "rapist").
+4. **Rules**: a rule matches when its parts occur in order, each within its gap (`~N`: up to N
+   other words) of the previous one; one match is reported per place its first part occurs.
+5. **Idioms**: a match that shares any word with an idiom match is suppressed ("killing me" inside
+   "this traffic is killing me", "muero" inside "me muero de risa"). A rule is also suppressed
+   when the message holds one of its `unless` phrases ("like the doctor said").
+6. **Negation and the past** (`negation.py`): a match negated in its own clause ("I'm NOT
+   suicidal"; a negation cue between a rule's parts), or put in the past ("I USED TO want to
+   die"), is suppressed. A rule with `negatable = false` is never suppressed by negation.
+7. **Recovered or a topic**: when the message says the texter is safe now (`[negation]
+   recovered`: "doing much better now", "ya estoy bien") or is about the subject rather than
+   the texter (`[negation] topic`: "a documentary", "for class"), its crisis matches are
+   reported as concern.
+8. **Overlaps**: a rule match holding a phrase match of its category (at its level or higher)
+   is dropped, so the plainer phrase is reported; then, of the matches left, one whose words lie
+   within another match of the same
+   category is dropped (the longer match is reported).
 
 The scan's level is the highest level among the matches left: crisis > concern > none.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from typing import Literal
 
 import ahocorasick
 
-from warmline.escalation.fuzzy import FuzzyIndex
-from warmline.escalation.lexicon import Lexicon
-from warmline.escalation.normalise import Normalised, normalise
+from warmline.escalation.fuzzy import FuzzyIndex, common_words
+from warmline.escalation.lexicon import Atom, Lexicon, Rule
+from warmline.escalation.negation import NegationScope
+from warmline.escalation.normalise import CENSORED, Normalised, normalise
+from warmline.escalation.rules import Occurrences, RuleIndex
 
 Level = Literal["crisis", "concern", "none"]
 
 _RANK = {"none": 0, "concern": 1, "crisis": 2}
-_CLAUSE_PUNCTUATION = frozenset(".!?;:,\n\r\u00bf\u00a1\u2026")
-_PHRASE, _IDIOM = 0, 1
+_PHRASE, _IDIOM, _PART, _RULE = 0, 1, 2, 3
 
 
 @dataclass(frozen=True)
 class Match:
+    """What matched: a phrase (`rule` None) or a rule (`phrase` is its pattern).
+
+    `words` are the excerpts of the original text each part matched (the phrase itself for a
+    phrase); `typos` are the (excerpt, read as) pairs of misspelt words inside the match.
+    """
+
     category: str
     level: str
     phrase: str
     span: tuple[int, int]
     language: str
+    rule: str | None = None
+    words: tuple[str, ...] = ()
+    typos: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,79 +88,138 @@ _NOTHING = Scan("none", (), ())
 @dataclass(frozen=True)
 class _Hit:
     kind: int
-    index: int  # into lexicon.phrases or lexicon.idioms
+    index: int  # into lexicon.phrases, lexicon.idioms or lexicon.rules
     first: int  # first word index
     last: int  # last word index (inclusive)
-    fuzzy: bool = False
+    parts: tuple[tuple[int, int], ...] = ()  # rules: (first, last) word of each part
 
 
 class Matcher:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         entries: dict[str, list[tuple[int, int, int]]] = {}
+
+        def key_of(words: tuple[str, ...], prefix: bool) -> str:
+            return " " + " ".join(words) + ("" if prefix else " ")
+
         for i, phrase in enumerate(lexicon.phrases):
-            key = " " + " ".join(phrase.words) + ("" if phrase.prefix else " ")
+            key = key_of(phrase.words, phrase.prefix)
             entries.setdefault(key, []).append((_PHRASE, i, len(key)))
         for i, idiom in enumerate(lexicon.idioms):
-            key = " " + " ".join(idiom.words) + " "
+            key = key_of(idiom.words, False)
             entries.setdefault(key, []).append((_IDIOM, i, len(key)))
+
+        def add_part(atom: Atom, cid: int) -> None:
+            key = key_of(*atom)
+            entries.setdefault(key, []).append((_PART, cid, len(key)))
+
+        self._rules = RuleIndex(lexicon, add_part)
+        classes = self._rules.classes
+
+        self._negation = NegationScope(lexicon)
+
         self._automaton = ahocorasick.Automaton()
         for key, values in entries.items():
             self._automaton.add_word(key, tuple(values))
         self._automaton.make_automaton()
 
-        self._single: dict[str, int] = {}
-        vocabulary: set[str] = set(lexicon.negation_cues | lexicon.clause_breaks)
-        for i, phrase in enumerate(lexicon.phrases):
-            vocabulary.update(phrase.words)
-            if phrase.level == "crisis" and len(phrase.words) == 1 and not phrase.prefix:
-                self._single.setdefault(phrase.words[0], i)
+        # Typos are read towards the words of phrases and rule parts only; the words of idioms,
+        # `unless` lists and negation are known (never corrected) but not read towards, so a
+        # harmless word there cannot take a correction from a crisis word ("kilk" is "kill").
+        crisis_words: set[str] = set()
+        stems: set[str] = set()  # the last word of a "*" entry is a stem, not a word to correct to
+        for phrase in lexicon.phrases:
+            crisis_words.update(phrase.words)
+            if phrase.prefix:
+                stems.add(phrase.words[-1])
+        for rule in lexicon.rules:
+            for part in rule.parts:
+                for words, prefix in part.atoms:
+                    crisis_words.update(words)
+                    if prefix:
+                        stems.add(words[-1])
+        known = crisis_words | lexicon.negation_cues | lexicon.clause_breaks | lexicon.fuzzy_ignore
         for idiom in lexicon.idioms:
-            vocabulary.update(idiom.words)
+            known.update(idiom.words)
+        for atoms in classes:
+            for words, _prefix in atoms:
+                known.update(words)
+        targets = {
+            w
+            for w in crisis_words - stems
+            if w.isalpha() and w not in lexicon.fuzzy_ignore and w not in lexicon.negation_cues
+        }
         self._min_length = lexicon.fuzzy_min_length
-        self._fuzzy = FuzzyIndex(
-            self._single, lexicon.fuzzy_min_length, vocabulary | lexicon.fuzzy_ignore
-        )
+        self._fuzzy = FuzzyIndex(targets, lexicon.fuzzy_min_length, known | common_words())
 
     def scan(self, text: str) -> Scan:
         """Scan one message; pure, and never raises on any str."""
         norm = normalise(text)
-        hits = self._exact_hits(norm)
-        hits.extend(self._fuzzy_hits(norm))
+        norm, typos = self._correct(norm)
+        hits, parts = self._exact_hits(norm)
         if not hits:
             return _NOTHING
-        return self._resolve(norm, hits)
+        return self._resolve(norm, hits, typos, parts)
 
-    def _exact_hits(self, norm: Normalised) -> list[_Hit]:
+    def _correct(self, norm: Normalised) -> tuple[Normalised, dict[int, str]]:
+        """Rule 2: `norm` with informal spellings and misspelt words replaced by the lexicon
+        words they stand for; also returns {word index: the word it was read as}."""
+        min_length = self._min_length
+        lookup = self._fuzzy.lookup
+        spellings = self.lexicon.spellings
+        typos: dict[int, str] = {}
+        words = norm.words
+        for i, word in enumerate(words):
+            target = spellings.get(word)
+            if target is None and (len(word) >= min_length or CENSORED in word):
+                target = lookup(word)
+            if target is not None and target != word:
+                typos[i] = target
+        if not typos:
+            return norm, typos
+        fixed = list(words)
+        for i, target in typos.items():
+            fixed[i] = target
+        return dataclasses.replace(norm, text=" " + " ".join(fixed) + " "), typos
+
+    def _exact_hits(self, norm: Normalised) -> tuple[list[_Hit], Occurrences]:
         found = list(self._automaton.iter(norm.text))
         if not found:
-            return []
+            return [], {}
         word_index = norm.word_index
         text = norm.text
         hits = []
+        parts: Occurrences = {}
         for end, values in found:
+            last = -1
             for kind, index, length in values:
                 first = word_index(end - length + 2)
-                last = word_index(end - 1 if text[end] == " " else end)
-                hits.append(_Hit(kind, index, first, last))
-        return hits
+                if last < 0:
+                    last = word_index(end - 1 if text[end] == " " else end)
+                if kind == _PART:
+                    parts.setdefault(index, []).append((first, last))
+                else:
+                    hits.append(_Hit(kind, index, first, last))
+        if parts:
+            hits.extend(
+                _Hit(_RULE, r, chain[0][0], chain[-1][1], chain)
+                for r, chain in self._rules.matches(parts)
+            )
+        return hits, parts
 
-    def _fuzzy_hits(self, norm: Normalised) -> list[_Hit]:
-        min_length = self._min_length
-        lookup = self._fuzzy.lookup
-        hits = []
-        for i, word in enumerate(norm.words):
-            if len(word) >= min_length:
-                target = lookup(word)
-                if target is not None:
-                    hits.append(_Hit(_PHRASE, self._single[target], i, i, fuzzy=True))
-        return hits
-
-    def _resolve(self, norm: Normalised, hits: list[_Hit]) -> Scan:
+    def _resolve(
+        self,
+        norm: Normalised,
+        hits: list[_Hit],
+        typos: dict[int, str],
+        parts: Occurrences,
+    ) -> Scan:
         spans = norm.spans
+        original = norm.original
+        lexicon = self.lexicon
 
-        def span_of(hit: _Hit) -> tuple[int, int]:
-            return (spans[hit.first][0], spans[hit.last][1])
+        def span_of(first: int, last: int) -> tuple[int, int]:
+            return (spans[first][0], spans[last][1])
 
         idioms: dict[int, _Hit] = {}
         for h in hits:
@@ -149,35 +229,130 @@ class Matcher:
         kept: list[_Hit] = []
         suppressed: list[Suppressed] = []
         for hit in hits:
-            if hit.kind != _PHRASE:
+            if hit.kind == _IDIOM:
                 continue
-            phrase = self.lexicon.phrases[hit.index]
-            reason = self._idiom_reason(hit, idioms, norm, spans)
+            reason = None
+            if hit.kind == _RULE:
+                reason = self._unless_reason(hit, parts, norm, spans)
+            if reason is None:
+                reason = self._idiom_reason(hit, idioms, norm, spans)
             if reason is None:
                 reason = self._negation_reason(hit, norm, spans)
             if reason is None:
                 kept.append(hit)
             else:
-                suppressed.append(Suppressed(phrase.text, span_of(hit), reason))
+                suppressed.append(Suppressed(self._name(hit), span_of(hit.first, hit.last), reason))
 
-        phrases = self.lexicon.phrases
-        kept.sort(key=lambda h: (h.first, -h.last, phrases[h.index].prefix))
+        phrases = lexicon.phrases
+        kept = self._drop_rules_covering_phrases(kept)
+        kept.sort(
+            key=lambda h: (
+                h.first,
+                -h.last,
+                h.kind != _RULE,
+                h.kind == _PHRASE and phrases[h.index].prefix,
+            )
+        )
         matches: list[Match] = []
         reach: dict[str, int] = {}  # per category, the last word covered by a reported match
         for hit in kept:
-            phrase = phrases[hit.index]
-            if reach.get(phrase.category, -1) >= hit.last:
+            item: Rule | None = None
+            if hit.kind == _RULE:
+                item = lexicon.rules[hit.index]
+                category, level, language = item.category, item.level, item.language
+                pieces = hit.parts
+            else:
+                phrase = lexicon.phrases[hit.index]
+                category, level, language = phrase.category, phrase.level, phrase.language
+                pieces = ((hit.first, hit.last),)
+            if reach.get(category, -1) >= hit.last:
                 continue
-            reach[phrase.category] = hit.last
+            reach[category] = hit.last
+            span = span_of(hit.first, hit.last)
+            excerpts = []
+            for f, lst in pieces:
+                s, e = span_of(f, lst)
+                excerpts.append(original[s:e])
             matches.append(
-                Match(phrase.category, phrase.level, phrase.text, span_of(hit), phrase.language)
+                Match(
+                    category,
+                    level,
+                    item.pattern if item is not None else lexicon.phrases[hit.index].text,
+                    span,
+                    language,
+                    rule=item.name if item is not None else None,
+                    words=tuple(excerpts),
+                    typos=tuple(
+                        (original[spans[i][0] : spans[i][1]], typos[i])
+                        for i in range(hit.first, hit.last + 1)
+                        if i in typos
+                    ),
+                )
             )
-        level: Level = "none"
+        recovered = self._rules.recovered
+        if recovered is not None and recovered in parts:
+            first, last = parts[recovered][0]
+            cue = original[spans[first][0] : spans[last][1]]
+            for i, m in enumerate(matches):
+                if m.level == "crisis":
+                    matches[i] = dataclasses.replace(m, level="concern")
+                    suppressed.append(
+                        Suppressed(m.phrase, m.span, f"crisis lowered to concern: {cue!r}")
+                    )
+        level_: Level = "none"
         for m in matches:
-            if _RANK[m.level] > _RANK[level]:
-                level = "crisis" if m.level == "crisis" else "concern"
+            if _RANK[m.level] > _RANK[level_]:
+                level_ = "crisis" if m.level == "crisis" else "concern"
         suppressed.sort(key=lambda s: s.span)
-        return Scan(level, tuple(matches), tuple(dict.fromkeys(suppressed)))
+        return Scan(level_, tuple(matches), tuple(dict.fromkeys(suppressed)))
+
+    def _drop_rules_covering_phrases(self, kept: list[_Hit]) -> list[_Hit]:
+        """A rule match that holds a phrase match of its category, at its level or higher, adds
+        nothing: the plainer phrase is reported ("kill myself" in "I want to kill myself")."""
+        lexicon = self.lexicon
+        phrases = [
+            (
+                h.first,
+                h.last,
+                lexicon.phrases[h.index].category,
+                _RANK[lexicon.phrases[h.index].level],
+            )
+            for h in kept
+            if h.kind == _PHRASE
+        ]
+        if not phrases:
+            return kept
+        out = []
+        for h in kept:
+            if h.kind == _RULE:
+                rule = lexicon.rules[h.index]
+                rank = _RANK[rule.level]
+                if any(
+                    h.first <= first and last <= h.last and category == rule.category and r >= rank
+                    for first, last, category, r in phrases
+                ):
+                    continue
+            out.append(h)
+        return out
+
+    def _name(self, hit: _Hit) -> str:
+        if hit.kind == _RULE:
+            rule = self.lexicon.rules[hit.index]
+            return f"{rule.name}: {rule.pattern}"
+        return self.lexicon.phrases[hit.index].text
+
+    def _unless_reason(
+        self,
+        hit: _Hit,
+        parts: Occurrences,
+        norm: Normalised,
+        spans: list[tuple[int, int]],
+    ) -> str | None:
+        unless = self._rules.unless[hit.index]
+        if unless is None or unless not in parts:
+            return None
+        first, last = parts[unless][0]
+        return f"unless {norm.original[spans[first][0] : spans[last][1]]!r}"
 
     def _idiom_reason(
         self, hit: _Hit, idioms: dict[int, _Hit], norm: Normalised, spans: list[tuple[int, int]]
@@ -193,20 +368,9 @@ class Matcher:
     def _negation_reason(
         self, hit: _Hit, norm: Normalised, spans: list[tuple[int, int]]
     ) -> str | None:
-        words = norm.words
-        cues = self.lexicon.negation_cues
-        breaks = self.lexicon.clause_breaks
-        original = norm.original
-        j = hit.first - 1
-        stop = hit.first - self.lexicon.negation_window
-        while j >= 0 and j >= stop:
-            gap = original[spans[j][1] : spans[j + 1][0]]
-            if any(c in _CLAUSE_PUNCTUATION for c in gap):
+        gaps: list[range] = []
+        if hit.kind == _RULE:
+            if not self.lexicon.rules[hit.index].negatable:
                 return None
-            if words[j] in breaks:
-                return None
-            if words[j] in cues:
-                start, end = spans[j]
-                return f"negated by {original[start:end]!r}"
-            j -= 1
-        return None
+            gaps = [range(a[1] + 1, b[0]) for a, b in zip(hit.parts, hit.parts[1:], strict=False)]
+        return self._negation.reason(hit.first, gaps, norm.words, spans, norm.original)

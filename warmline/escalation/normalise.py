@@ -11,10 +11,13 @@ Both sides go through the same rules, so a phrase matches whatever a message spe
    single spaces. Word *i* of the normalised text is always word *i* of `Normalised.spans`, so a
    match is mapped back to offsets in the original text word by word.
 3. **Leetspeak**, only inside words that contain a letter: 0→o, 3→e, 4→a, 5→s, 7→t, @→a, $→s,
-   and 1→i, except that a 1 following an "i" or "l" becomes "l" ("k1ll", "ki11" → "kill").
-   Words of digits alone ("988", "3") are left as they are.
+   and 1→i, except that a 1 following an "i" or "l" becomes "l" ("k1ll", "ki11" → "kill"); "!"
+   between two letters is an "i" ("d!e"), "|" beside a letter an "l" ("ki||"), and "*" between
+   two letters a letter left out (`CENSORED`, which fuzzy.py reads as any letter: "k*ll").
+   Words of digits alone ("988", "3") and a number with a short unit ("4000mg", "3am", "5th")
+   are left as they are.
 4. **Numbers**: a word that is a whole number of 10 or more becomes "#", which a phrase
-   writes as "#" ("took # pills" matches "took 30 pills").
+   writes as "#" ("took # pills" matches "took 30 pills"); with a unit, "4000mg" becomes "#mg".
 5. **Repeated letters**: any run of one repeated letter becomes a single letter ("diiiie" → "die",
    "kill" → "kil", "pills" → "pils"). Since phrases are normalised the same way, "kill" and
    "kiiilll" both match the phrase "kill myself".
@@ -35,6 +38,13 @@ _LEET_HINT_RE = re.compile(r"[^\W\d_][\d@$]|[\d@$][^\W\d_]|[@$]")
 _NUMBER_RE = re.compile(r"(?<![^ ])[1-9][0-9]+(?![^ ])")
 _REPEAT_RE = re.compile(r"([^\W\d_])\1+")
 _LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+_IN_WORD = r"(?<=[^\W\d_])%s(?=[^\W\d_])"
+_BANG_RE = re.compile(_IN_WORD % "!")
+CENSORED = "\u0294"  # a "*" standing for a letter ("k*ll"), read by fuzzy.py as any letter
+_STAR_RE = re.compile(_IN_WORD % r"\*")
+_BAR_RE = re.compile(r"(?<=[^\W\d_])\|+|\|+(?=[^\W\d_])")
+_UNIT_RE = re.compile(r"^[0-9]+[^\W\d_]{1,3}$")
+_NUMBER_UNIT_RE = re.compile(r"(?<![^ ])[1-9][0-9]+(?=[^\W\d_]{1,3}(?![^ ]))")
 
 
 def _ascii_table() -> dict[int, str]:
@@ -81,7 +91,7 @@ def _fold_char(ch: str) -> str:
 
 
 def _deleet_word(word: str) -> str:
-    if not any(c.isalpha() for c in word):
+    if not any(c.isalpha() for c in word) or _UNIT_RE.match(word):
         return word
     out: list[str] = []
     for c in word:
@@ -150,6 +160,13 @@ def fold(text: str) -> tuple[str, tuple[int, ...] | None, tuple[int, ...] | None
 
 def normalise(text: str) -> Normalised:
     """Apply rules 1–5 to `text`; never raises on any str."""
+    source = text
+    if "!" in text:
+        text = _BANG_RE.sub("i", text)
+    if "*" in text:
+        text = _STAR_RE.sub(CENSORED, text)
+    if "|" in text:
+        text = _BAR_RE.sub(lambda m: "l" * len(m.group()), text)
     folded, starts, ends = fold(text)
     joined = " ".join(_TOKEN_RE.findall(folded))
     if "'" in joined:
@@ -158,8 +175,10 @@ def normalise(text: str) -> Normalised:
         joined = " ".join(_deleet_word(w) for w in joined.split(" "))
     if _NUMBER_RE.search(joined):
         joined = _NUMBER_RE.sub("#", joined)
+    if _NUMBER_UNIT_RE.search(joined):
+        joined = _NUMBER_UNIT_RE.sub("#", joined)
     joined = _REPEAT_RE.sub(r"\1", joined)
-    return Normalised(text, folded, " " + joined + " ", starts, ends)
+    return Normalised(source, folded, " " + joined + " ", starts, ends)
 
 
 def normalise_words(text: str) -> list[str]:
