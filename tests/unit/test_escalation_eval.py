@@ -8,7 +8,8 @@ none). The dev half meets them. The frozen test half does not yet (measured on 2
 0.783, false alarms 0.044): its target test is a strict expected failure, which turns into a
 failure the day the detector meets the targets, so that the mark is then removed; meanwhile the
 figures measured then are a floor that no change may fall below. The table per language and per
-category is printed (`pytest -s`) and is the assertion message; `bench/escalation_report.py FILE --errors` lists the misses.
+category is printed (`pytest -s`) and is the assertion message; `bench/escalation_report.py FILE
+--errors` lists the misses.
 
 The older sets `data/escalation_eval.txt` (used while the first lexicon was built) and
 `data/escalation_eval_holdout.txt` (`<label> | <message>`, no category or language) stay as
