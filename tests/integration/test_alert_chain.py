@@ -115,3 +115,34 @@ def test_two_crisis_texts_at_the_same_instant_send_the_resources_once(twilio, pe
     assert answers == [200, 200]
     resources = twilio.wl.settings.texts.crisis_resources
     assert twilio.texts_to(CONTACT, twilio.deliver()).count(resources) == 1
+
+
+def test_a_contact_who_took_a_bottle_of_pills_gets_resources_and_the_supervisor_is_alerted(
+    twilio, people
+):
+    """The end-to-end miss that opened issue 12: an overdose said without any listed phrase."""
+    sam = people.volunteer("Sam")
+    sue = people.volunteer("Sue", role="supervisor")
+    twilio.sms(CONTACT, "i just took a whole bottle of my sleeping pills")
+    delivered = twilio.deliver()
+    to_contact = twilio.texts_to(CONTACT, delivered)
+    assert to_contact[0] == twilio.wl.settings.texts.crisis_resources
+    [alert] = alerts(twilio, sue.phone, delivered)
+    # the words that matched, not the rule's pattern
+    assert "'i just took … a whole bottle … sleeping pills'" in alert and "{" not in alert
+    assert any("flagged as a possible crisis" in b for b in twilio.texts_to(sam.phone, delivered))
+
+
+def test_the_escalation_record_keeps_the_rule_not_the_contacts_words(twilio, people):
+    import json
+
+    from sqlalchemy import select
+
+    from warmline.db.models import Escalation
+
+    people.volunteer("Sue", role="supervisor")
+    twilio.sms(CONTACT, "i just took a whole bottle of my sleeping pills")
+    with twilio.wl.db.unit_of_work() as session:
+        [esc] = session.scalars(select(Escalation)).all()
+        record = esc.matched
+    assert json.loads(record)[0]["rule"] and "sleeping" not in record and "bottle" not in record

@@ -81,6 +81,7 @@ def test_crisis_text_gets_resources_alerts_supervisor_tells_volunteer_and_is_rec
             "category": "suicide",
             "level": "crisis",
             "phrase": "kill myself",
+            "rule": None,
             "span": [10, 21],
             "language": "en",
             "message_id": 1,

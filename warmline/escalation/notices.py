@@ -24,7 +24,14 @@ def what_matched(matches: Iterable[Mapping[str, Any]], level: str | None = None)
     for m in matches:
         if level is not None and m.get("level") != level:
             continue
-        item = f"{str(m['category']).replace('_', '-')}: '{m['phrase']}'"
+        # A rule's pattern means nothing to a supervisor: the words it matched when they are at
+        # hand (a new alert), else the rule's name (an alert rebuilt from the record).
+        if m.get("rule"):
+            words = m.get("words")
+            what = f"'{' … '.join(words)}'" if words else f"rule {m['rule']}"
+        else:
+            what = f"'{m['phrase']}'"
+        item = f"{str(m['category']).replace('_', '-')}: {what}"
         if item not in seen:
             seen.append(item)
     shown = "; ".join(seen[:MAX_SHOWN])

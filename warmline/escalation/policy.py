@@ -95,17 +95,21 @@ def record(
     if scan.level == "none":
         return None
     session.flush()  # the message's id, for the record
+    # The record keeps the lexicon's phrase or rule, never the message's own words: they would
+    # outlive the body's retention. The texts sent now may quote them (``shown``).
     matched = [
         {
             "category": m.category,
             "level": m.level,
             "phrase": m.phrase,
+            "rule": m.rule,
             "span": list(m.span),
             "language": m.language,
             "message_id": message.id,
         }
         for m in scan.matches
     ]
+    shown = [d | {"words": list(m.words)} for d, m in zip(matched, scan.matches, strict=True)]
     ongoing = open_crisis(session, conv.id)
     if ongoing is not None:
         set_json(ongoing, "matched", get_json(ongoing, "matched") + matched)
@@ -125,7 +129,7 @@ def record(
     if scan.level == "crisis":
         add_action(esc, now, "crisis_resources", sent=screening.resources_sent)
         add_action(esc, now, "conversation_escalated", status=conv.status)
-        what = notices.what_matched(matched, "crisis")
+        what = notices.what_matched(shown, "crisis")
         assigned = conv.volunteer_id if conv.status == "assigned" else None
         body = notices.crisis_alert(esc.id, alias, what)
         targets = alert(session, ctx, esc, body, now, assigned=assigned)
@@ -133,7 +137,7 @@ def record(
             esc.id, alias, what, screening.resources_sent, notices.alerted_phrase(targets)
         )
     else:
-        body = notices.tell_volunteer_concern(alias, notices.what_matched(matched, "concern"))
+        body = notices.tell_volunteer_concern(alias, notices.what_matched(shown, "concern"))
     if conv.status == "assigned" and conv.volunteer is not None:
         tell_volunteer(session, ctx, esc, conv, conv.volunteer, body, now)
     return esc
