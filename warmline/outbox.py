@@ -64,7 +64,9 @@ STATUS_RANK = {
 }
 
 
-LEASE = dt.timedelta(seconds=120)  # a claimed row not recorded by then is checked and resent
+# A claimed row not recorded by then is looked for and sent again: three times the Twilio
+# client's time-out (10 s), so a live worker always records its send first.
+LEASE = dt.timedelta(seconds=30)
 FLOOD_RELAYS = 5  # relays of one conversation within FLOOD_WINDOW before digests start
 FLOOD_WINDOW = dt.timedelta(minutes=1)
 DIGEST_EVERY = dt.timedelta(seconds=20)
