@@ -16,43 +16,16 @@ from pathlib import Path
 
 import pytest
 
+from warmline.escalation.evaluation import CRISIS_CATEGORIES, LABELS
+from warmline.escalation.evaluation import LANGUAGES as LANGS
+from warmline.escalation.evaluation import OTHER_CATEGORIES as NON_CRISIS_CATEGORIES
+
 DATA = Path(__file__).parent / "data" / "escalation"
 TEST_HALF = DATA / "test.txt"
 DEV_HALF = DATA / "dev.txt"
 
 SEPARATOR = " | "
-LABELS = ("crisis", "concern", "none")
 NON_CRISIS_LABELS = ("concern", "none")
-LANGS = ("en", "es")
-
-CRISIS_CATEGORIES = (
-    "explicit",
-    "intent",
-    "means_possession",
-    "means_ingested",
-    "slang",
-    "misspelling",
-    "third_person",
-    "danger_to_texter",
-    "harm_to_others",
-    "hopelessness",
-    "small_talk_then_crisis",
-    "farewell",
-    "plan_with_time",
-    "symptoms",
-    "negation_then_threat",
-)
-NON_CRISIS_CATEGORIES = (
-    "lookalike_overdose",
-    "lookalike_shooting",
-    "lookalike_cutting",
-    "lookalike_other",
-    "negated",
-    "idiom",
-    "past_recovered",
-    "concern_distress",
-    "ordinary",
-)
 CATEGORIES = CRISIS_CATEGORIES + NON_CRISIS_CATEGORIES
 
 MIN_MESSAGES = 760
