@@ -9,8 +9,14 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.e2e.test_web_and_worker import LINE, PUBLIC_URL, healthy, seed_volunteer_on_shift
-from tests.support.processes import base_env, free_port, wait_until
+from tests.e2e.test_web_and_worker import (
+    LINE,
+    PUBLIC_URL,
+    healthy,
+    production_env,
+    seed_volunteer_on_shift,
+)
+from tests.support.processes import free_port, wait_until
 from warmline.telephony.signature import sign
 
 pytestmark = pytest.mark.slow
@@ -35,13 +41,7 @@ def total(samples: dict[str, float], name: str) -> float:
 
 def test_every_scrape_counts_every_workers_webhooks(pg_url, spawn, twilio_standin):
     seed_volunteer_on_shift(pg_url)
-    env = base_env(
-        pg_url,
-        WARMLINE_PUBLIC_URL=PUBLIC_URL,
-        TWILIO_ACCOUNT_SID=twilio_standin.account_sid,
-        TWILIO_AUTH_TOKEN=twilio_standin.auth_token,
-        TWILIO_API_BASE_URL=twilio_standin.base_url,
-    )
+    env = production_env(pg_url, twilio_standin)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     spawn("web", ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"], env)

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.support.processes import base_env, free_port, wait_until
+from tests.support.twilio_standin import TwilioStandIn
 from warmline.db.engine import Database
 from warmline.people import add_volunteer
 from warmline.scheduling.editing import add_around_the_clock
@@ -63,17 +64,22 @@ def post_sms(base: str, auth_token: str, account_sid: str, body: str) -> int:
         return int(response.status)
 
 
+def production_env(database_url: str, standin: TwilioStandIn) -> dict[str, str]:
+    """A production process's environment, sending to ``standin``."""
+    return base_env(
+        database_url,
+        WARMLINE_PUBLIC_URL=PUBLIC_URL,
+        TWILIO_ACCOUNT_SID=standin.account_sid,
+        TWILIO_AUTH_TOKEN=standin.auth_token,
+        TWILIO_API_BASE_URL=standin.base_url,
+    )
+
+
 def test_signed_sms_is_relayed_through_web_and_worker_within_two_seconds(
     pg_url, spawn, twilio_standin
 ):
     seed_volunteer_on_shift(pg_url)
-    env = base_env(
-        pg_url,
-        WARMLINE_PUBLIC_URL=PUBLIC_URL,
-        TWILIO_ACCOUNT_SID=twilio_standin.account_sid,
-        TWILIO_AUTH_TOKEN=twilio_standin.auth_token,
-        TWILIO_API_BASE_URL=twilio_standin.base_url,
-    )
+    env = production_env(pg_url, twilio_standin)
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     web = spawn("web", ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"], env)
