@@ -18,6 +18,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import REGISTRY, Collector
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 
 WEBHOOKS = Counter("warmline_webhooks_total", "Twilio webhooks handled", ["path", "outcome"])
 WEBHOOK_SECONDS = Histogram(
@@ -43,10 +44,25 @@ class LiveFigures(Collector):
         self.clock = clock
 
     def collect(self) -> Iterator[Metric]:
+        now = self.clock()
+        try:
+            figures = self._read()
+        except SQLAlchemyError:  # the database is away: the counters still answer
+            return
+        backlog, oldest, queued, open_escalations = figures
+        age = (now - oldest).total_seconds() if oldest is not None else 0.0
+        for name, text, value in (
+            ("warmline_outbox_backlog", "Outbound texts not yet sent", backlog),
+            ("warmline_outbox_oldest_age_seconds", "Age of the oldest unsent text", age),
+            ("warmline_queue_length", "Contacts waiting for a volunteer", queued),
+            ("warmline_open_escalations", "Crisis escalations not acknowledged", open_escalations),
+        ):
+            yield GaugeMetricFamily(name, text, value=float(value or 0))
+
+    def _read(self) -> tuple[int, dt.datetime | None, int, int]:
         from warmline.db.models import Conversation, Escalation, Outbound
         from warmline.outbox import UNSENT
 
-        now = self.clock()
         with self.database.unit_of_work() as session:  # type: ignore[attr-defined]
             backlog, oldest = session.execute(
                 select(func.count(Outbound.id), func.min(Outbound.created_at)).where(
@@ -61,14 +77,7 @@ class LiveFigures(Collector):
                     Escalation.level == "crisis", Escalation.acknowledged_at.is_(None)
                 )
             )
-        age = (now - oldest).total_seconds() if oldest is not None else 0.0
-        for name, text, value in (
-            ("warmline_outbox_backlog", "Outbound texts not yet sent", backlog),
-            ("warmline_outbox_oldest_age_seconds", "Age of the oldest unsent text", age),
-            ("warmline_queue_length", "Contacts waiting for a volunteer", queued),
-            ("warmline_open_escalations", "Crisis escalations not acknowledged", open_escalations),
-        ):
-            yield GaugeMetricFamily(name, text, value=float(value or 0))
+        return int(backlog or 0), oldest, int(queued or 0), int(open_escalations or 0)
 
 
 def exposition(multiprocess_dir: str | None, live: Collector) -> bytes:

@@ -61,3 +61,13 @@ def test_a_repeated_delivery_of_a_kept_text_acts_once(outage):
     wait_until(lambda: stored(twilio.wl) == ["hello"], 20, "the spool to be replayed")
     greetings = [m for m in twilio.deliver() if m["To"] == CONTACT]
     assert len(greetings) == 1
+
+
+@pytest.mark.timeout(60)
+def test_metrics_and_health_answer_while_the_database_is_away(outage):
+    twilio, server = outage
+    server.stop("fast")
+    metrics = twilio.client.get("/metrics")
+    assert metrics.status_code == 200 and b"warmline_webhooks_total" in metrics.data
+    health = twilio.client.get("/healthz")
+    assert health.status_code == 503 and health.get_json()["database"] == "unavailable"
