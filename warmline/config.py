@@ -82,6 +82,7 @@ class Texts:
     call_after_hours: str
     call_nobody_free: str
     call_voicemail: str
+    language_changed: str
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,9 @@ class Settings:
     mode: Mode
     line: Line
     texts: Texts
+    # What contacts who write Spanish get ([texts.es]); calls are spoken in calls.language, so
+    # the call_* texts here are the [texts] ones.
+    texts_es: Texts = field(default_factory=lambda: spanish_texts(DEFAULT_TEXTS, {}))
     timeouts: Timeouts = field(default_factory=Timeouts)
     routing: Routing = field(default_factory=Routing)
     calls: Calls = field(default_factory=Calls)
@@ -185,6 +189,34 @@ DEFAULT_TEXTS: dict[str, str] = {
     "call_nobody_free": "All our volunteers are with someone right now.",
     "call_voicemail": "If you are in danger, press 9 now to reach the crisis line. Or leave a "
     "message after the tone, and a volunteer will call you back from this number.",
+    # The reply to a contact who texts ENGLISH (or, in [texts.es], ESPAÑOL).
+    "language_changed": "OK, {line} will text you in English. Para español, responde ESPAÑOL.",
+}
+# Spoken on calls, in calls.language: not in [texts.es].
+CALL_TEXTS = ("call_greeting", "call_after_hours", "call_nobody_free", "call_voicemail")
+# What a contact who writes Spanish (or texts ESPAÑOL) gets; [texts.es] overrides each.
+DEFAULT_TEXTS_ES: dict[str, str] = {
+    "greeting": "Hola, te escribe {line}. Una persona voluntaria te responderá aquí pronto. "
+    "Si estás en peligro ahora mismo, llama o envía un mensaje de texto al 988, o llama al 911.",
+    "queued": "Ahora mismo todas las personas voluntarias están acompañando a alguien. Eres el "
+    "número {place} en la fila y te escribiremos en cuanto alguien esté libre.",
+    "still_queued": "Sigues en la fila (número {place}). Alguien te atenderá en cuanto pueda.",
+    "after_hours": "{line} está cerrado en este momento. Volvemos a abrir {next_open}. Tu "
+    "mensaje quedó guardado. Si necesitas hablar con alguien ya, llama o envía un mensaje de "
+    "texto al 988, o llama al 911 en una emergencia.",
+    "closing": "Gracias por escribir a {line}. Si necesitas a alguien ahora, llama o envía un "
+    "mensaje de texto al 988.",
+    "idle_closing": "Hace un rato que no sabemos de ti, así que cerramos esta conversación. "
+    "Escríbenos cuando quieras.",
+    "help": "{line}: apoyo entre pares por mensaje de texto y por teléfono, {hours}. En una "
+    "crisis, llama o envía un mensaje de texto al 988; en una emergencia, llama al 911. "
+    "Responde STOP para dejar de recibir mensajes.",
+    "opted_out": "Ya no recibirás más mensajes de {line}. Responde START para volver.",
+    "opted_in": "Bienvenido de nuevo a {line}. Escríbenos cuando estemos abiertos.",
+    "crisis_resources": "Si estás en peligro o pensando en quitarte la vida, por favor llama o "
+    "envía un mensaje de texto al 988 ahora (Línea de Prevención del Suicidio y Crisis, 24/7, "
+    "con atención en español), o llama al 911 en una emergencia.",
+    "language_changed": "De acuerdo, {line} te escribirá en español. For English, reply ENGLISH.",
 }
 
 
@@ -226,7 +258,7 @@ LINE_KEYS = ("name", "timezone", "public_number", "relay_numbers", "hours", "cri
 # Every table and its keys; None: any key (checked by the table's own parser).
 TABLES: dict[str, tuple[str, ...] | None] = {
     "line": LINE_KEYS,
-    "texts": tuple(DEFAULT_TEXTS),
+    "texts": (*DEFAULT_TEXTS, "es"),
     "timeouts": tuple(Timeouts.__dataclass_fields__),
     "routing": tuple(Routing.__dataclass_fields__),
     "calls": tuple(Calls.__dataclass_fields__),
@@ -345,12 +377,35 @@ def _line(data: Mapping[str, Any], opening: OpeningHours) -> Line:
     )
 
 
-def _texts(data: Mapping[str, Any]) -> Texts:
+def _texts(data: Mapping[str, Any]) -> tuple[Texts, Texts]:
+    """[texts] and [texts.es]: the English texts and the Spanish ones, each checked."""
     t = _table(data, "texts")
     values = {k: _get(t, "texts", k, str, v) for k, v in DEFAULT_TEXTS.items()}
     for name, template in values.items():
         check_placeholders(f"texts.{name}", template, PLACEHOLDERS[name])
-    return Texts(**values)
+    spanish = t.get("es", {})
+    if not isinstance(spanish, Mapping):
+        raise ConfigError("[texts.es] must be a table, written [texts.es] on a line of its own")
+    return Texts(**values), spanish_texts(values, spanish)
+
+
+def spanish_texts(english: Mapping[str, str], table: Mapping[str, Any]) -> Texts:
+    """The Spanish texts: ``table`` ([texts.es]) over ``DEFAULT_TEXTS_ES``; the call texts are
+    ``english``'s, since calls are spoken in ``calls.language``."""
+    for key in table:
+        if key in CALL_TEXTS:
+            raise ConfigError(
+                f"texts.es.{key} is not a Spanish text: calls are spoken in calls.language, "
+                f"so set it in [texts]"
+            )
+        if key not in DEFAULT_TEXTS_ES:
+            close = difflib.get_close_matches(key, list(DEFAULT_TEXTS_ES), n=1, cutoff=0.6)
+            hint = f" (did you mean texts.es.{close[0]}?)" if close else _elsewhere(key)
+            raise ConfigError(f"texts.es.{key} is not a known text{hint}")
+    values = {k: _get(table, "texts.es", k, str, v) for k, v in DEFAULT_TEXTS_ES.items()}
+    for name, template in values.items():
+        check_placeholders(f"texts.es.{name}", template, PLACEHOLDERS[name])
+    return Texts(**values, **{k: english[k] for k in CALL_TEXTS})
 
 
 def check_placeholders(setting: str, template: str, allowed: tuple[str, ...]) -> None:
@@ -421,9 +476,11 @@ def parse_line_config(data: Mapping[str, Any]) -> dict[str, Any]:
             )
         coordinators.append(number)
     retention = _table(data, "retention")
+    english, spanish = _texts(data)
     return {
         "line": line,
-        "texts": _texts(data),
+        "texts": english,
+        "texts_es": spanish,
         "timeouts": timeouts,
         "routing": routing,
         "calls": calls,

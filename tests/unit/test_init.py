@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from warmline.cli import main
 from warmline.config import (
     DEFAULT_TEXTS,
+    DEFAULT_TEXTS_ES,
     Calls,
     ConfigError,
     Line,
@@ -119,7 +120,7 @@ def test_the_written_line_file_shows_every_setting_with_its_default(tmp_path):
     tables = tomllib.loads(written.read_text())
     expected = {
         "line": {f.name for f in dataclasses.fields(Line)},
-        "texts": set(DEFAULT_TEXTS),
+        "texts": {*DEFAULT_TEXTS, "es"},
         "timeouts": {f.name for f in dataclasses.fields(Timeouts)},
         "routing": {f.name for f in dataclasses.fields(Routing)},
         "calls": {f.name for f in dataclasses.fields(Calls)},
@@ -128,6 +129,7 @@ def test_the_written_line_file_shows_every_setting_with_its_default(tmp_path):
     }
     for table, keys in expected.items():
         assert set(tables[table]) == keys, table
+    assert set(tables["texts"]["es"]) == set(DEFAULT_TEXTS_ES)
 
 
 def test_commands_run_in_the_folder_read_its_env_and_the_environment_wins(

@@ -95,6 +95,8 @@ class Contact(Base):
     reachable: Mapped[bool] = mapped_column(Boolean, default=True)  # a real phone number
     alias: Mapped[str] = mapped_column(String(64))
     language: Mapped[str | None] = mapped_column(String(8))
+    # True once the contact texted ESPAÑOL / ENGLISH: their language is no longer guessed.
+    language_chosen: Mapped[bool] = mapped_column(Boolean, default=False)
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
     blocked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # shown in `block list`

@@ -77,7 +77,7 @@ def screen(
     reachable = contact.reachable and not (contact.opted_out or contact.blocked)
     if not reachable or not notices.resources_due(last_sent, now, window):
         return Screening(scan)
-    body = texts.render(ctx.settings, "crisis_resources")
+    body = texts.render(ctx.settings, "crisis_resources", lang=contact.language)
     ctx.text_contact(session, contact, body, RESOURCES_KIND, now)
     return Screening(scan, resources_sent=True)
 

@@ -35,7 +35,7 @@ from warmline.db.models import Base, Contact, Conversation, Volunteer, WebhookEv
 from warmline.routing import texts
 from warmline.routing.context import Context
 from warmline.routing.conversations import INSERT_MESSAGE, from_contact, message_values
-from warmline.routing.words import keyword
+from warmline.routing.words import keyword, language_choice
 from warmline.scheduling.timers import ARM_TIMER, timer_values
 
 CONTACTS = Base.metadata.tables[Contact.__tablename__]
@@ -148,6 +148,8 @@ def is_plain(
     if contact is None or conv is None or contact.blocked or contact.opted_out:
         return False
     if num_media or not body or keyword(body) is not None:
+        return False
+    if language_choice(body) is not None:
         return False
     if conv.status == "assigned":
         if conv.volunteer_id is None or conv.volunteer_phone is None:

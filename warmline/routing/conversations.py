@@ -116,9 +116,8 @@ def start_conversation(
     set_timer(session, "idle", conv.id, now + idle, now)
     on_shift = answering(session, ctx, now)  # outside the lock
     if on_shift:  # after hours the after-hours text alone says when someone will answer
-        ctx.text_contact(
-            session, contact, texts.render(ctx.settings, "greeting"), "greeting", now, conv.id
-        )
+        greeting = texts.render(ctx.settings, "greeting", lang=contact.language)
+        ctx.text_contact(session, contact, greeting, "greeting", now, conv.id)
     lock_assignment(session)  # before reading the volunteers' load, which try_assign acts on
     pool = assignment.candidates(session, ctx, now, on_shift)
     if assignment.try_assign(session, ctx, conv, now, pool) is None:
@@ -141,13 +140,14 @@ def tell_queued(
     """
     if anyone_on_shift is None:
         anyone_on_shift = bool(answering(session, ctx, now))
+    lang = conv.contact.language
     if anyone_on_shift:
-        body = texts.render(ctx.settings, "queued", place=assignment.queue_place(session, conv))
+        place = assignment.queue_place(session, conv)
+        body = texts.render(ctx.settings, "queued", lang=lang, place=place)
         kind = "queued"
     else:
-        body = texts.render(
-            ctx.settings, "after_hours", next_open=next_open_phrase(session, ctx, now)
-        )
+        next_open = next_open_phrase(session, ctx, now, lang)
+        body = texts.render(ctx.settings, "after_hours", lang=lang, next_open=next_open)
         kind = "after_hours"
     ctx.text_contact(session, conv.contact, body, kind, now, conv.id)
     conv.queue_notified_at = now

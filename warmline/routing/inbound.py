@@ -23,7 +23,7 @@ from warmline.routing.contacts import get_or_create_contact
 from warmline.routing.context import Context
 from warmline.routing.language import guess_language
 from warmline.routing.volunteers import volunteer_message
-from warmline.routing.words import keyword
+from warmline.routing.words import keyword, language_choice
 
 
 @dataclass(frozen=True)
@@ -75,24 +75,29 @@ def _contact_message(
 ) -> None:
     if contact.blocked:
         return  # kept for the retention period, never routed, never answered
-    word = keyword(message.body or "") if not message.num_media else None
+    body = message.body or ""
+    word = keyword(body) if not message.num_media else None
     if word == "stop":
         _opt_out(session, ctx, contact, now)
         return
+    chosen = language_choice(body) if not message.num_media else None
+    _set_language(contact, body, chosen)  # before anything is sent: crisis resources first
+    lang = contact.language
     if contact.opted_out:
         if word == "start":
             contact.opted_out = False
-            ctx.text_contact(
-                session, contact, texts.render(ctx.settings, "opted_in"), "notice", now
-            )
+            reply = texts.render(ctx.settings, "opted_in", lang=lang)
+            ctx.text_contact(session, contact, reply, "notice", now)
         return  # an opted-out contact gets nothing; the message is kept
     if word == "help":
-        ctx.text_contact(session, contact, texts.render(ctx.settings, "help"), "help", now)
+        reply = texts.render(ctx.settings, "help", lang=lang)
+        ctx.text_contact(session, contact, reply, "help", now)
+    if chosen is not None:  # confirmed; the message still reaches the volunteer, like HELP
+        reply = texts.render(ctx.settings, "language_changed", lang=lang)
+        ctx.text_contact(session, contact, reply, "notice", now)
     screening = escalation.screen(session, ctx, contact, message, now)
     conv = conversations.open_conversation(session, contact)
     if conv is None:
-        if contact.language is None:  # guessed once, from the first message that tells
-            contact.language = guess_language(message.body or "")
         conv = conversations.start_conversation(
             session, ctx, contact, message, now, escalated=screening.crisis
         )
@@ -101,6 +106,18 @@ def _contact_message(
             conv.escalated = True  # jumps the queue if it waits there
         conversations.contact_said(session, ctx, conv, message, now)
     escalation.record(session, ctx, conv, message, screening, now)
+
+
+def _set_language(contact: Contact, body: str, chosen: str | None) -> None:
+    """The contact's language: the one they chose (ESPAÑOL / ENGLISH), kept for good; else
+    guessed from this message when it tells, until they choose. A plain text in an open
+    conversation takes the short way (``arrival``) and is not guessed from."""
+    if chosen is not None:
+        contact.language, contact.language_chosen = chosen, True
+    elif not contact.language_chosen:
+        guess = guess_language(body)
+        if guess is not None and guess != contact.language:
+            contact.language = guess
 
 
 def _opt_out(session: Session, ctx: Context, contact: Contact, now: dt.datetime) -> None:

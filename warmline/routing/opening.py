@@ -31,8 +31,11 @@ def answering(session: Session, ctx: Context, now: dt.datetime) -> dict[int, Shi
     return on_shift_now(session, settings.line.timezone, now)
 
 
-def next_open_phrase(session: Session, ctx: Context, now: dt.datetime) -> str:
-    """``{next_open}`` of the after-hours texts: when the line next answers, in local words."""
+def next_open_phrase(
+    session: Session, ctx: Context, now: dt.datetime, lang: str | None = None
+) -> str:
+    """``{next_open}`` of the after-hours texts: when the line next answers, in local words
+    (Spanish ones for ``lang`` "es")."""
     tz = ctx.settings.line.timezone
     at = hours.next_staffed_opening(ctx.settings.opening_hours, load_rota(session, tz), now)
-    return texts.local_time_phrase(ctx.settings, at, now)
+    return texts.local_time_phrase(ctx.settings, at, now, lang)

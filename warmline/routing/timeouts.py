@@ -63,7 +63,7 @@ def idle_close(session: Session, ctx: Context, conv_id: int, now: dt.datetime) -
         conv,
         now,
         reason="idle",
-        tell_contact=texts.render(ctx.settings, "idle_closing"),
+        tell_contact=texts.render(ctx.settings, "idle_closing", lang=conv.contact.language),
         tell_volunteer=f"The conversation with {conv.contact.alias} was idle and has been closed.",
     )
 
@@ -81,7 +81,7 @@ def queue_update(session: Session, ctx: Context, conv_id: int, now: dt.datetime)
     ctx.text_contact(
         session,
         conv.contact,
-        texts.render(ctx.settings, "still_queued", place=place),
+        texts.render(ctx.settings, "still_queued", lang=conv.contact.language, place=place),
         "queued",
         now,
         conv.id,

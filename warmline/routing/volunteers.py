@@ -69,7 +69,7 @@ def _end(call: CommandCall) -> None:
         call.now,
         reason="ended",
         note=call.command.argument or None,
-        tell_contact=texts.render(call.ctx.settings, "closing"),
+        tell_contact=texts.render(call.ctx.settings, "closing", lang=conv.contact.language),
     )
     call.reply(f"Conversation with {alias} closed. Thank you.")
 

@@ -9,12 +9,21 @@ Opt-out rules (SPEC §5.1), as exact as GoAlert's ``isStopMessage``:
   ordinary message, so "yes" is just a reply).
 * HELP, INFO -> ``"help"`` (the help text is sent *and* the message still goes to a volunteer).
 
+Language choice (SPEC §8), by the same whole-message rule, accents optional:
+
+* ESPAÑOL, ESPANOL, EN ESPAÑOL, SPANISH, IN SPANISH, CASTELLANO -> ``"es"``;
+* ENGLISH, IN ENGLISH, INGLÉS, EN INGLÉS -> ``"en"``.
+
+The contact then gets every text in that language and a confirmation in it; like HELP, the
+message still goes to the volunteer, who learns which language to answer in.
+
 Commands (SPEC §6): the first word starts with ``#`` (any case); the rest is the argument.
 """
 
 from __future__ import annotations
 
 import string
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -25,6 +34,18 @@ STOP_WORDS = frozenset(
 START_WORDS = frozenset({"start", "yes", "unstop"})
 HELP_WORDS = frozenset({"help", "info"})
 _TRIM = string.whitespace + string.punctuation + "\u00a1\u00bf\u2019\u201c\u201d\u2026"
+
+LANGUAGE_WORDS: dict[str, Literal["en", "es"]] = {
+    "espanol": "es",
+    "en espanol": "es",
+    "spanish": "es",
+    "in spanish": "es",
+    "castellano": "es",
+    "english": "en",
+    "in english": "en",
+    "ingles": "en",
+    "en ingles": "en",
+}
 
 COMMANDS = ("end", "pass", "escalate", "ack", "off", "on", "status", "help", "callback")
 
@@ -39,6 +60,15 @@ def keyword(body: str) -> Keyword | None:
     if word in HELP_WORDS:
         return "help"
     return None
+
+
+def language_choice(body: str) -> Literal["en", "es"] | None:
+    """The language the whole message asks for ("ESPAÑOL", "in English"), or None."""
+    words = " ".join(body.strip(_TRIM).lower().split())
+    plain = "".join(
+        ch for ch in unicodedata.normalize("NFD", words) if not unicodedata.combining(ch)
+    )
+    return LANGUAGE_WORDS.get(plain)
 
 
 @dataclass(frozen=True)
