@@ -224,13 +224,17 @@ def test_a_spanish_speaker_is_routed_to_a_volunteer_who_speaks_spanish(twilio, p
     assert sorted(languages.values(), key=str) == ["en", "es"]
 
 
-def test_the_language_is_guessed_once_from_the_first_message(twilio, people):
+def test_the_language_follows_the_messages_until_the_contact_chooses_one(twilio, people):
     rosa = people.volunteer("Rosa", languages="es")
     twilio.sms(X, "hola")
     twilio.sms(rosa.phone, "#end", to=relay_of(twilio, rosa, twilio.deliver()))
     twilio.sms(X, "hello, it's me again, I just need to talk to someone")
     with twilio.wl.db.unit_of_work() as session:
-        assert session.scalar(select(Contact.language)) == "es"
+        assert session.scalar(select(Contact.language)) == "en"  # a clearer message than "hola"
+    twilio.sms(X, "ESPAÑOL")
+    twilio.sms(X, "hello again, I really need to talk to someone now")
+    with twilio.wl.db.unit_of_work() as session:
+        assert session.scalar(select(Contact.language)) == "es"  # chosen: never guessed again
 
 
 def test_a_spanish_speaker_waits_for_the_busy_spanish_speaking_volunteer(twilio, people):
@@ -240,7 +244,7 @@ def test_a_spanish_speaker_waits_for_the_busy_spanish_speaking_volunteer(twilio,
     twilio.sms(Y, "¿hay alguien? necesito ayuda")
     delivered = twilio.deliver()
     assert relayed(twilio, ann, delivered) == []
-    assert any("number 1 in line" in b for b in twilio.texts_to(Y, delivered))
+    assert any("número 1 en la fila" in b for b in twilio.texts_to(Y, delivered))
     twilio.sms(rosa.phone, "#end", to=relay_of(twilio, rosa, delivered))
     assert relayed(twilio, rosa, twilio.deliver()) == ["¿hay alguien? necesito ayuda"]
 
