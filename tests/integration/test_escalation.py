@@ -360,7 +360,7 @@ def test_spanish_crisis_text(twilio, people):
     sue = people.volunteer("Sue", role="supervisor")
     twilio.sms(CONTACT, "ya no quiero vivir, voy a matarme")
     delivered = twilio.deliver()
-    assert twilio.texts_to(CONTACT, delivered)[0] == crisis_text(twilio.wl)
+    assert twilio.texts_to(CONTACT, delivered)[0] == twilio.wl.settings.texts_es.crisis_resources
     [alert] = twilio.texts_to(sue.phone, delivered)
     assert "suicide: 'no quiero vivir'" in ALERT_RE.match(alert)[3]
     assert any("may be in crisis" in b for b in twilio.texts_to(sam.phone, delivered))

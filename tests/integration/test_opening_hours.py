@@ -77,6 +77,26 @@ def test_a_text_while_closed_gets_the_after_hours_text_even_with_someone_on_shif
     assert conversation_status(line) == "queued"
 
 
+@pytest.mark.parametrize(
+    ("now", "next_open"),
+    [
+        (est(23, 12), "hoy a las 18:00"),  # Monday noon
+        (est(23, 23, 30), "mañana a las 18:00"),  # Monday night
+        (est(25, 23, 30), "el viernes a las 18:00"),  # Wednesday night: Thanksgiving is closed
+    ],
+)
+def test_a_spanish_text_while_closed_gets_the_spanish_after_hours_text(
+    line, texting, people, clock, now, next_open
+):
+    people.volunteer("Sam")
+    clock.now = now
+    texting.sms(CONTACT, "hola, ¿hay alguien ahí? necesito hablar")
+    [text] = texting.texts_to(CONTACT, texting.deliver())
+    name = line.settings.line.name
+    assert text == line.settings.texts_es.after_hours.format(line=name, next_open=next_open)
+    assert "está cerrado" in text and f"Volvemos a abrir {next_open}." in text
+
+
 def test_the_queue_is_served_when_the_line_opens(line, texting, people, clock):
     sam = people.volunteer("Sam")  # on shift since before the opening
     clock.now = est(23, 12)

@@ -288,3 +288,52 @@ def test_the_example_line_file_is_valid_with_and_without_its_hours_example(name)
     uncommented = re.sub(r"^# (?=\[hours\]|\[holidays\]|\w+ = |\d{4}-)", "", text, flags=re.M)
     hours = parse_line_config(tomllib.loads(uncommented))["opening_hours"]
     assert not hours.always_open and hours.weekly[6] == ()
+
+
+def test_spanish_texts_default_to_natural_spanish_with_988_and_911(tmp_path):
+    s = settings_from(tmp_path, MINIMAL)
+    resources = s.texts_es.crisis_resources
+    assert "llama o envía un mensaje de texto al 988" in resources and "911" in resources
+    assert s.texts_es.greeting.startswith("Hola") and "{next_open}" in s.texts_es.after_hours
+    assert s.texts_es.call_greeting == s.texts.call_greeting  # calls speak calls.language
+
+
+def test_texts_es_overrides_the_spanish_texts_only(tmp_path):
+    toml = (
+        MINIMAL + '[texts]\ngreeting = "Hi from {line}"\n[texts.es]\ngreeting = "¡Hola, {line}!"\n'
+    )
+    s = settings_from(tmp_path, toml)
+    assert (s.texts.greeting, s.texts_es.greeting) == ("Hi from {line}", "¡Hola, {line}!")
+    assert s.texts_es.help.startswith("{line}: apoyo")
+
+
+@pytest.mark.parametrize(
+    ("spanish", "message"),
+    [
+        (
+            'greting = "hola"',
+            "texts.es.greting is not a known text (did you mean texts.es.greeting?)",
+        ),
+        (
+            'call_greeting = "hola"',
+            "texts.es.call_greeting is not a Spanish text: calls are spoken",
+        ),
+        (
+            'queued = "Eres el {plce}"',
+            "texts.es.queued: {plce} is not a placeholder this text can use (did you mean {place}?)",
+        ),
+        ('greeting = "Hola {place}"', "texts.es.greeting: {place} is not a placeholder"),
+        ('help = "Hola {line"', "texts.es.help: malformed braces"),
+        ('closing = ""', "texts.es.closing must be a non-empty string"),
+    ],
+)
+def test_texts_es_errors_name_the_spanish_text(tmp_path, spanish, message):
+    with pytest.raises(ConfigError) as err:
+        settings_from(tmp_path, MINIMAL + f"[texts.es]\n{spanish}\n")
+    assert str(err.value).startswith(message)
+    assert "\n" not in str(err.value)
+
+
+def test_texts_es_must_be_a_table(tmp_path):
+    with pytest.raises(ConfigError, match=r"^\[texts\.es\] must be a table"):
+        settings_from(tmp_path, MINIMAL + '[texts]\nes = "hola"\n')

@@ -17,6 +17,8 @@ from warmline.routing.language import guess_language
         ("me siento solo", "es"),
         ("no sé qué hacer", "es"),
         ("HOLA NECESITO AYUDA", "es"),  # any case
+        ("ya no quiero vivir, voy a matarme", "es"),  # a crisis text: its resources in Spanish
+        ("ya no quiero vivir, me quiero matar", "es"),
         ("hi, is anyone there?", "en"),
         ("hi", "en"),
         ("Hey", "en"),

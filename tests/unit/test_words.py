@@ -2,7 +2,7 @@
 
 import pytest
 
-from warmline.routing.words import Command, command, keyword
+from warmline.routing.words import Command, command, keyword, language_choice
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,29 @@ def test_keyword(body, expected):
 )
 def test_command(body, expected):
     assert command(body) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("ESPAÑOL", "es"),
+        ("espanol", "es"),
+        ("Español!", "es"),
+        ("¡ESPAÑOL!", "es"),
+        ("  en español  ", "es"),
+        ("EN  ESPANOL.", "es"),
+        ("Spanish", "es"),
+        ("ENGLISH", "en"),
+        ("english please", None),
+        ("in English", "en"),
+        ("Inglés", "en"),
+        ("en ingles", "en"),
+        ("hablo español", None),  # a message about Spanish, not the keyword alone
+        ("do you speak english?", None),
+        ("espanoll", None),
+        ("", None),
+        ("STOP", None),
+    ],
+)
+def test_language_choice(body, expected):
+    assert language_choice(body) == expected

@@ -31,6 +31,8 @@ SPANISH = frozenset(
     es está estás están soy eres somos mi mis tu tus su sus yo nadie nada algo muy más
     como cómo cuando cuándo donde dónde quien quién alguien hablar hablo habla sé sí
     triste solo sola ahora hoy noche día mañana bien mal mucho poco aquí también
+    ya voy vas vamos hay esto esta este eso esa ese lo nos nunca siempre
+    todo toda todos vida vivir morir matar matarme quitarme mismo mejor peor
     """.split()
 )
 ENGLISH = frozenset(
