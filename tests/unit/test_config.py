@@ -320,7 +320,8 @@ def test_texts_es_overrides_the_spanish_texts_only(tmp_path):
         ),
         (
             'queued = "Eres el {plce}"',
-            "texts.es.queued: {plce} is not a placeholder this text can use (did you mean {place}?)",
+            "texts.es.queued: {plce} is not a placeholder this text can use "
+            "(did you mean {place}?)",
         ),
         ('greeting = "Hola {place}"', "texts.es.greeting: {place} is not a placeholder"),
         ('help = "Hola {line"', "texts.es.help: malformed braces"),
