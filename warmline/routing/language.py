@@ -1,4 +1,4 @@
-"""A small guess of a contact's language from their first message: Spanish, English, or unsure.
+"""A small guess of a contact's language from one message: Spanish, English, or unsure.
 
 Pure and cheap (no model, no network): it only has to tell the two languages the line's
 volunteers declare ("en", "es") apart well enough to route, and to say "unsure" otherwise.
