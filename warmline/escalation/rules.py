@@ -68,9 +68,15 @@ class RuleIndex:
         reach = -1
         for start in places[0][:MAX_STARTS]:
             chain = [start]
-            if _extend(chain, places, gaps) and chain[-1][1] > reach:
+            if not _extend(chain, places, gaps):
+                continue
+            if chain[-1][1] > reach:
                 reach = chain[-1][1]
                 out.append(tuple(chain))
+            elif chain[-1][1] == reach:
+                # Same end, later start: keep the tighter chain, so a negation before the
+                # wider one's first part ("not now, but TONIGHT i end it") does not hide it.
+                out[-1] = tuple(chain)
         return out
 
 
