@@ -66,6 +66,7 @@ class RuleIndex:
         places = [sorted(set(found[c])) for c in parts]
         out: list[Chain] = []
         reach = -1
+        tighter = False
         for start in places[0][:MAX_STARTS]:
             chain = [start]
             if not _extend(chain, places, gaps):
@@ -73,10 +74,16 @@ class RuleIndex:
             if chain[-1][1] > reach:
                 reach = chain[-1][1]
                 out.append(tuple(chain))
+                tighter = False
             elif chain[-1][1] == reach:
-                # Same end, later start: keep the tighter chain, so a negation before the
-                # wider one's first part ("not now, but TONIGHT i end it") does not hide it.
-                out[-1] = tuple(chain)
+                # Same end, later start: keep the tightest such chain too, so a negation
+                # before the widest one's first part ("not now, but TONIGHT i end it") does
+                # not hide the threat. The widest one is still the one reported.
+                if tighter:
+                    out[-1] = tuple(chain)
+                else:
+                    out.append(tuple(chain))
+                    tighter = True
         return out
 
 
