@@ -160,10 +160,20 @@ def test_recovered_lowers_crisis_to_concern_and_says_why():
         ("no estoy bien, quiero morir", "crisis"),
         ("nunca me haria daño, mis hijos me necesitan", "none"),
         ("hoy no, pero el fin de semana me mato", "crisis"),
+        ("ahorita no pero en la noche me quito la vida", "crisis"),
     ],
 )
 def test_negation_covers_only_its_own_clause(text, level):
     assert scan(text).level == level
+
+
+def test_a_negation_before_a_rules_first_start_does_not_hide_a_later_start():
+    # "hoy" and "el sabado" both start the plan; "no" lies between "hoy" and the act, so the
+    # chain from "hoy" is negated, but the tighter one from "el sabado" still stands.
+    result = scan("hoy no pero el sabado me quito la vida")
+    assert result.level == "crisis"
+    assert [m.words for m in result.matches] == [("el sabado", "me quito la vida")]
+    assert [s.reason for s in result.suppressed] == ["negated by 'no'"]
 
 
 def test_negation_inside_a_rule_gap_cancels_it():
@@ -173,6 +183,7 @@ def test_negation_inside_a_rule_gap_cancels_it():
 
 
 # --- typos and symbols --------------------------------------------------------------------------
+
 
 
 @pytest.mark.parametrize(
