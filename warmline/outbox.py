@@ -39,7 +39,6 @@ from typing import Protocol
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from warmline import metrics
 from warmline.db.engine import Database, is_postgres
 from warmline.db.models import Base, Contact, Outbound
 from warmline.privacy import Vault
@@ -411,7 +410,6 @@ def _record(
 
 def _fail(row: Outbound, now: dt.datetime, code: int | None, error: str) -> None:
     row.status, row.error_code, row.error, row.status_at = "failed", code, error[:200], now
-    metrics.DELIVERY_FAILURES.labels(str(code) if code is not None else "none").inc()
     log.warning("outbound %s failed permanently (code %s)", row.id, code)
 
 

@@ -218,3 +218,12 @@ def test_the_same_words_sent_twice_are_not_taken_for_each_other(twilio, people, 
     oks = [m for m in twilio.standin.messages() if m["To"] == CONTACT and m["Body"] == "ok"]
     assert len(oks) == 2
     assert {r.status for r in rows(twilio.wl) if r.body == "ok"} == {"sent"}
+
+
+def test_metrics_show_delivery_failures_by_twilio_code(twilio, client):
+    """Read from the database at scrape time, so the worker process's failures show too."""
+    twilio.standin.fail_next(1, status=400, code=21211)
+    twilio.sms(CONTACT, "hi")
+    twilio.deliver()
+    scrape = client.get("/metrics").get_data(as_text=True)
+    assert 'warmline_delivery_failures{code="21211"} 1.0' in scrape
