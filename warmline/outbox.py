@@ -36,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from warmline.db.engine import Database, is_postgres
@@ -369,6 +369,17 @@ def _send(
     return _Outcome(sid=sid)
 
 
+def _unfold(session: Session, carrier: Outbound, now: dt.datetime) -> None:
+    """A digest that failed for good: the relays folded into it failed with it (the next
+    volunteer is briefed with the conversation's messages, so none of them is lost)."""
+    session.execute(
+        update(Outbound)
+        .where(Outbound.status == "merged", Outbound.error == f"sent in digest {carrier.id}")
+        .values(status="failed", status_at=now, sent_at=None, error="its digest failed")
+        .execution_options(synchronize_session=False)
+    )
+
+
 def recorded(db: Database, sids: list[str]) -> set[str]:
     """Which of ``sids`` the outbox has already recorded for some row."""
     if not sids:
@@ -404,6 +415,7 @@ def _record(
         return
     _fail(row, now, exc.code, str(exc))
     report.failed += 1
+    _unfold(session, row, now)
     if exc.code == OPTED_OUT_CODE and row.contact_id is not None:
         mark_opted_out(session, row.contact_id)
 
