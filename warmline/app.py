@@ -1,15 +1,13 @@
-"""The Flask app factory: registers blueprints and error pages, nothing else."""
+"""The Flask app factory: registers blueprints, error pages and the web layer's helpers."""
 
 from __future__ import annotations
 
-import time
-
-from flask import Flask, Response, g, request
+from flask import Flask
 from werkzeug.exceptions import HTTPException
 
-from warmline import metrics
 from warmline.bootstrap import Warmline, bootstrap, require_telephony
 from warmline.config import load_settings
+from warmline.web import timing
 from warmline.web.durable import Durable
 
 
@@ -19,12 +17,9 @@ def create_app(warmline: Warmline | None = None) -> Flask:
     Raises ConfigError for a production app without Twilio credentials: the phone simulator,
     which shows what every phone sent and received, is only for the demo and tests.
     """
-    if warmline is None:
-        settings = load_settings("production")
-        require_telephony(settings)
-        warmline = bootstrap(settings)
-    wl = warmline
-    require_telephony(wl.settings)
+    settings = warmline.settings if warmline is not None else load_settings("production")
+    require_telephony(settings)
+    wl = warmline or bootstrap(settings)
     app = Flask(__name__, instance_relative_config=True)
     app.config["SECRET_KEY"] = wl.settings.secret_key
     app.extensions["warmline"] = wl
@@ -41,16 +36,7 @@ def create_app(warmline: Warmline | None = None) -> Flask:
 
     app.register_blueprint(calendar_feeds.bp)
 
-    @app.before_request
-    def start_timer() -> None:
-        g.started = time.perf_counter()
-
-    @app.after_request
-    def observe(response: Response) -> Response:
-        if request.path.startswith("/twilio/") and "started" in g:
-            rule = request.url_rule.rule if request.url_rule else "unknown"  # bounded labels
-            metrics.WEBHOOK_SECONDS.labels(rule).observe(time.perf_counter() - g.started)
-        return response
+    timing.init_app(app)
 
     @app.errorhandler(HTTPException)
     def plain_error(exc: HTTPException) -> tuple[str, int]:

@@ -9,10 +9,16 @@ from __future__ import annotations
 
 import os
 import tempfile
+from pathlib import Path
 from typing import Any
 
-# The master creates a fresh folder per start; stale files from an earlier run would count twice.
-os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="warmline-metrics-"))
+# A fresh folder per start unless one is named; a named one is emptied, since files of an
+# earlier run would be counted again.
+if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+    for stale in Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).glob("*.db"):
+        stale.unlink()
+else:
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="warmline-metrics-")
 
 
 def child_exit(server: Any, worker: Any) -> None:

@@ -4,8 +4,9 @@ Under gunicorn every worker is its own process, so the counters and the histogra
 prometheus-client's multiprocess mode when ``PROMETHEUS_MULTIPROC_DIR`` is set (the gunicorn
 settings in :mod:`warmline.gunicorn_conf` set it); a scrape then adds up every worker's figures
 instead of reporting whichever worker answered. The figures an operator watches that live in the
-database (outbox backlog and the age of its oldest text, the queue, open escalations) are read
-at scrape time by :class:`LiveFigures`, so every worker reports the same.
+database (outbox backlog and the age of its oldest text, delivery failures of the last day by
+Twilio error code, the queue, open escalations) are read at scrape time by :class:`LiveFigures`,
+so every web worker reports the same, including what the ``warmline worker`` process did.
 """
 
 from __future__ import annotations
@@ -28,11 +29,6 @@ WEBHOOK_SECONDS = Histogram(
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15),
 )
 OUTBOX = Counter("warmline_outbox_total", "Outbound messages by delivery result", ["result"])
-DELIVERY_FAILURES = Counter(
-    "warmline_delivery_failures_total",
-    "Outbound messages that failed for good, by Twilio error code ('none' without one)",
-    ["code"],
-)
 ESCALATIONS = Counter("warmline_escalations_total", "Escalations raised", ["level", "source"])
 
 
@@ -49,7 +45,7 @@ class LiveFigures(Collector):
             figures = self._read()
         except SQLAlchemyError:  # the database is away: the counters still answer
             return
-        backlog, oldest, queued, open_escalations = figures
+        backlog, oldest, queued, open_escalations, failures = figures
         age = (now - oldest).total_seconds() if oldest is not None else 0.0
         for name, text, value in (
             ("warmline_outbox_backlog", "Outbound texts not yet sent", backlog),
@@ -58,8 +54,16 @@ class LiveFigures(Collector):
             ("warmline_open_escalations", "Crisis escalations not acknowledged", open_escalations),
         ):
             yield GaugeMetricFamily(name, text, value=float(value or 0))
+        failed = GaugeMetricFamily(
+            "warmline_delivery_failures",
+            "Outbound texts that failed for good in the last 24 hours, by Twilio error code",
+            labels=["code"],
+        )
+        for code, count in failures:
+            failed.add_metric([str(code) if code is not None else "none"], float(count))
+        yield failed
 
-    def _read(self) -> tuple[int, dt.datetime | None, int, int]:
+    def _read(self) -> tuple[int, dt.datetime | None, int, int, list[tuple[int | None, int]]]:
         from warmline.db.models import Conversation, Escalation, Outbound
         from warmline.outbox import UNSENT
 
@@ -77,7 +81,16 @@ class LiveFigures(Collector):
                     Escalation.level == "crisis", Escalation.acknowledged_at.is_(None)
                 )
             )
-        return int(backlog or 0), oldest, int(queued or 0), int(open_escalations or 0)
+            since = self.clock() - dt.timedelta(hours=24)
+            failures = [
+                (code, int(count))
+                for code, count in session.execute(
+                    select(Outbound.error_code, func.count(Outbound.id))
+                    .where(Outbound.status == "failed", Outbound.status_at >= since)
+                    .group_by(Outbound.error_code)
+                )
+            ]
+        return int(backlog or 0), oldest, int(queued or 0), int(open_escalations or 0), failures
 
 
 def exposition(multiprocess_dir: str | None, live: Collector) -> bytes:

@@ -15,7 +15,8 @@ database transaction (nor SQLite's write lock) is held while Twilio is called:
 A flood from one contact reaches their volunteer as digests: once ``FLOOD_RELAYS`` of a
 conversation's relays went to the volunteer within ``FLOOD_WINDOW``, the next due relays of that
 conversation are sent together, as one text of up to ``MAX_BODY`` characters, at most every
-``DIGEST_EVERY``; the rows folded into a digest are marked ``merged`` (``digest_of``), so
+``DIGEST_EVERY``; the rows folded into a digest are marked ``merged`` (their error names the
+carrier), so
 nothing is lost and the volunteer's phone is not flooded.
 
 When a send may have reached Twilio without its answer being recorded (a read time-out, a
@@ -35,10 +36,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
-from warmline import metrics
 from warmline.db.engine import Database, is_postgres
 from warmline.db.models import Base, Contact, Outbound
 from warmline.privacy import Vault
@@ -92,9 +92,9 @@ class Sender(Protocol):
         self, *, from_: str, to: str, body: str, status_callback: str | None = None
     ) -> str: ...
 
-    def find_sent(self, *, from_: str, to: str, body: str, since: dt.datetime) -> str | None:
-        """The SID of a text with this body from ``from_`` to ``to`` created at or after
-        ``since``, if the provider has one; raises SendFailure when it cannot tell."""
+    def find_sent(self, *, from_: str, to: str, body: str, since: dt.datetime) -> list[str]:
+        """The SIDs of texts with this body from ``from_`` to ``to`` created at or after
+        ``since``, newest first (empty when none); raises SendFailure when it cannot tell."""
         ...
 
 
@@ -228,7 +228,7 @@ def deliver_due(
         claim = claim_next(db, now)
         if claim is None:
             break
-        outcome = _send(claim, sender, vault, status_callback)
+        outcome = _send(db, claim, sender, vault, status_callback)
         with db.unit_of_work() as session:
             row = session.get(Outbound, claim.id, with_for_update=True)
             if row is None or row.status != "claimed":
@@ -260,6 +260,9 @@ def claim_next(db: Database, now: dt.datetime) -> Claim | None:
             row = session.scalars(query).first()
             if row is None:
                 return None
+            if row.attempts >= MAX_ATTEMPTS:  # (a claim that kept expiring: its worker kept dying)
+                _fail(row, now, None, "no answer recorded after every attempt")
+                continue
             if row.status != "pending":
                 break
             carrier = _digest(session, row, now)
@@ -341,7 +344,9 @@ class _Outcome:
     unsendable: str | None = None
 
 
-def _send(claim: Claim, sender: Sender, vault: Vault, status_callback: str | None) -> _Outcome:
+def _send(
+    db: Database, claim: Claim, sender: Sender, vault: Vault, status_callback: str | None
+) -> _Outcome:
     """Send a claimed row, outside any transaction; after an ambiguous attempt look first."""
     to = vault.decrypt(claim.to_encrypted)
     if not to.startswith("+"):
@@ -351,14 +356,37 @@ def _send(claim: Claim, sender: Sender, vault: Vault, status_callback: str | Non
             # Twilio's clock and ours differ a little: look a minute before the attempt.
             since = claim.check_since - dt.timedelta(minutes=1)
             found = sender.find_sent(from_=claim.from_number, to=to, body=claim.body, since=since)
-            if found is not None:
-                return _Outcome(sid=found, confirmed=True)
+            # The same words sent earlier ("ok", twice) belong to other rows: not this one.
+            known = recorded(db, found)
+            unclaimed = [sid for sid in found if sid not in known]
+            if unclaimed:
+                return _Outcome(sid=unclaimed[-1], confirmed=True)  # the oldest such text
         sid = sender.send_sms(
             from_=claim.from_number, to=to, body=claim.body, status_callback=status_callback
         )
     except SendFailure as exc:
         return _Outcome(failure=exc)
     return _Outcome(sid=sid)
+
+
+def _unfold(session: Session, carrier: Outbound, now: dt.datetime) -> None:
+    """A digest that failed for good: the relays folded into it failed with it (the next
+    volunteer is briefed with the conversation's messages, so none of them is lost)."""
+    session.execute(
+        update(Outbound)
+        .where(Outbound.status == "merged", Outbound.error == f"sent in digest {carrier.id}")
+        .values(status="failed", status_at=now, sent_at=None, error="its digest failed")
+        .execution_options(synchronize_session=False)
+    )
+
+
+def recorded(db: Database, sids: list[str]) -> set[str]:
+    """Which of ``sids`` the outbox has already recorded for some row."""
+    if not sids:
+        return set()
+    with db.unit_of_work() as session:
+        query = select(Outbound.twilio_sid).where(Outbound.twilio_sid.in_(sids))
+        return {sid for sid in session.scalars(query) if sid is not None}
 
 
 def _record(
@@ -387,13 +415,13 @@ def _record(
         return
     _fail(row, now, exc.code, str(exc))
     report.failed += 1
+    _unfold(session, row, now)
     if exc.code == OPTED_OUT_CODE and row.contact_id is not None:
         mark_opted_out(session, row.contact_id)
 
 
 def _fail(row: Outbound, now: dt.datetime, code: int | None, error: str) -> None:
     row.status, row.error_code, row.error, row.status_at = "failed", code, error[:200], now
-    metrics.DELIVERY_FAILURES.labels(str(code) if code is not None else "none").inc()
     log.warning("outbound %s failed permanently (code %s)", row.id, code)
 
 

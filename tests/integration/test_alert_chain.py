@@ -146,3 +146,31 @@ def test_the_escalation_record_keeps_the_rule_not_the_contacts_words(twilio, peo
         [esc] = session.scalars(select(Escalation)).all()
         record = esc.matched
     assert json.loads(record)[0]["rule"] and "sleeping" not in record and "bottle" not in record
+
+
+def test_the_contacts_own_volunteer_is_not_realerted_and_cannot_ack_their_own_contact(
+    twilio, people, clock
+):
+    from warmline.scheduling import jobs
+
+    with_coordinators(twilio.wl)
+    sam = people.volunteer("Sam")
+    twilio.sms(CONTACT, "hi")
+    twilio.deliver()  # Sam has the contact
+    ann = people.volunteer("Ann")
+    twilio.sms(CONTACT, CRISIS)
+    delivered = twilio.deliver()
+    relay = next(m["From"] for m in delivered if m["To"] == sam.phone)
+    twilio.sms(sam.phone, "I'm here with you", to=relay)  # Sam keeps the contact
+    twilio.deliver()
+    clock.advance(minutes=twilio.wl.settings.timeouts.escalation_ack_minutes + 1)
+    jobs.fire_timers(twilio.wl, clock())
+    delivered = twilio.deliver()
+    assert any(b.startswith("NOT ACKNOWLEDGED") for b in twilio.texts_to(ann.phone, delivered))
+    assert not any(b.startswith("NOT ACKNOWLEDGED") for b in twilio.texts_to(sam.phone, delivered))
+    twilio.sms(sam.phone, "#ack 1")
+    [answer] = twilio.texts_to(sam.phone, twilio.deliver())
+    assert "acknowledged" not in answer  # refused: it never reached Sam
+    twilio.sms(ann.phone, "#ack 1")  # Ann, whom the chain reached, may
+    [answer] = twilio.texts_to(ann.phone, twilio.deliver())
+    assert answer.startswith("Escalation #1 ") and "acknowledged" in answer

@@ -388,10 +388,12 @@ def without_coordinators(wl) -> None:
 
 def test_without_coordinator_numbers_the_supervisors_are_realerted(twilio, people, clock):
     without_coordinators(twilio.wl)
-    people.volunteer("Sam")
+    sam = people.volunteer("Sam")
     sue = people.volunteer("Sue", role="supervisor")
     twilio.sms(CONTACT, "I want to kill myself")
-    [alert] = twilio.texts_to(sue.phone, twilio.deliver())
+    delivered = twilio.deliver()
+    [alert] = twilio.texts_to(sue.phone, delivered)
+    twilio.sms(sam.phone, "I'm here with you", to=relay_of(sam, delivered))  # Sam keeps them
     clock.advance(minutes=twilio.wl.settings.timeouts.escalation_ack_minutes)
     jobs.fire_timers(twilio.wl, clock())
     [again] = [b for b in twilio.texts_to(sue.phone, twilio.deliver()) if "ESCALATION" in b]

@@ -49,3 +49,21 @@ def test_an_ordinary_conversation_is_not_digested(twilio, people, clock):
         received += twilio.texts_to(sam.phone, twilio.deliver())
         clock.advance(seconds=15)
     assert [t.split("] ", 1)[1] for t in received] == [f"line {n}" for n in range(8)]
+
+
+def test_a_digest_that_fails_for_good_fails_the_relays_it_carried(twilio, people, clock):
+    sam = people.volunteer("Sam")
+    twilio.sms(CONTACT, "hi")
+    twilio.deliver()
+    for n in range(12):
+        twilio.sms(CONTACT, f"flood {n}")
+    twilio.deliver()  # five single relays went out; the rest wait for a digest
+    clock.advance(seconds=outbox.DIGEST_EVERY.total_seconds())
+    twilio.standin.fail_next(1, status=400, code=21211)  # Twilio refuses the digest for good
+    twilio.deliver()
+    with twilio.wl.db.unit_of_work() as session:
+        relays = session.scalars(
+            select(Outbound).where(Outbound.volunteer_id == sam.id, Outbound.kind == "relay")
+        ).all()
+        statuses = {r.status for r in relays}
+    assert "merged" not in statuses and "failed" in statuses

@@ -200,3 +200,30 @@ def test_inbound_texts_do_not_wait_while_twilio_hangs(twilio, people):
     finally:
         delivering.join(timeout=30)
     assert waited < 2.0, f"the webhook waited {waited:.1f} s behind the hanging send"
+
+
+def test_the_same_words_sent_twice_are_not_taken_for_each_other(twilio, people, clock):
+    """A volunteer says "ok" twice; the second send gets a 5xx. Looking for it at Twilio finds
+    the first "ok", which another row already owns: the second is sent, not taken for it."""
+    sam = people.volunteer("Sam")
+    twilio.sms(CONTACT, "hi")
+    relay = next(m["From"] for m in twilio.deliver() if m["To"] == sam.phone)
+    twilio.sms(sam.phone, "ok", to=relay)
+    twilio.deliver()
+    twilio.standin.fail_next(1, status=500)
+    twilio.sms(sam.phone, "ok", to=relay)
+    twilio.deliver()
+    clock.advance(seconds=5)
+    twilio.deliver()
+    oks = [m for m in twilio.standin.messages() if m["To"] == CONTACT and m["Body"] == "ok"]
+    assert len(oks) == 2
+    assert {r.status for r in rows(twilio.wl) if r.body == "ok"} == {"sent"}
+
+
+def test_metrics_show_delivery_failures_by_twilio_code(twilio, client):
+    """Read from the database at scrape time, so the worker process's failures show too."""
+    twilio.standin.fail_next(1, status=400, code=21211)
+    twilio.sms(CONTACT, "hi")
+    twilio.deliver()
+    scrape = client.get("/metrics").get_data(as_text=True)
+    assert 'warmline_delivery_failures{code="21211"} 1.0' in scrape

@@ -84,3 +84,21 @@ def test_only_one_process_replays_at_a_time(tmp_path):
         fcntl.flock(held, fcntl.LOCK_EX)
         assert spool.replay(lambda *a: None, retry_later) == 0
     assert spool.pending()
+
+
+def test_failed_and_half_written_files_do_not_outlive_retention(tmp_path):
+    import os
+    import time
+
+    spool = Spool(tmp_path / "spool", keep_failed_days=30)
+    spool.keep("sms", {"n": "1", "Body": "secret"}, AT)
+    spool.replay(lambda kind, form, at: (_ for _ in ()).throw(KeyError("bug")), retry_later)
+    [failed] = (tmp_path / "spool" / "failed").glob("*.json")
+    stray = tmp_path / "spool" / "0-1-crash.tmp"
+    stray.write_text("{")
+    assert spool.tidy() == 0  # both are recent
+    old = time.time() - 31 * 86400
+    os.utime(failed, (old, old))
+    os.utime(stray, (old, old))
+    assert spool.tidy() == 2
+    assert not failed.exists() and not stray.exists()

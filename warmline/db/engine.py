@@ -36,6 +36,8 @@ T = TypeVar("T")
 
 ASSIGNMENT_LOCK = 0x5741524D  # "WARM": serialises assignment decisions across web processes
 WORKER_LOCK = 0x574F524B  # "WORK": one active worker
+SQLITE_BUSY_SECONDS = 10  # how long a SQLite writer waits for the database lock
+PG_CONNECT_SECONDS = 5  # how long a new PostgreSQL connection may take
 PING_AFTER_IDLE = 1.0  # seconds in the pool after which a connection is pinged before use
 
 
@@ -50,7 +52,9 @@ def make_engine(url: str, **kw: Any) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kw)
+        # Lock waits end well within gunicorn's 30 s, so a webhook can still spool its text.
+        connect = {"timeout": SQLITE_BUSY_SECONDS, "check_same_thread": False}
+        engine = create_engine(url, connect_args=connect, **kw)
         _sqlite_pragmas(engine)
         _errors_without_values(engine)
         return engine
@@ -58,6 +62,10 @@ def make_engine(url: str, **kw: Any) -> Engine:
         raise ValueError("warmline's PostgreSQL transactions run at READ COMMITTED only")
     kw.setdefault("pool_size", 5)
     kw.setdefault("max_overflow", 10)
+    # A database that hangs instead of refusing must fail fast enough for the webhook to spool
+    # its text before gunicorn (30 s) or Twilio (15 s) give up on it.
+    kw.setdefault("pool_timeout", 5)
+    kw.setdefault("connect_args", {}).setdefault("connect_timeout", PG_CONNECT_SECONDS)
     engine = create_engine(url, **kw)
     _errors_without_values(engine)
     _ping_when_idle(engine)

@@ -43,14 +43,13 @@ def latest_alerted(session: Session, volunteer_id: int | None) -> Escalation | N
         .limit(RECENT)
     )
     for esc in candidates:
-        actions = get_json(esc, "actions")
         if volunteer_id is not None:
-            reached = notices.alerted_ids(actions, "supervisor:") | notices.alerted_ids(
-                actions, "volunteer:"
-            )
-            if {f"supervisor:{volunteer_id}", f"volunteer:{volunteer_id}"} & reached:
+            if reached(esc, volunteer_id):
                 return esc
-        elif any(not t.endswith(":0") for t in notices.alerted_ids(actions, "coordinators:")):
+        elif any(
+            not t.endswith(":0")
+            for t in notices.alerted_ids(get_json(esc, "actions"), "coordinators:")
+        ):
             return esc
     return None
 
@@ -78,6 +77,9 @@ def acknowledge(
     esc = session.get(Escalation, esc_id, with_for_update=True, populate_existing=True)
     if esc is None:
         return f"There is no escalation #{esc_id}. Check the number in the alert."
+    if volunteer is not None and not is_supervising(session, ctx, volunteer, now):
+        if not reached(esc, volunteer.id):  # a volunteer acknowledges only what reached them
+            return f"Escalation #{esc.id} did not reach you; only those alerted may acknowledge it."
     conv = session.get(Conversation, esc.conversation_id) if esc.conversation_id else None
     alias = f" ({conv.contact.alias})" if conv is not None else ""
     if esc.acknowledged_at is not None:
@@ -106,17 +108,30 @@ def acknowledge(
 
 def may_acknowledge(session: Session, ctx: Context, volunteer: Volunteer, now: dt.datetime) -> bool:
     """Supervisors by role, anyone on a supervisor shift now, and a volunteer whom the alert chain
-    reached because nobody above them could be (``latest_alerted``)."""
-    if volunteer.is_supervisor:
-        return True
-    if any(s.id == volunteer.id for s in supervisors_on_shift(session, ctx, now)):
+    reached because nobody above them could be (``latest_alerted``; ``acknowledge`` then takes
+    only an escalation that reached them)."""
+    if is_supervising(session, ctx, volunteer, now):
         return True
     return latest_alerted(session, volunteer.id) is not None
 
 
+def is_supervising(session: Session, ctx: Context, volunteer: Volunteer, now: dt.datetime) -> bool:
+    if volunteer.is_supervisor:
+        return True
+    return any(s.id == volunteer.id for s in supervisors_on_shift(session, ctx, now))
+
+
+def reached(esc: Escalation, volunteer_id: int) -> bool:
+    """Whether the escalation's alerts (or re-alerts) reached this volunteer."""
+    actions = get_json(esc, "actions")
+    found = notices.alerted_ids(actions, "supervisor:") | notices.alerted_ids(actions, "volunteer:")
+    return bool({f"supervisor:{volunteer_id}", f"volunteer:{volunteer_id}"} & found)
+
+
 def ack_timeout(session: Session, ctx: Context, esc_id: int, now: dt.datetime) -> None:
     """Timer handler ("escalation-ack"): re-alert the next level, once, if still unacknowledged:
-    the coordinators' alert numbers, or when there are none everyone on shift."""
+    the coordinators' alert numbers, or when there are none everyone on shift but the contact's
+    own volunteer and whoever raised it."""
     esc = session.get(Escalation, esc_id, with_for_update=True)
     if esc is None or esc.acknowledged_at is not None or esc.realerted_at is not None:
         return
@@ -126,8 +141,12 @@ def ack_timeout(session: Session, ctx: Context, esc_id: int, now: dt.datetime) -
         count = alert_coordinators(session, ctx, body, now, dedupe_key=f"escalation:{esc.id}:r")
         targets = [f"coordinators:{count}"]
     else:
+        conv = session.get(Conversation, esc.conversation_id) if esc.conversation_id else None
+        assigned = conv.volunteer_id if conv is not None and conv.status == "assigned" else None
         targets = []
         for v, supervises in on_shift(session, ctx, now):
+            if v.id in (assigned, esc.raised_by_id):
+                continue
             key = f"escalation:{esc.id}:r{v.id}"
             ctx.text_volunteer(session, v, body, "alert", now, dedupe_key=key)
             targets.append(f"{'supervisor' if supervises else 'volunteer'}:{v.id}")

@@ -7,7 +7,8 @@ break in the original text, and at a `clause_breaks` word ("but", "and", "pero",
 unless that word follows an `inverted` word ("never would I", "it's not like I"): so "I'm not
 going to kill myself tonight, but maybe tomorrow" negates only its first clause. A match is in
 the past when a `[negation] past` phrase ("used to", "years ago", "when i was") ends among the
-`past_window` words before it; that search looks past break words but not past punctuation.
+`past_window` words before it; that search looks past a new "I" but not past punctuation or
+another break word ("i used to cope but now i want to die" is in the present).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 from warmline.escalation.lexicon import Lexicon
 
 _CLAUSE_PUNCTUATION = frozenset(".!?;:,\n\r\u00bf\u00a1\u2026")
+_SUBJECTS = frozenset({"i", "yo"})  # break words that start a clause without ending the past
 
 
 class NegationScope:
@@ -42,7 +44,7 @@ class NegationScope:
             for j in gap:
                 if words[j] in self.cues:
                     return f"negated by {_excerpt(original, spans, j, j)!r}"
-        negating = True  # a break word ends the negation's clause; the past reaches past it
+        negating = True
         j = first - 1
         stop = first - max(self.window, self.past_window)
         while j >= 0 and j >= stop:
@@ -51,7 +53,11 @@ class NegationScope:
                 return None
             word = words[j]
             if word in self.breaks and not (j > 0 and words[j - 1] in self.inverted):
-                negating = False
+                if word not in _SUBJECTS:
+                    # A conjunction or "now": neither a negation nor the past before it reaches
+                    # the match ("i used to cope but now i want to die" is a crisis).
+                    return None
+                negating = False  # a new "I": the past still reaches ("when i was 16 i tried")
             if negating and word in self.cues and first - j <= self.window:
                 return f"negated by {_excerpt(original, spans, j, j)!r}"
             if first - j <= self.past_window and word in self.past:

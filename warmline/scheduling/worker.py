@@ -123,8 +123,11 @@ class WorkerLock:
             return False
 
     def release(self) -> None:
+        """Drop the lock's connection for good: invalidated, not returned to the pool, where a
+        session lock would live on unseen."""
         if self.conn is not None:
             try:
+                self.conn.invalidate()
                 self.conn.close()
             except SQLAlchemyError:
                 pass  # a dead connection has nothing left to release

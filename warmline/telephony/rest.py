@@ -130,9 +130,9 @@ class TwilioSender:
         )
         return str(message.sid)
 
-    def find_sent(self, *, from_: str, to: str, body: str, since: dt.datetime) -> str | None:
-        """The SID of a message with this body from `from_` to `to` that Twilio created at or
-        after `since`, among the latest 50 between the two numbers; None when there is none.
+    def find_sent(self, *, from_: str, to: str, body: str, since: dt.datetime) -> list[str]:
+        """The SIDs of messages with this body from `from_` to `to` that Twilio created at or
+        after `since`, newest first, among the latest 50 between the two numbers.
 
         Filters by number, not by `DateSent`: a message Twilio has only queued has no send date
         yet. Raises `SendError` (transient) when Twilio cannot be asked.
@@ -141,11 +141,11 @@ class TwilioSender:
             "message lookup",
             lambda: self._client.messages.list(to=to, from_=from_, limit=50, page_size=50),
         )
-        for message in found:
-            created = message.date_created
-            if message.body == body and (created is None or created >= since):
-                return str(message.sid)
-        return None
+        return [
+            str(m.sid)
+            for m in found
+            if m.body == body and (m.date_created is None or m.date_created >= since)
+        ]
 
     def start_call(
         self,

@@ -33,9 +33,9 @@ class SimulatorSender:
             self._echo(from_, to, body)
         return f"SM{secrets.token_hex(16)}"
 
-    def find_sent(self, *, from_: str, to: str, body: str, since: dt.datetime) -> str | None:
+    def find_sent(self, *, from_: str, to: str, body: str, since: dt.datetime) -> list[str]:
         """The simulator answers every send at once, so no attempt is ever left in doubt."""
-        return None
+        return []
 
     def start_call(
         self,

@@ -3,8 +3,11 @@
 A webhook whose fields passed the edge checks is handled at once, unless the database cannot be
 reached: then it is kept in the instance folder's spool (:mod:`warmline.web.spool`) and answered
 as handled, and this process replays it, in arrival order, as soon as the database is back. While
-anything is spooled, new webhooks queue behind it, so nobody's texts overtake each other.
+anything is spooled, new webhooks queue behind it, so a contact's texts do not overtake each other.
 Handling is idempotent on the Twilio SID, so a webhook handled and then replayed acts once.
+(Across gunicorn workers the "anything spooled?" look is not atomic: in the moment the database
+returns, a text handled directly by one worker may overtake one that another spooled a moment
+earlier.)
 
 Calls are not spooled: a caller cannot wait for the database to return.
 """
@@ -64,7 +67,8 @@ class Durable:
 
     def __init__(self, wl: Warmline) -> None:
         self.wl = wl
-        self.spool = Spool(wl.settings.instance_path / "spool")
+        self.spool = Spool(wl.settings.instance_path / "spool", wl.settings.retention_days)
+        self.spool.tidy()
         self.replayer = Replayer(
             self.spool, lambda kind, fields, at: handle(wl, kind, fields, at), database_away
         )

@@ -16,7 +16,8 @@ accepted text is never lost). The rules:
   so that it cannot hold up every text behind it.
 
 The files hold message bodies and numbers for seconds to minutes, in the instance folder, which
-must be private to the service (as the SQLite file is).
+must be private to the service (as the SQLite file is); ``failed/`` files are deleted after the
+retention period (``tidy``, run at each start and replay).
 """
 
 from __future__ import annotations
@@ -41,8 +42,24 @@ SUFFIX = ".json"
 
 
 class Spool:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, keep_failed_days: int = 30) -> None:
         self.folder = folder
+        self.keep_failed = keep_failed_days * 86400
+
+    def tidy(self) -> int:
+        """Delete what must not outlive the retention period: ``failed/`` files older than
+        ``keep_failed_days`` and temporary files a crash left behind (over an hour old)."""
+        now, removed = time.time(), 0
+        candidates = [(p, 3600) for p in self.folder.glob("*.tmp")]
+        candidates += [(p, self.keep_failed) for p in self.folder.glob("failed/*.json")]
+        for path, max_age in candidates:
+            try:
+                if now - path.stat().st_mtime > max_age:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                continue
+        return removed
 
     def pending(self) -> bool:
         """Whether anything waits to be replayed (a cheap look at the folder)."""
@@ -74,6 +91,7 @@ class Spool:
         away), keeping it and everything after it; raises that error. Returns at once when another
         process is replaying.
         """
+        self.tidy()
         if not self.pending():
             return 0
         done = 0

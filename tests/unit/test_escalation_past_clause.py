@@ -1,0 +1,21 @@
+"""The past covers only its own clause: an earlier "used to" never silences a crisis said now."""
+
+import pytest
+
+from warmline.escalation.lexicon import default_lexicon_path, load_lexicon
+from warmline.escalation.matcher import Matcher
+
+MATCHER = Matcher(load_lexicon(default_lexicon_path()))
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("i used to cope but now i want to die", "crisis"),
+        ("i used to be happy and i want to die", "crisis"),
+        ("antes era feliz pero ahora quiero morir", "crisis"),
+        ("when i was 16 i tried to overdose, now im 30", "none"),
+    ],
+)
+def test_the_past_stops_at_a_conjunction_but_not_at_a_new_i(text, level):
+    assert (MATCHER.scan(text).level == "crisis") == (level == "crisis")
