@@ -19,3 +19,15 @@ MATCHER = Matcher(load_lexicon(default_lexicon_path()))
 )
 def test_the_past_stops_at_a_conjunction_but_not_at_a_new_i(text, level):
     assert (MATCHER.scan(text).level == "crisis") == (level == "crisis")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "im not safe now, i want to die",
+        "thank you, you really helped. im going to kill myself tonight",
+        "no estoy bien ahora, me quiero matar",
+    ],
+)
+def test_safety_said_in_the_negative_or_thanks_never_lower_a_crisis(text):
+    assert MATCHER.scan(text).level == "crisis"

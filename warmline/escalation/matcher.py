@@ -290,8 +290,14 @@ class Matcher:
                 )
             )
         recovered = self._rules.recovered
-        if recovered is not None and recovered in parts:
-            first, last = parts[recovered][0]
+        safe_now = [
+            (first, last)
+            for first, last in (parts.get(recovered, ()) if recovered is not None else ())
+            # "im NOT safe now" says the opposite
+            if self._negation.reason(first, [], norm.words, spans, original) is None
+        ]
+        if safe_now:
+            first, last = safe_now[0]
             cue = original[spans[first][0] : spans[last][1]]
             for i, m in enumerate(matches):
                 if m.level == "crisis":
