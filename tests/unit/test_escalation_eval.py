@@ -5,7 +5,7 @@
 Both are in the format of `warmline/escalation/evaluation.py`. The issue's targets, overall and in
 each language: recall >= 0.97 on crisis messages, false alarms <= 0.03 on the rest (concern and
 none). The dev half meets them. The frozen test half does not yet (measured on 2026-12-01: recall
-0.783, false alarms 0.044): its target test is a strict expected failure, which turns into a
+0.794, false alarms 0.044): its target test is a strict expected failure, which turns into a
 failure the day the detector meets the targets, so that the mark is then removed; meanwhile the
 figures measured then are a floor that no change may fall below. The table per language and per
 category is printed (`pytest -s`) and is the assertion message; `bench/escalation_report.py FILE
@@ -40,7 +40,7 @@ HALVES = ["test.txt", "dev.txt"]
 LEGACY = ["escalation_eval.txt", "escalation_eval_holdout.txt"]
 RECALL, FALSE_ALARMS = 0.97, 0.03
 # What the frozen test half scored when the rules landed (issue 12); never to get worse.
-TEST_HALF_FLOOR = {"all": (0.78, 0.045), "en": (0.78, 0.052), "es": (0.78, 0.03)}
+TEST_HALF_FLOOR = {"all": (0.79, 0.045), "en": (0.79, 0.052), "es": (0.79, 0.03)}
 
 
 @pytest.fixture(scope="module")
