@@ -46,10 +46,12 @@ class Spool:
         self.folder = folder
         self.keep_failed = keep_failed_days * 86400
 
-    def tidy(self) -> int:
+    def tidy(self, now: float | None = None) -> int:
         """Delete what must not outlive the retention period: ``failed/`` files older than
-        ``keep_failed_days`` and temporary files a crash left behind (over an hour old)."""
-        now, removed = time.time(), 0
+        ``keep_failed_days`` and temporary files a crash left behind (over an hour old), by their
+        modification times against ``now`` (seconds since the epoch; the wall clock by default).
+        How many were deleted."""
+        now, removed = time.time() if now is None else now, 0
         candidates = [(p, 3600) for p in self.folder.glob("*.tmp")]
         candidates += [(p, self.keep_failed) for p in self.folder.glob("failed/*.json")]
         for path, max_age in candidates:
