@@ -232,7 +232,10 @@ def normalise_number(value: str, setting: str, region: str | None = None) -> str
     except phonenumbers.NumberParseException:
         how = "+E.164 or national" if region else "+E.164"
         raise ConfigError(f"{setting}: {value!r} is not a phone number in {how} form") from None
-    if not phonenumbers.is_possible_number(parsed):
+    reason = phonenumbers.is_possible_number_with_reason(parsed)
+    if reason == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY:  # "555-0666"
+        raise ConfigError(f"{setting}: {value!r} is not a whole phone number (area code missing?)")
+    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
         raise ConfigError(f"{setting}: {value!r} is not a possible phone number")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 

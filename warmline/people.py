@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-import phonenumbers
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -37,13 +36,9 @@ def phone(value: str, region: str | None = None) -> str:
     that could only be dialled locally (``555-0666``, no area code) is refused.
     """
     try:
-        number = normalise_number(value, "phone", region)
+        return normalise_number(value, "phone", region)
     except ConfigError as exc:
         raise AdminError(str(exc).removeprefix("phone: ")) from None
-    reason = phonenumbers.is_possible_number_with_reason(phonenumbers.parse(number, None))
-    if reason != phonenumbers.ValidationResult.IS_POSSIBLE:
-        raise AdminError(f"{value!r} is not a whole phone number (area code missing?)")
-    return number
 
 
 def add_volunteer(
