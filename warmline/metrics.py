@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
@@ -20,6 +21,9 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import REGISTRY, Collector
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
+
+if TYPE_CHECKING:
+    from warmline.db.engine import Database
 
 WEBHOOKS = Counter("warmline_webhooks_total", "Twilio webhooks handled", ["path", "outcome"])
 WEBHOOK_SECONDS = Histogram(
@@ -35,7 +39,7 @@ ESCALATIONS = Counter("warmline_escalations_total", "Escalations raised", ["leve
 class LiveFigures(Collector):
     """Gauges read from the database at scrape time."""
 
-    def __init__(self, database: object, clock: Callable[[], dt.datetime]) -> None:
+    def __init__(self, database: Database, clock: Callable[[], dt.datetime]) -> None:
         self.database = database
         self.clock = clock
 
@@ -67,7 +71,7 @@ class LiveFigures(Collector):
         from warmline.db.models import Conversation, Escalation, Outbound
         from warmline.outbox import UNSENT
 
-        with self.database.unit_of_work() as session:  # type: ignore[attr-defined]
+        with self.database.unit_of_work() as session:
             backlog, oldest = session.execute(
                 select(func.count(Outbound.id), func.min(Outbound.created_at)).where(
                     Outbound.status.in_(UNSENT)
