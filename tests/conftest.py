@@ -34,9 +34,9 @@ from warmline.config import Settings, load_settings
 from warmline.db.migrate import upgrade
 from warmline.db.models import Base, Volunteer
 from warmline.people import add_volunteer
-from warmline.scheduling import jobs
 from warmline.scheduling.editing import WEEKDAYS, add_weekly_slot
 from warmline.telephony.signature import sign
+from warmline.worker import jobs
 
 PUBLIC_URL = "https://warmline.example.org"
 # The tests' line: the repository's own line file, named so no test depends on the current folder.

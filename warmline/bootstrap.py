@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from warmline.config import ConfigError, Settings
+from warmline.context import Context
 from warmline.db.engine import Database
 from warmline.outbox import Sender
 from warmline.privacy import Vault
-from warmline.routing.context import Context
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]

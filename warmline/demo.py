@@ -26,7 +26,7 @@ from warmline.db.migrate import upgrade
 from warmline.db.models import Volunteer
 from warmline.people import add_volunteer
 from warmline.scheduling.editing import add_around_the_clock
-from warmline.scheduling.worker import run_worker
+from warmline.worker.process import run_worker
 
 DEMO_VOLUNTEERS = (
     ("Sam Lee", "+15551230001", "supervisor", ""),

@@ -10,9 +10,10 @@ from sqlalchemy import select
 from warmline import outbox
 from warmline.bootstrap import bootstrap
 from warmline.db.models import Message, Outbound, Timer
-from warmline.scheduling import jobs, worker
 from warmline.scheduling.editing import add_override, add_weekly_slot
 from warmline.scheduling.timers import set_timer
+from warmline.worker import jobs
+from warmline.worker import process as worker
 
 COORDINATOR = "+15550109999"
 # Tuesday 24 November 2026, 08:00 and 09:00 in New York.

@@ -2,7 +2,7 @@
 
 import pytest
 
-from warmline.routing.supervisors import Recipients, choose_recipients
+from warmline.escalation.recipients import Recipients, choose_recipients
 
 SUE, SAM, ANN, BEA = 1, 2, 3, 4
 

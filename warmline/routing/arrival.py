@@ -29,14 +29,13 @@ from sqlalchemy import Executable, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from warmline import outbox
+from warmline import outbox, texts
+from warmline.context import Context
 from warmline.db.engine import run_together
 from warmline.db.models import Base, Contact, Conversation, Volunteer, WebhookEvent
-from warmline.routing import texts
-from warmline.routing.context import Context
 from warmline.routing.conversations import INSERT_MESSAGE, from_contact, message_values
-from warmline.routing.words import keyword, language_choice
 from warmline.scheduling.timers import ARM_TIMER, timer_values
+from warmline.words import keyword, language_choice
 
 CONTACTS = Base.metadata.tables[Contact.__tablename__]
 CONVERSATIONS = Base.metadata.tables[Conversation.__tablename__]

@@ -15,8 +15,8 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from warmline.routing import texts
-from warmline.routing.context import Context
+from warmline import texts
+from warmline.context import Context
 from warmline.scheduling import hours
 from warmline.scheduling.rota import ShiftInstance
 from warmline.scheduling.store import load_rota, on_shift_now

@@ -7,19 +7,20 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from warmline.db.engine import lock_assignment
-from warmline.db.models import Conversation, Volunteer
-from warmline.escalation import commands as escalation_commands
-from warmline.routing import assignment, callbacks, conversations, texts
-from warmline.routing.command_call import (
+from warmline import texts
+from warmline.command_call import (
     NO_CONVERSATION,
     CommandCall,
     Handler,
     bound_conversation,
 )
-from warmline.routing.context import Context
-from warmline.routing.words import command
+from warmline.context import Context
+from warmline.db.engine import lock_assignment
+from warmline.db.models import Conversation, Volunteer
+from warmline.escalation import commands as escalation_commands
+from warmline.routing import callbacks, conversations, queue
 from warmline.scheduling.store import on_shift_now
+from warmline.words import command
 
 
 def volunteer_message(
@@ -98,7 +99,7 @@ def _on(call: CommandCall) -> None:
     call.volunteer.paused = False
     call.session.flush()
     call.reply("Welcome back: you can get new conversations again.")
-    assignment.drain_queue(call.session, call.ctx, call.now)
+    queue.drain_queue(call.session, call.ctx, call.now)
 
 
 def _status(call: CommandCall) -> None:
@@ -115,7 +116,7 @@ def _status(call: CommandCall) -> None:
     lines = [f"Open conversations: {len(mine)} of {v.capacity}."]
     lines += [f"- {c.contact.alias} on {c.relay_number}" for c in mine if c.relay_number]
     lines.append(f"Waiting in the queue: {queued}.")
-    if callbacks_waiting := callbacks.waiting(session):
+    if callbacks_waiting := queue.waiting(session):
         lines.append(f"Voicemails to call back: {callbacks_waiting} (#callback takes one).")
     if shift is None:
         lines.append("You are not on shift now.")

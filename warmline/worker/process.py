@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from warmline.bootstrap import Warmline
 from warmline.db.engine import WORKER_LOCK
-from warmline.scheduling import jobs
+from warmline.worker import jobs
 
 log = logging.getLogger(__name__)
 

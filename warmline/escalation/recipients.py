@@ -21,8 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warmline import outbox
+from warmline.context import Context
 from warmline.db.models import Volunteer
-from warmline.routing.context import Context
 from warmline.scheduling.store import on_shift_now
 
 

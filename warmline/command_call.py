@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from warmline.context import Context
 from warmline.db.models import Conversation, Volunteer
-from warmline.routing.context import Context
-from warmline.routing.words import Command
+from warmline.words import Command
 
 NO_CONVERSATION = (
     "There is no open conversation on this number, so your message was not sent to anyone. "

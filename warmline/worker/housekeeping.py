@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from warmline import outbox
 from warmline.bootstrap import Warmline
 from warmline.db.models import Message, Outbound, Timer
-from warmline.routing.supervisors import alert_coordinators
+from warmline.escalation.recipients import alert_coordinators
 from warmline.scheduling import rota as r
 from warmline.scheduling.editing import local_instant
 from warmline.scheduling.hours import open_gaps

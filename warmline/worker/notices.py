@@ -27,10 +27,11 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from warmline import texts
 from warmline.bootstrap import Warmline
+from warmline.context import Context
 from warmline.db.models import Conversation, Outbound, Timer, Volunteer
-from warmline.routing import assignment, texts
-from warmline.routing.context import Context
+from warmline.routing import queue
 from warmline.scheduling import rota as r
 from warmline.scheduling.hours import openings_between
 from warmline.scheduling.reminders import (
@@ -191,7 +192,7 @@ def shift_end(session: Session, ctx: Context, timer: Timer, now: dt.datetime) ->
 
 
 def drain(session: Session, ctx: Context, timer: Timer, now: dt.datetime) -> None:
-    assigned = assignment.drain_queue(session, ctx, now)
+    assigned = queue.drain_queue(session, ctx, now)
     if assigned:
         log.info("shift start: %s queued conversation(s) assigned", assigned)
 

@@ -10,12 +10,12 @@ from sqlalchemy.orm import Session
 
 from warmline import metrics, outbox
 from warmline.bootstrap import Warmline
+from warmline.context import Context
 from warmline.escalation import acks
 from warmline.routing import calls, timeouts
 from warmline.routing.callbacks import CallStarter, place_calls
-from warmline.routing.context import Context
 from warmline.routing.outcomes import not_delivered
-from warmline.scheduling import housekeeping, notices
+from warmline.worker import housekeeping, notices
 
 log = logging.getLogger(__name__)
 
