@@ -16,6 +16,8 @@ from warmline.cli import (
     rota,
     shifts,
     swaps,
+    tokens,
+    users,
     volunteers,
 )
 from warmline.cli.common import OneLineErrors, database_problem, utc_now
@@ -41,5 +43,7 @@ for command in (
     rota.rota,
     blocks.block,
     escalation.escalation,
+    users.user,
+    tokens.api_token,
 ):
     main.add_command(command)
