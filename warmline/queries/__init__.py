@@ -27,4 +27,13 @@ The interface (stable: the dashboard, the API and the CLI use it)::
     conversations.transcript(session, conversation_id) -> Transcript | None
         Transcript(conversation: ConversationRow, lines: tuple[Line])
         Line(at, direction "in"|"out", author, volunteer_name, body | None, num_media)
+
+    rota.week(session, settings, first_date: date) -> WeekView   (7 local days from first_date)
+        WeekView(timezone, first_date, start, end, days: tuple[Day])
+        Day(date, start, end, shifts: tuple[RotaShift], gaps: tuple[Period],
+            closed: tuple[Period])
+        RotaShift(volunteer_id, name, supervisor, start, end, source)
+        Period(start, end, kind "uncovered"|"no_supervisor"|"closed")
+    rota.gaps(session, settings, since, until) -> tuple[Gap]    (opening hours only)
+        Gap(start, end, kind "uncovered"|"no_supervisor")   (warmline.scheduling.rota.Gap)
 """
