@@ -109,3 +109,29 @@ def test_gaps_over_a_range(wl, people):
         (utc(2026, 11, 3, 1), utc(2026, 11, 3, 5), "uncovered"),
         (utc(2026, 11, 3, 23), utc(2026, 11, 4, 5), "uncovered"),
     ]
+
+
+def test_cli_week_rows_keep_wall_clock_times_across_fall_back(wl, people):
+    """``warmline rota week`` rows from the read model (the former unit test of week_rows)."""
+    from warmline.cli.rota import week_rows
+
+    alex = people.volunteer("Alex", on_shift=False, role="supervisor")
+    sam = people.volunteer("Sam", on_shift=False, role="supervisor")
+    people.shift(alex, "sat", "22:00", "02:00")
+    people.shift(sam, "sat", "22:00", "02:00", supervisor=True)
+    people.shift(alex, "sun", "02:00", "06:00", supervisor=True)
+    with wl.db.unit_of_work() as session:
+        from_saturday = week_rows(rota.week(session, wl.settings, dt.date(2026, 10, 31)))
+        from_sunday = week_rows(rota.week(session, wl.settings, FALL_BACK))
+    assert from_saturday == [
+        ("Sat 2026-10-31", "22:00", "02:00 +1", "Alex", "volunteer"),
+        ("", "22:00", "02:00 +1", "Sam", "supervisor"),
+        ("Sun 2026-11-01", "02:00", "06:00", "Alex", "supervisor"),
+    ]
+    # A shift running at the first midnight is listed on the first day, its start in brackets.
+    assert from_sunday[:3] == [
+        ("Sun 2026-11-01", "(Sat 22:00)", "02:00 +1", "Alex", "volunteer"),
+        ("", "(Sat 22:00)", "02:00 +1", "Sam", "supervisor"),
+        ("", "02:00", "06:00", "Alex", "supervisor"),
+    ]
+    assert from_sunday[3][0] == "Sat 2026-11-07"

@@ -105,14 +105,15 @@ def snapshot(session: Session, settings: Settings, at: dt.datetime) -> NowView:
     return NowView(
         at=at,
         open_by_hours=hours.is_open(settings.opening_hours, tz, at),
-        on_shift=_on_shift(session, settings, at),
+        on_shift=on_shift(session, settings, at),
         queue=_queue(session, at),
         conversations=_conversations(session, at),
         escalations=_escalations(session),
     )
 
 
-def _on_shift(session: Session, settings: Settings, at: dt.datetime) -> tuple[OnShift, ...]:
+def on_shift(session: Session, settings: Settings, at: dt.datetime) -> tuple[OnShift, ...]:
+    """Active volunteers on shift at ``at`` (the rota's own rule), supervisors first, by name."""
     shifts = on_shift_now(session, settings.line.timezone, at)
     if not shifts:
         return ()
