@@ -12,12 +12,12 @@ The interface (stable: the dashboard, the API and the CLI use it)::
         NowView(at, open_by_hours, on_shift: tuple[OnShift], queue: tuple[Waiting],
                 conversations: tuple[OpenConversation], escalations: tuple[OpenEscalation])
         OnShift(volunteer_id, name, supervisor, paused, load, capacity, shift_start, shift_end)
-    now.on_shift(session, settings, at) -> tuple[OnShift]   (the snapshot's first part alone)
         Waiting(conversation_id, contact_id, alias, channel, escalated, queued_at, waiting_s)
         OpenConversation(conversation_id, contact_id, alias, channel, volunteer_id,
                          volunteer_name, started_at, age_s, escalated)
         OpenEscalation(id, conversation_id, contact_id, alias, level, source, raised_at,
                        acknowledged, acknowledged_at, acknowledged_by)
+    now.on_shift(session, settings, at) -> tuple[OnShift]   (the snapshot's first part alone)
 
     conversations.page(session, *, since=None, until=None, volunteer_id=None, escalated=None,
                        outcome=None, channel=None, limit=50, offset=0) -> Page[ConversationRow]
