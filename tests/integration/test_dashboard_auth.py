@@ -161,7 +161,10 @@ def test_failures_for_one_email_are_counted_across_addresses(app, wl):
     for i in range(5):
         c = app.test_client()
         data = wrong | {"csrf_token": csrf_token(c)}
-        assert c.post("/login", data=data, environ_base={"REMOTE_ADDR": f"10.1.0.{i}"}).status_code == 401
+        assert (
+            c.post("/login", data=data, environ_base={"REMOTE_ADDR": f"10.1.0.{i}"}).status_code
+            == 401
+        )
     c = app.test_client()
     data = wrong | {"csrf_token": csrf_token(c)}
     assert c.post("/login", data=data, environ_base={"REMOTE_ADDR": "10.1.0.9"}).status_code == 429
@@ -278,8 +281,13 @@ def test_wrong_codes_are_throttled(client, wl):
     log_in(client, account)
     token = csrf_token(client, "/login/code")
     for _ in range(5):
-        assert client.post("/login/code", data={"code": "000000", "csrf_token": token}).status_code == 401
-    assert client.post("/login/code", data={"code": "000000", "csrf_token": token}).status_code == 429
+        assert (
+            client.post("/login/code", data={"code": "000000", "csrf_token": token}).status_code
+            == 401
+        )
+    assert (
+        client.post("/login/code", data={"code": "000000", "csrf_token": token}).status_code == 429
+    )
 
 
 def test_logins_and_logouts_are_in_the_audit_log(client, wl):

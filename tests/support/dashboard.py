@@ -12,7 +12,9 @@ from warmline.accounts import users
 from warmline.bootstrap import Warmline
 
 PASSWORD = "correct horse battery staple"
-_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+_TOKEN = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"'
+)
 
 
 @dataclass(frozen=True)
