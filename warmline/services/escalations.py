@@ -20,7 +20,7 @@ from warmline.accounts.roles import require
 from warmline.audit import Actor, record
 from warmline.db.models import Contact, Conversation, Escalation, Volunteer
 from warmline.escalation import acks
-from warmline.escalation.policy import add_action, get_json
+from warmline.escalation.policy import add_action, get_json, set_json
 from warmline.queries.conversations import Page
 from warmline.routing.context import Context
 
@@ -78,7 +78,11 @@ def acknowledge(
     message = acks.acknowledge(session, ctx, str(escalation_id), now, volunteer=None)
     esc = session.get(Escalation, escalation_id)
     changed = esc is not None and esc.acknowledged_at == now
-    if changed:
+    if changed and esc is not None:
+        # acks records "coordinators" as who acknowledged; the dashboard knows the person.
+        steps = get_json(esc, "actions")
+        steps[-1] = steps[-1] | {"by": f"{actor.kind}:{actor.name}"}
+        set_json(esc, "actions", steps)
         record(
             session, actor, "escalation.acknowledge", target=f"escalation:{escalation_id}", at=now
         )
@@ -141,9 +145,8 @@ def _row(
 ) -> EscalationRow:
     steps = tuple(_step(a) for a in get_json(esc, "actions"))
     if esc.acknowledged_at is not None and acked_by is None:
-        acked_by = next(
-            (s.by for s in reversed(steps) if s.what == "acknowledged" and s.by), "coordinators"
-        )
+        by = next((s.by for s in reversed(steps) if s.what == "acknowledged" and s.by), None)
+        acked_by = (by or "coordinators").split(":", 1)[-1]
     return EscalationRow(
         id=esc.id,
         conversation_id=esc.conversation_id,

@@ -20,7 +20,9 @@ from warmline.web.dashboard.blueprint import bp
 
 class AddUserForm(FlaskForm):  # type: ignore[misc]
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    role = SelectField("Role", choices=[SelectChoice(r, r.capitalize()) for r in ROLES], default="viewer")
+    role = SelectField(
+        "Role", choices=[SelectChoice(r, r.capitalize()) for r in ROLES], default="viewer"
+    )
     password = PasswordField(
         "First password",
         validators=[DataRequired(), Length(max=1024)],
