@@ -267,9 +267,7 @@ def people(wl: Warmline) -> People:
 
 
 @pytest.fixture
-def cli(
-    database_url: str, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Any:
+def cli(database_url: str, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     """Run `warmline ...` against the test database, at the test's time; returns the output.
 
     Commands run in an empty folder (no ``.env`` of the checkout can leak in) with the tests' line.

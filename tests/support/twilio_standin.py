@@ -241,7 +241,6 @@ class TwilioStandIn:
             self._changed.notify_all()
         return 201, _resource(self.account_sid, match[2], fields)
 
-
     def _message_list(self, request: Request) -> dict[str, Any]:
         """One page of the accepted messages between `To` and `From`, newest first."""
         to, from_ = request.args.get("To"), request.args.get("From")
