@@ -152,3 +152,47 @@ def test_export_imports_into_another_line(wl, people, clock):
         added, _ = volunteer_csv.commit(session, COORDINATOR, wl.settings, text, clock.now)
         assert [(v.name, v.active) for v in added] == [("Jo, the second", False), ("Sam Lee", True)]
     assert "volunteer.export" in [a for a, _, _ in _audit(wl)]
+
+
+def test_cli_changes_are_audited_as_the_cli(cli, wl, tmp_path):
+    cli("volunteer", "add", "Sam Lee", "+15555550131", "--role", "supervisor")
+    cli("shift", "add", "--day", "mon", "--start", "18:00", "--end", "22:00", "--supervisor", "1")
+    out = cli(
+        "shift",
+        "edit",
+        "w1",
+        "--day",
+        "tue",
+        "--start",
+        "18:00",
+        "--end",
+        "23:00",
+        "--supervisor",
+        "1",
+    )
+    assert out == "weekly shift w1 is now Tue 18:00 → 23:00, 5 h\n"
+    file = tmp_path / "people.csv"
+    file.write_text("name,phone\nRobin Park,+15555550132\nCasey Moss,555\n", encoding="utf-8")
+    out = cli("volunteer", "import", str(file), code=2)
+    assert "nothing imported: line 3:" in out
+    assert cli("volunteer", "import", str(file), "--dry-run") == (
+        "line 3: '555' is not a possible phone number\n"
+        "1 row(s) would be added, 1 bad\n"
+    )
+    out = cli("volunteer", "import", str(file), "--skip-bad")
+    assert out.endswith("added 1 volunteer(s): Robin Park\n")
+    assert cli("volunteer", "export").splitlines()[1:] == [
+        "Robin Park,+15555550132,volunteer,2,,yes",
+        "Sam Lee,+15555550131,supervisor,2,,yes",
+    ]
+    with wl.db.unit_of_work() as session:
+        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        assert {(e.actor_kind, e.actor_role) for e in entries} == {("cli", "coordinator")}
+        assert [e.action for e in entries] == [
+            "volunteer.add",
+            "shift.add",
+            "shift.edit",
+            "volunteer.add",
+            "volunteer.import",
+            "volunteer.export",
+        ]
