@@ -1,5 +1,5 @@
-"""Coordinator services: the one way the dashboard, the JSON API and the CLI change things.
+"""Coordinator services: the one place the dashboard, the API and the CLI change things.
 
-Every function that changes something takes ``actor`` (who asked) and ``now`` and records an
-audit entry in the caller's unit of work, so the change and its record commit together.
+Every function that changes something takes the acting ``Actor``, checks their role, and records
+an audit entry in the same unit of work as the change (SPEC §12).
 """
