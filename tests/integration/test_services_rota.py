@@ -202,3 +202,30 @@ def test_offer_take_and_cancel(wl, people, clock):
         )
         rota.cancel_swap(session, COORDINATOR, clock.now, again.id)
     assert [a for a, _, _ in _audit(wl)] == ["swap.offer", "swap.take", "swap.offer", "swap.cancel"]
+
+
+@pytest.mark.parametrize("role", ["viewer", "supervisor"])
+def test_only_coordinators_change_the_rota_or_volunteers(wl, people, clock, role):
+    from warmline.accounts.roles import PermissionDenied
+    from warmline.services import volunteer_csv, volunteers
+
+    alex = people.volunteer("Alex", on_shift=False)
+    actor = Actor("user", "someone@example.org", role)
+    with wl.db.unit_of_work() as session:
+        with pytest.raises(PermissionDenied):
+            rota.add_weekly(
+                session,
+                actor,
+                wl.settings,
+                clock.now,
+                day="mon",
+                start="18:00",
+                end="22:00",
+                volunteers=[str(alex.id)],
+                supervisors=[],
+            )
+        with pytest.raises(PermissionDenied):
+            volunteers.deactivate(session, actor, wl.settings, clock.now, str(alex.id))
+        with pytest.raises(PermissionDenied):
+            volunteer_csv.export(session, actor, clock.now)
+    assert _audit(wl) == []

@@ -2,7 +2,7 @@
 
 Thin wrappers over :mod:`warmline.scheduling.editing`, :mod:`~warmline.scheduling.overrides`
 and :mod:`~warmline.scheduling.swaps`, whose docstrings hold the rules and whose AdminErrors
-say what was refused. Local times are the line's (``settings.line.timezone``); volunteers are
+say what was refused; an actor whose role lacks ``edit_rota`` gets PermissionDenied. Local times are the line's (``settings.line.timezone``); volunteers are
 named by id or phone number. Audit targets are ``shift:w3``, ``shift:o3``, ``override:4`` and
 ``swap:5``; details say the shift in words (never a phone number).
 """
@@ -13,6 +13,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from warmline.accounts.roles import require
 from warmline.audit import Actor, record
 from warmline.config import Settings
 from warmline.db.models import OneOffShift, RotaOverride, SwapRequest, WeeklySlot
@@ -43,6 +44,7 @@ def add_weekly(
     last_date: str | None = None,
 ) -> WeeklySlot:
     """A weekly shift (``day`` mon..sun, local ``HH:MM`` times, optional first/last dates)."""
+    require(actor.role, "edit_rota")
     slot = editing.add_weekly_slot(
         session,
         day_name=day,
@@ -78,6 +80,7 @@ def edit_weekly(
     last_date: str | None = None,
 ) -> WeeklySlot:
     """Replace weekly shift ``slot_id``'s day, times, dates and people; it keeps its id."""
+    require(actor.role, "edit_rota")
     before = session.get(WeeklySlot, slot_id)
     was = describe_slot(before) if before is not None else ""
     slot = editing.edit_weekly_slot(
@@ -118,6 +121,7 @@ def add_one_off(
     supervisors: list[str],
 ) -> list[OneOffShift]:
     """One-off shifts on local date ``on`` (one row per person, the same times)."""
+    require(actor.role, "edit_rota")
     tz = settings.line.timezone
     shifts = editing.add_one_off(
         session,
@@ -140,6 +144,7 @@ def remove_shift(
     session: Session, actor: Actor, settings: Settings, now: dt.datetime, ref: str
 ) -> str:
     """Remove weekly (``w3``) or one-off (``o3``) shift; returns what was removed, in words."""
+    require(actor.role, "edit_rota")
     said = editing.remove_shift(session, settings.line.timezone, ref)
     ident = said.split(":", 1)[0].rsplit(" ", 1)[-1]  # "weekly shift w3: ..." -> "w3"
     record(session, actor, "shift.remove", target=f"shift:{ident}", detail=said, at=now)
@@ -161,6 +166,7 @@ def add_override(
     reason: str | None = None,
 ) -> RotaOverride:
     """Add, remove or replace ``volunteer`` between local 'YYYY-MM-DD HH:MM' times."""
+    require(actor.role, "edit_rota")
     tz = settings.line.timezone
     override = editing.add_override(
         session,
@@ -190,6 +196,7 @@ def remove_override(
     session: Session, actor: Actor, now: dt.datetime, override_id: int
 ) -> SwapRequest | None:
     """Remove an override; returns the swap it came from, now cancelled, if any."""
+    require(actor.role, "edit_rota")
     swap = editing.remove_override(session, override_id, now)
     said = f"cancels swap {swap.id}" if swap is not None else ""
     record(session, actor, "override.remove", target=f"override:{override_id}", detail=said, at=now)
@@ -205,6 +212,7 @@ def offer_swap(
     at: dt.datetime,
 ) -> SwapRequest:
     """Offer ``volunteer``'s shift covering instant ``at`` to anyone who will take it."""
+    require(actor.role, "edit_rota")
     rota = load_rota(session, settings.line.timezone)
     swap = swaps.offer(session, rota, volunteer, at, now, settings.line.region)
     record(
@@ -228,6 +236,7 @@ def take_swap(
     ctx: Context | None = None,
 ) -> SwapRequest:
     """``taker`` takes open offer ``swap_id``; with ``ctx`` both volunteers are texted."""
+    require(actor.role, "edit_rota")
     rota = load_rota(session, settings.line.timezone)
     swap = swaps.take(session, rota, swap_id, taker, now, ctx, settings.line.region)
     record(
@@ -252,6 +261,7 @@ def reassign_shift(
     ctx: Context | None = None,
 ) -> SwapRequest:
     """Give ``volunteer``'s shift covering ``at`` to ``to`` at once (a replace override)."""
+    require(actor.role, "edit_rota")
     rota = load_rota(session, settings.line.timezone)
     swap = swaps.reassign(session, rota, volunteer, at, to, now, ctx, settings.line.region)
     record(
@@ -267,6 +277,7 @@ def reassign_shift(
 
 def cancel_swap(session: Session, actor: Actor, now: dt.datetime, swap_id: int) -> SwapRequest:
     """Withdraw an open offer."""
+    require(actor.role, "edit_rota")
     swap = swaps.cancel(session, swap_id, now)
     record(session, actor, "swap.cancel", target=f"swap:{swap.id}", at=now)
     return swap

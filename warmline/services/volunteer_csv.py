@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from warmline import people
+from warmline.accounts.roles import require
 from warmline.audit import Actor, record
 from warmline.config import Settings
 from warmline.db.models import Volunteer
@@ -119,6 +120,7 @@ def commit(
     With a bad row, AdminError naming the first bad lines unless ``skip_bad`` (then the good rows
     are added and the bad ones left out); AdminError too when no row is good.
     """
+    require(actor.role, "edit_volunteers")
     checked = preview(session, settings, text, now)
     if checked.bad and not skip_bad:
         said = "; ".join(f"line {r.line}: {r.error}" for r in checked.bad[:3])
@@ -156,6 +158,7 @@ def commit(
 def export(session: Session, actor: Actor, now: dt.datetime) -> str:
     """Every volunteer as CSV (the import's columns). It holds phone numbers, so it is recorded
     in the audit log like a change; callers allow it to coordinators only."""
+    require(actor.role, "view_volunteer_phones")
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)

@@ -1,7 +1,8 @@
 """Volunteers: add, edit, activate, deactivate, reminders (audited).
 
 Thin wrappers over :mod:`warmline.people`: the rules (and their AdminError messages) are
-there; this layer adds who asked and the audit entry. Audit details name the change in words
+there; this layer checks the actor's role (PermissionDenied without ``edit_volunteers``) and adds the
+audit entry. Audit details name the change in words
 and never hold a phone number (SPEC §12): a new number is recorded as "phone changed".
 CSV import and export are in :mod:`warmline.services.volunteer_csv`.
 """
@@ -13,6 +14,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from warmline import people
+from warmline.accounts.roles import require
 from warmline.audit import Actor, record
 from warmline.config import Settings
 from warmline.db.models import Volunteer
@@ -37,6 +39,7 @@ def add(
     detail: str = "",
 ) -> Volunteer:
     """A new, active volunteer (capacity defaults to the line's ``routing.default_capacity``)."""
+    require(actor.role, "edit_volunteers")
     volunteer = people.add_volunteer(
         session,
         name,
@@ -74,6 +77,7 @@ def edit(
 ) -> Volunteer:
     """Change what is given (None: unchanged); AdminError when nothing is given or a rule of
     :func:`warmline.people.edit_volunteer` refuses. The audit detail lists what changed."""
+    require(actor.role, "edit_volunteers")
     if (name, number, role, capacity, languages) == (None,) * 5:
         raise people.AdminError(
             "nothing to change: give a name, phone, role, capacity or languages"
@@ -122,6 +126,7 @@ def activate(
     session: Session, actor: Actor, settings: Settings, now: dt.datetime, ref: str
 ) -> Volunteer:
     """Route to a deactivated volunteer again; AdminError when already active."""
+    require(actor.role, "edit_volunteers")
     volunteer = people.activate_volunteer(session, ref, settings.line.region)
     record(
         session,
@@ -138,6 +143,7 @@ def deactivate(
     session: Session, actor: Actor, settings: Settings, now: dt.datetime, ref: str
 ) -> tuple[Volunteer, int]:
     """Stop routing to a volunteer; returns them and how many open conversations they keep."""
+    require(actor.role, "edit_volunteers")
     volunteer, open_count = people.deactivate_volunteer(session, ref, settings.line.region)
     record(
         session,
@@ -154,6 +160,7 @@ def set_reminders(
     session: Session, actor: Actor, settings: Settings, now: dt.datetime, ref: str, minutes: str
 ) -> tuple[Volunteer, tuple[int, ...]]:
     """Shift reminders, minutes before each shift ('1440,60'; 'none' for none)."""
+    require(actor.role, "edit_volunteers")
     values = parse_reminder_minutes(minutes)
     volunteer = people.find_volunteer(session, ref, settings.line.region)
     volunteer.reminder_minutes = ",".join(map(str, values))
