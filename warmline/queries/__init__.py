@@ -36,4 +36,20 @@ The interface (stable: the dashboard, the API and the CLI use it)::
         Period(start, end, kind "uncovered"|"no_supervisor"|"closed")
     rota.gaps(session, settings, since, until) -> tuple[Gap]    (opening hours only)
         Gap(start, end, kind "uncovered"|"no_supervisor")   (warmline.scheduling.rota.Gap)
+
+    reports.*(session, [settings,] since, until): conversations that *started* in the range
+        contacts_per_day(session, settings, since, until) -> tuple[DayCount(date, contacts)]
+        contacts_by_hour_of_week(session, settings, since, until) -> 7×24 tuple (0 = Monday)
+        first_response(session, since, until) -> Spread(count, median_s, p90_s)
+        waiting(session, since, until) -> Spread
+        abandoned(session, since, until) -> int
+        after_hours(session, settings, since, until) -> int
+        escalations(session, since, until) -> EscalationFigures(count, by_level, acknowledged,
+                                                                time_to_ack: Spread)
+        load_per_volunteer(session, since, until) -> tuple[VolunteerLoad(volunteer_id, name,
+                                                           conversations, texts, calls)]
+        calls(session, since, until) -> CallFigures(total, answered, missed, voicemail,
+                                                    by_outcome)
+        summary(session, settings, since, until) -> Summary(since, until, timezone, contacts,
+            unique_contacts, first_response, waiting, abandoned, after_hours, escalations, calls)
 """
