@@ -2,9 +2,10 @@
 
 Thin wrappers over :mod:`warmline.scheduling.editing`, :mod:`~warmline.scheduling.overrides`
 and :mod:`~warmline.scheduling.swaps`, whose docstrings hold the rules and whose AdminErrors
-say what was refused; an actor whose role lacks ``edit_rota`` gets PermissionDenied. Local times are the line's (``settings.line.timezone``); volunteers are
-named by id or phone number. Audit targets are ``shift:w3``, ``shift:o3``, ``override:4`` and
-``swap:5``; details say the shift in words (never a phone number).
+say what was refused; an actor whose role lacks ``edit_rota`` gets PermissionDenied. Local
+times are the line's (``settings.line.timezone``); volunteers are named by id or phone number.
+Audit targets are ``shift:w3``, ``shift:o3``, ``override:4`` and ``swap:5``; details say the
+shift in words (never a phone number).
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """Volunteers: add, edit, activate, deactivate, reminders (audited).
 
 Thin wrappers over :mod:`warmline.people`: the rules (and their AdminError messages) are
-there; this layer checks the actor's role (PermissionDenied without ``edit_volunteers``) and adds the
-audit entry. Audit details name the change in words
-and never hold a phone number (SPEC §12): a new number is recorded as "phone changed".
-CSV import and export are in :mod:`warmline.services.volunteer_csv`.
+there; this layer checks the actor's role (PermissionDenied without ``edit_volunteers``) and
+adds the audit entry. Audit details name the change in words and never hold a phone number
+(SPEC §12): a new number is recorded as "phone changed". CSV import and export are in
+:mod:`warmline.services.volunteer_csv`.
 """
 
 from __future__ import annotations

@@ -68,7 +68,9 @@ def _cell(day: Day, tz: ZoneInfo, hour: int) -> Cell:
     for s in day.shifts:
         if s.start < end and s.end > start:
             known = people.get(s.name)
-            people[s.name] = Person(s.name, s.supervisor or (known is not None and known.supervisor))
+            people[s.name] = Person(
+                s.name, s.supervisor or (known is not None and known.supervisor)
+            )
     ordered = tuple(sorted(people.values(), key=lambda p: (not p.supervisor, p.name)))
     closed = sum(_overlap(p.start, p.end, start, end) for p in day.closed)
     if closed >= (end - start).total_seconds():
