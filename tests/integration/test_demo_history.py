@@ -65,3 +65,16 @@ def test_the_same_history_every_time(wl, clock, tmp_path, twilio_standin):
         assert _rows(other) == _rows(wl)
     finally:
         other.db.dispose()
+
+
+def test_the_demo_coordinator_gets_a_new_password_each_start(wl, clock):
+    from warmline.accounts.users import authenticate
+    from warmline.demo import coordinator_login
+
+    email, first = coordinator_login(wl, clock.now)
+    again, second = coordinator_login(wl, clock.now)
+    assert email == again == "coordinator@example.org" and first != second
+    with wl.db.unit_of_work() as session:
+        assert authenticate(session, email, first, clock.now) is None
+        user = authenticate(session, email, second, clock.now)
+        assert user is not None and user.role == "coordinator"

@@ -6,15 +6,12 @@ import csv
 import io
 
 from tests.web.dashboard_helpers import sign_in
-from warmline import demo_history
 from warmline.demo import seed
 from warmline.queries import reports
 
 
 def _history(wl):
-    seed(wl, wl.clock())
-    with wl.db.unit_of_work() as session:
-        demo_history.generate(session, wl.vault, wl.settings, wl.clock())
+    assert seed(wl, wl.clock(), history=True)
 
 
 def test_a_viewer_reads_the_reports_of_a_range(wl, client):
