@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-WIDTH = 640
+WIDE = 1100  # a chart across the page
+NARROW = 520  # a chart in half the page
 LEFT = 36  # room for the value axis labels
 BOTTOM = 22  # room for the category labels
 
@@ -58,11 +59,13 @@ def nice_top(peak: float) -> float:
     return 10 * scale
 
 
-def columns(points: list[tuple[str, float]], *, height: int = 200, label_every: int = 1) -> Columns:
+def columns(
+    points: list[tuple[str, float]], *, height: int = 220, label_every: int = 1, width: int = WIDE
+) -> Columns:
     """Bars for ``(label, value)`` pairs; every ``label_every``-th label is shown."""
     top = nice_top(max((v for _, v in points), default=0))
     plot = height - BOTTOM - 8
-    slot = (WIDTH - LEFT) / max(len(points), 1)
+    slot = (width - LEFT) / max(len(points), 1)
     bars = tuple(
         Bar(
             x=LEFT + i * slot + slot * 0.12,
@@ -76,7 +79,7 @@ def columns(points: list[tuple[str, float]], *, height: int = 200, label_every: 
         for i, (label, value) in enumerate(points)
     )
     ticks = tuple(Tick(8 + plot - plot * f, _number(top * f)) for f in (0, 0.25, 0.5, 0.75, 1))
-    return Columns(WIDTH, height, bars, ticks, 8 + plot)
+    return Columns(width, height, bars, ticks, 8 + plot)
 
 
 @dataclass(frozen=True)
@@ -103,10 +106,11 @@ def rows(
     classes: tuple[str, ...] = ("bar", "bar second", "bar third"),
     row_height: int = 26,
     label_width: int = 150,
+    width: int = NARROW,
 ) -> Rows:
     """Horizontal bars, one per ``(label, values)``; several values are stacked in order."""
     top = nice_top(max((sum(v) for _, v in items), default=0))
-    span = WIDTH - label_width - 60  # room for the total at the end
+    span = width - label_width - 60  # room for the total at the end
     found = []
     for i, (label, values) in enumerate(items):
         x, parts = float(label_width), []
@@ -115,7 +119,7 @@ def rows(
             parts.append((x, w, value, css))
             x += w
         found.append(Row(label, 6 + i * row_height, tuple(parts), sum(values)))
-    return Rows(WIDTH, 12 + len(items) * row_height, tuple(found), label_width)
+    return Rows(width, 12 + len(items) * row_height, tuple(found), label_width)
 
 
 def shade(value: int, peak: int) -> str:

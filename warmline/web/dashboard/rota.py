@@ -139,16 +139,29 @@ def add_shift() -> Any:
     def change(session: Session) -> str:
         if form.get("kind") == "one_off":
             made = rota.add_one_off(
-                session, actor(), wl.settings, now(),
-                on=form.get("on", ""), start=form.get("start", ""), end=form.get("end", ""),
-                volunteers=volunteers, supervisors=supervisors,
+                session,
+                actor(),
+                wl.settings,
+                now(),
+                on=form.get("on", ""),
+                start=form.get("start", ""),
+                end=form.get("end", ""),
+                volunteers=volunteers,
+                supervisors=supervisors,
             )
             return ", ".join(f"o{s.id}" for s in made)
         slot = rota.add_weekly(
-            session, actor(), wl.settings, now(),
-            day=form.get("day", ""), start=form.get("start", ""), end=form.get("end", ""),
-            volunteers=volunteers, supervisors=supervisors,
-            first_date=form.get("first_date") or None, last_date=form.get("last_date") or None,
+            session,
+            actor(),
+            wl.settings,
+            now(),
+            day=form.get("day", ""),
+            start=form.get("start", ""),
+            end=form.get("end", ""),
+            volunteers=volunteers,
+            supervisors=supervisors,
+            first_date=form.get("first_date") or None,
+            last_date=form.get("last_date") or None,
         )
         return f"w{slot.id}: {rota.describe_slot(slot)}"
 
@@ -163,10 +176,18 @@ def save_shift(slot_id: int) -> Any:
     try:
         with wl.db.unit_of_work() as session:
             slot = rota.edit_weekly(
-                session, actor(), wl.settings, now(), slot_id,
-                day=form.get("day", ""), start=form.get("start", ""), end=form.get("end", ""),
-                volunteers=volunteers, supervisors=supervisors,
-                first_date=form.get("first_date") or None, last_date=form.get("last_date") or None,
+                session,
+                actor(),
+                wl.settings,
+                now(),
+                slot_id,
+                day=form.get("day", ""),
+                start=form.get("start", ""),
+                end=form.get("end", ""),
+                volunteers=volunteers,
+                supervisors=supervisors,
+                first_date=form.get("first_date") or None,
+                last_date=form.get("last_date") or None,
             )
             said = f"Weekly shift w{slot.id} is now {rota.describe_slot(slot)}."
     except AdminError as exc:
@@ -201,8 +222,12 @@ def add_override() -> Any:
 
     def change(session: Session) -> int:
         made = rota.add_override(
-            session, actor(), wl.settings, now(),
-            kind=form.get("kind", ""), volunteer=form.get("volunteer", ""),
+            session,
+            actor(),
+            wl.settings,
+            now(),
+            kind=form.get("kind", ""),
+            volunteer=form.get("volunteer", ""),
             start=f"{form.get('start_date', '')} {form.get('start_time', '')}",
             end=f"{form.get('end_date', '')} {form.get('end_time', '')}",
             replacement=form.get("replacement") or None,
@@ -235,11 +260,19 @@ def swap_shift() -> Any:
         at = local_datetime(tz, f"{form.get('date', '')} {form.get('time', '')}")
         if form.get("action") == "reassign":
             made = rota.reassign_shift(
-                session, actor(), wl.settings, now(), form.get("volunteer", ""), at,
-                form.get("to", ""), wl.context,
+                session,
+                actor(),
+                wl.settings,
+                now(),
+                form.get("volunteer", ""),
+                at,
+                form.get("to", ""),
+                wl.context,
             )
         else:
-            made = rota.offer_swap(session, actor(), wl.settings, now(), form.get("volunteer", ""), at)
+            made = rota.offer_swap(
+                session, actor(), wl.settings, now(), form.get("volunteer", ""), at
+            )
         return made.id
 
     return _act("swap", change, "Swap {result} saved.")
@@ -262,4 +295,6 @@ def swap_action(swap_id: int, action: str) -> Any:
             raise AdminError(f"unknown swap action {action!r}")
         return swap_id
 
-    return _act("swaps", change, "Swap {result} " + ("taken." if action == "take" else "cancelled."))
+    return _act(
+        "swaps", change, "Swap {result} " + ("taken." if action == "take" else "cancelled.")
+    )

@@ -106,11 +106,14 @@ def edit(volunteer_id: int) -> Any:
                 "languages": v.languages,
             }
         )
-    return render_template("volunteer_edit.html", volunteer_id=volunteer_id, values=values, error=None)
+    return render_template(
+        "volunteer_edit.html", volunteer_id=volunteer_id, values=values, error=None
+    )
 
 
-@bp.post("/volunteers/<int:volunteer_id>/<any(activate, deactivate):action>",
-         endpoint="volunteer_state")
+@bp.post(
+    "/volunteers/<int:volunteer_id>/<any(activate, deactivate):action>", endpoint="volunteer_state"
+)
 @require("edit_volunteers")
 def set_state(volunteer_id: int, action: str) -> Any:
     wl = warmline()
