@@ -35,7 +35,7 @@ def talk(twilio: Any, volunteer: Any, number: str = CONTACT) -> str:
 
 
 def close_all(twilio: Any, volunteer: Any, relay: str) -> None:
-    twilio.sms(volunteer.phone, "#close", to=relay)
+    twilio.sms(volunteer.phone, "#end talked about work stress", to=relay)
     twilio.deliver()
 
 
@@ -253,7 +253,8 @@ def test_export_gives_everything_kept_and_no_number(twilio, people, clock) -> No
         ("volunteer", "I'm here, tell me more"),
         ("contact", "thanks for listening"),
     ]
-    assert sms["messages"][0]["at"] == (clock.now.isoformat())
+    assert sms["messages"][0]["at"] == clock.now.isoformat()
+    assert sms["note"] == "talked about work stress"
     assert voice["voicemail"]["seconds"] == 14 and voice["voicemail"]["kept"] is True
     assert any(t["kind"] != "relay" for t in data["texts_from_the_line"])
     assert "Ann" not in text  # volunteers are not named to the contact
@@ -264,6 +265,7 @@ def test_export_gives_everything_kept_and_no_number(twilio, people, clock) -> No
     bodies = [m["body"] for c in after["conversations"] for m in c["messages"]]
     assert bodies and set(bodies) == {None}
     assert after["conversations"][1]["voicemail"]["kept"] is False
+    assert after["conversations"][0]["note"] is None
 
 
 def test_both_are_audited_without_numbers(twilio, people) -> None:
