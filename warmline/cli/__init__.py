@@ -10,6 +10,7 @@ import click
 
 from warmline.cli import (
     blocks,
+    contacts,
     escalation,
     init,
     process,
@@ -40,6 +41,7 @@ for command in (
     swaps.swap,
     rota.rota,
     blocks.block,
+    contacts.contact,
     escalation.escalation,
 ):
     main.add_command(command)
