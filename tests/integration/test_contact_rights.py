@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from warmline.audit import Actor
 
+from warmline.audit import Actor
 from warmline.db.models import AuditEntry, Contact, Conversation, Escalation, Message, Outbound
 from warmline.recordings import delete_at_twilio
 from warmline.services import contacts

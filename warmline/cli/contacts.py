@@ -53,7 +53,8 @@ def contact_erase(contact_ref: str, yes: bool) -> None:
         f"{done.texts} texts, {done.recordings} voicemails deleted"
     )
     if done.twilio_deleted or done.twilio_pending:
-        left = f"; {done.twilio_pending} left for the worker to retry" if done.twilio_pending else ""
+        pending = done.twilio_pending
+        left = f"; {pending} left for the worker to retry" if pending else ""
         click.echo(f"Twilio's copies: {done.twilio_deleted} deleted{left}")
 
 
