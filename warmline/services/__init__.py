@@ -1,5 +1,5 @@
-"""Coordinator services shared by the dashboard, the API and the CLI.
+"""Coordinator services: the one place the dashboard, the API and the CLI change things.
 
-Every function that changes something takes the acting ``warmline.audit.Actor`` and ``now`` and
-records an audit entry in the caller's unit of work; none commits on its own.
+Every function that changes something takes the acting ``Actor``, checks their role, and records
+an audit entry in the same unit of work as the change (SPEC §12).
 """
