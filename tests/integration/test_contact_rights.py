@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from warmline.accounts.roles import PermissionDenied
 from warmline.audit import Actor
 from warmline.db.models import AuditEntry, Contact, Conversation, Escalation, Message, Outbound
 from warmline.recordings import delete_at_twilio
@@ -329,3 +330,15 @@ def test_twilio_copies_are_deleted_only_for_the_erased_contact(twilio, people, c
         kept = session.get_one(Conversation, theirs)
         assert kept.recording_sid in twilio.standin.recordings()
         assert kept.recording_url is not None
+
+
+def test_only_a_coordinator_may_erase_or_export(twilio, people) -> None:
+    wl = twilio.wl
+    people.volunteer("Ann")
+    twilio.sms(CONTACT, "hi")
+    supervisor = Actor("token", "crm", "supervisor")
+    with wl.db.unit_of_work() as session, pytest.raises(PermissionDenied):
+        contacts.erase_contact(session, wl.context, supervisor, CONTACT, wl.clock(), wl.sender)
+    with wl.db.unit_of_work() as session, pytest.raises(PermissionDenied):
+        contacts.export_contact(session, wl.context, supervisor, CONTACT, wl.clock())
+    assert export(wl, CONTACT)["conversations"][0]["messages"][0]["body"] == "hi"

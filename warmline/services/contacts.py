@@ -39,6 +39,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from warmline import audit, outbox, recordings
+from warmline.accounts.roles import require
 from warmline.audit import Actor
 from warmline.config import ConfigError, normalise_number
 from warmline.db.models import Contact, Conversation, Escalation, Message, Outbound
@@ -136,8 +137,10 @@ def erase_contact(
 
     Twilio is asked to delete the recordings before anything is written, so no lock is held
     while it answers; a deletion that went through before the transaction failed is found
-    gone (404) on the next try. Raises ContactError for a contact_ref that names no contact.
+    gone (404) on the next try. Raises ContactError for a contact_ref that names no contact,
+    PermissionDenied for an actor whose role may not erase contacts.
     """
+    require(actor.role, "erase_contacts")
     contact = find_contact(session, ctx, contact_ref)
     conv_ids = _conversation_ids(session, contact.id)
     sids = [
@@ -259,8 +262,10 @@ def export_contact(
 ) -> dict[str, Any]:
     """Everything kept about the contact, to hand to them (see the module); times ISO 8601 UTC.
 
-    Raises ContactError for a contact_ref that names no contact.
+    Raises ContactError for a contact_ref that names no contact, PermissionDenied for an actor
+    whose role may not read transcripts (an export holds them).
     """
+    require(actor.role, "view_transcript")
     contact = find_contact(session, ctx, contact_ref)
     conv_ids = _conversation_ids(session, contact.id)
     messages = session.scalars(
