@@ -3,6 +3,7 @@ stand-in, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -12,6 +13,7 @@ from sqlalchemy import select
 from warmline.accounts.roles import PermissionDenied
 from warmline.audit import Actor
 from warmline.db.models import AuditEntry, Contact, Conversation, Escalation, Message, Outbound
+from warmline.queries import reports
 from warmline.recordings import delete_at_twilio
 from warmline.services import contacts
 from warmline.services.contacts import ContactError, ContactNotFound
@@ -168,11 +170,23 @@ def test_report_figures_are_the_same_before_and_after_erasure(twilio, people, cl
             select(Contact.id).where(Contact.number_hash == wl.vault.lookup_hash(CONTACT))
         ).one()
     add_voicemail(wl, twilio.standin, contact_id)
-    before = report_inputs(wl)
+    since, until = clock.now - dt.timedelta(days=7), clock.now + dt.timedelta(days=1)
+
+    def figures() -> tuple[Any, ...]:
+        with wl.db.unit_of_work() as session:
+            return (
+                reports.summary(session, wl.settings, since, until),
+                reports.load_per_volunteer(session, since, until),
+                reports.contacts_per_day(session, wl.settings, since, until),
+            )
+
+    before, inputs = figures(), report_inputs(wl)
+    assert before[0].contacts == 3 and before[0].calls.voicemail == 1
 
     erase(wl, CONTACT)
 
-    assert report_inputs(wl) == before
+    assert figures() == before
+    assert report_inputs(wl) == inputs
 
 
 def test_erasure_deletes_voicemails_ours_and_twilios(twilio, people) -> None:
