@@ -38,12 +38,12 @@ def contact_erase(contact_ref: str, yes: bool) -> None:
                 "are deleted for good",
                 abort=True,
             )
-        if not isinstance(wl.sender, RecordingDeleter):
+        deleter = wl.sender
+        if not isinstance(deleter, RecordingDeleter):
             fail("this line's telephony cannot delete recordings")
+            return
         with session_scope(wl) as session:
-            done = erase_contact(
-                session, wl.context, cli_actor(), contact_id, utc_now(), wl.sender
-            )
+            done = erase_contact(session, wl.context, cli_actor(), contact_id, utc_now(), deleter)
     except ContactError as exc:
         fail(str(exc))
         return

@@ -40,9 +40,7 @@ SETTINGS = {
             "--role ROLE`). Errors are `application/problem+json`."
         },
         "security": [{"bearerAuth": []}],
-        "components": {
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}
-        },
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     },
 }
 
@@ -113,4 +111,3 @@ def init_app(app: Flask) -> Api:
         for blp in (*live.blueprints, *lists.blueprints, *contacts.blueprints, fallback):
             csrf.exempt(blp)
     return api
-

@@ -18,14 +18,35 @@ from warmline.web.api.problems import from_http_exception
 MAX_LIMIT = 200
 
 
-class ListArgs(ma.Schema):
-    """Pagination (``limit``, ``offset``) and a time range (``since`` inclusive, ``until``
-    exclusive; ISO 8601, UTC when no offset is given)."""
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(2199, 12, 31, tzinfo=dt.UTC)
+
+
+def instant(description: str) -> ma.fields.AwareDateTime:
+    """An ISO 8601 time (UTC when no offset is given) in the years 2000 to 2199; the pattern
+    says so in the document, where a range of dates cannot be written."""
+    return ma.fields.AwareDateTime(
+        default_timezone=dt.UTC,
+        validate=ma.validate.Range(EARLIEST, LATEST),
+        metadata={
+            "description": f"{description} Years 2000 to 2199.",
+            "pattern": "^2[01][0-9]{2}-",
+        },
+    )
+
+
+class RangeArgs(ma.Schema):
+    """A time range: ``since`` inclusive, ``until`` exclusive."""
+
+    since = instant("From (inclusive).")
+    until = instant("Until (exclusive).")
+
+
+class ListArgs(RangeArgs):
+    """Pagination (``limit``, ``offset``) and a time range."""
 
     limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(1, MAX_LIMIT))
     offset = ma.fields.Integer(load_default=0, validate=ma.validate.Range(0, 10_000_000))
-    since = ma.fields.AwareDateTime(default_timezone=dt.UTC)
-    until = ma.fields.AwareDateTime(default_timezone=dt.UTC)
 
 
 def page_of(item: type[ma.Schema], name: str) -> type[ma.Schema]:

@@ -17,7 +17,14 @@ from warmline.queries import now as now_view
 from warmline.queries import reports
 from warmline.queries import rota as rota_view
 from warmline.web.api import auth
-from warmline.web.api.common import ListArgs, api_blueprint, envelope, errors, page_of
+from warmline.web.api.common import (
+    ListArgs,
+    RangeArgs,
+    api_blueprint,
+    envelope,
+    errors,
+    page_of,
+)
 
 F = ma.fields
 MAX_RANGE = dt.timedelta(days=366)
@@ -33,7 +40,7 @@ class OnShiftSchema(ma.Schema):
     name = F.String(required=True)
     supervisor = F.Boolean(required=True)
     paused = F.Boolean(required=True)
-    load = F.Integer(required=True)
+    load_ = F.Integer(required=True, data_key="load", attribute="load")
     capacity = F.Integer(required=True)
     shift_start = F.AwareDateTime(required=True)
     shift_end = F.AwareDateTime(required=True)
@@ -129,8 +136,12 @@ class WeekSchema(ma.Schema):
 
 class WeekArgs(ma.Schema):
     start = F.Date(
-        metadata={"description": "First local date of the week (default: this week's Monday)."},
-        validate=ma.validate.Range(dt.date(2000, 1, 1), dt.date(2200, 1, 1)),
+        metadata={
+            "description": "First local date of the week (default: this week's Monday), "
+            "in the years 2000 to 2199.",
+            "pattern": "^2[01][0-9]{2}-",
+        },
+        validate=ma.validate.Range(dt.date(2000, 1, 1), dt.date(2199, 12, 31)),
     )
 
 
@@ -151,18 +162,12 @@ class Week(MethodView):
             return rota_view.week(session, wl.settings, first)
 
 
-class RangeArgs(ma.Schema):
-    since = F.AwareDateTime(default_timezone=dt.UTC)
-    until = F.AwareDateTime(default_timezone=dt.UTC)
-
-
 def time_range(args: dict[str, Any], back: dt.timedelta, ahead: dt.timedelta) -> tuple[Any, Any]:
-    """``since``/``until`` with defaults around now; 422 for an empty or too long range."""
+    """``since``/``until`` with defaults around now; a range is cut to 366 days from ``since``
+    and one that ends before it starts is empty."""
     now = auth.warmline().clock()
     since, until = args.get("since") or now - back, args.get("until") or now + ahead
-    if until <= since or until - since > MAX_RANGE:
-        abort(422, "until must be after since, at most 366 days later.")
-    return since, until
+    return since, max(since, min(until, since + MAX_RANGE))
 
 
 class GapListSchema(ma.Schema):
