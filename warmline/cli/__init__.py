@@ -10,6 +10,7 @@ import click
 
 from warmline.cli import (
     blocks,
+    contacts,
     escalation,
     init,
     process,
@@ -42,6 +43,7 @@ for command in (
     swaps.swap,
     rota.rota,
     blocks.block,
+    contacts.contact,
     escalation.escalation,
     users.user,
     tokens.api_token,

@@ -1,4 +1,5 @@
-"""Twilio REST adapter: outbound SMS and calls through the real `twilio` library.
+"""Twilio REST adapter: outbound SMS and calls, and deleting recordings, through the real `twilio`
+library.
 
 Privacy: nothing here logs phone numbers or message bodies. The library's own request logging
 (URL, query string, headers at INFO on "twilio.http_client") is replaced by one DEBUG line with
@@ -172,6 +173,20 @@ class TwilioSender:
             "call", lambda: self._client.calls.create(to=to, from_=from_, url=url, **extra)
         )
         return str(call.sid)
+
+    def delete_recording(self, recording_sid: str) -> None:
+        """Delete Twilio's copy of a recording (RE...); a recording Twilio no longer has (HTTP 404)
+        counts as deleted, so calling this again is safe.
+
+        Errors: `SendError` as for sending: `transient=True` for 5xx, 429, connection errors and
+        time-outs (try again later); `transient=False` for other 4xx (401 wrong credentials, 403),
+        which a retry alone will not mend.
+        """
+        try:
+            _call("recording delete", lambda: self._client.recordings(recording_sid).delete())
+        except SendError as exc:
+            if exc.status != 404:
+                raise
 
 
 def _call(what: str, create: Callable[[], Any]) -> Any:

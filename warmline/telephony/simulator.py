@@ -53,6 +53,11 @@ class SimulatorSender:
         return f"CA{secrets.token_hex(16)}"
 
 
+    def delete_recording(self, recording_sid: str) -> None:
+        """The simulator keeps no recordings (voicemails come only from Twilio): nothing to
+        delete, never an error."""
+
+
 def line_numbers(line: Line) -> tuple[str, ...]:
     """The numbers a simulated phone may text: the public number, then the relay pool."""
     return tuple(dict.fromkeys((line.public_number, *line.relay_numbers)))
