@@ -20,9 +20,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from warmline.config import Settings
+from warmline.db.contacts import get_or_create_contact
 from warmline.db.models import Contact, Conversation, Escalation, Message, Volunteer
 from warmline.privacy import Vault, parse_address
-from warmline.routing.contacts import get_or_create_contact
 
 SEED = 2026
 # Relative number of contacts per local hour: quiet mornings, busy evenings and late night.

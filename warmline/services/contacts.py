@@ -42,9 +42,9 @@ from warmline import audit, outbox, recordings
 from warmline.accounts.roles import require
 from warmline.audit import Actor
 from warmline.config import ConfigError, normalise_number
+from warmline.context import Context
 from warmline.db.models import Contact, Conversation, Escalation, Message, Outbound
 from warmline.routing import conversations
-from warmline.routing.context import Context
 
 ERASED_HASH_PREFIX = "erased:"
 CANCELLED = "contact erased"

@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session, aliased
 
 from warmline.accounts.roles import require
 from warmline.audit import Actor, record
+from warmline.context import Context
 from warmline.db.models import Contact, Conversation, Escalation, Volunteer
 from warmline.escalation import acks
 from warmline.escalation.policy import add_action, get_json, set_json
 from warmline.queries.conversations import Page
-from warmline.routing.context import Context
 
 MAX_NOTE = 1000
 MAX_LIMIT = 200

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from warmline.accounts.roles import require
 from warmline.audit import Actor, record
 from warmline.config import Settings
+from warmline.context import Context
 from warmline.db.models import OneOffShift, RotaOverride, SwapRequest, WeeklySlot
-from warmline.routing.context import Context
 from warmline.scheduling import editing, shift_text, swaps
 from warmline.scheduling.store import load_rota
 
