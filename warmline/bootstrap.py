@@ -56,10 +56,11 @@ def make_scanner(settings: Settings) -> Callable[[str], object]:
 
 @functools.lru_cache(maxsize=4)
 def _matcher(path: str, mtime_ns: int) -> Any:
+    from warmline.escalation.classifier import load_model
     from warmline.escalation.lexicon import load_lexicon
     from warmline.escalation.matcher import Matcher
 
-    return Matcher(load_lexicon(path))
+    return Matcher(load_lexicon(path), load_model())
 
 
 @dataclass

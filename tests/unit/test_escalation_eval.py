@@ -4,12 +4,20 @@
 `data/escalation/dev.txt` is the DEV half, written independently; the detector is tuned on it.
 Both are in the format of `warmline/escalation/evaluation.py`. The issue's targets, overall and in
 each language: recall >= 0.97 on crisis messages, false alarms <= 0.03 on the rest (concern and
-none). The dev half meets them. The frozen test half does not yet (measured on 2026-12-01: recall
-0.794, false alarms 0.044): its target test is a strict expected failure, which turns into a
-failure the day the detector meets the targets, so that the mark is then removed; meanwhile the
-figures measured then are a floor that no change may fall below. The table per language and per
-category is printed (`pytest -s`) and is the assertion message; `bench/escalation_report.py FILE
---errors` lists the misses.
+none). The detector is what `bootstrap.make_scanner` builds: the rules OR the classifier
+(`classifier.py`, trained on the dev half by `scripts/train_escalation_model.py`).
+
+The dev half is the classifier's training set, so its figures here are in-sample; the honest dev
+estimate is the script's 5-fold cross-validation (`--report`; recall 0.967, false alarms 0.029 on
+2026-12-01, summed in the model file's header). The frozen test half is the honest estimate. It
+does not meet the targets yet: its target test is a strict expected failure, which turns into a
+failure the day the detector meets them, so that the mark is then removed. The figures it scored
+when the classifier landed (2026-12-01: recall 0.867, false alarms 0.062; the rules alone scored
+0.794 and 0.044) are a floor no change may fall below. The false-alarm ceiling is looser than the
+rules' was: the classifier buys 35 more crisis messages caught for 11 more false alarms, a trade
+chosen on dev data only (recall first: a missed crisis is the failure a warmline cannot afford).
+The table per language and per category is printed (`pytest -s`) and is the assertion message;
+`bench/escalation_report.py FILE --errors` lists the misses.
 
 The older sets `data/escalation_eval.txt` (used while the first lexicon was built) and
 `data/escalation_eval_holdout.txt` (`<label> | <message>`, no category or language) stay as
@@ -22,6 +30,7 @@ from pathlib import Path
 
 import pytest
 
+from warmline.escalation.classifier import load_model
 from warmline.escalation.evaluation import (
     CRISIS_CATEGORIES,
     LANGUAGES,
@@ -39,13 +48,13 @@ DATA = Path(__file__).parent / "data"
 HALVES = ["test.txt", "dev.txt"]
 LEGACY = ["escalation_eval.txt", "escalation_eval_holdout.txt"]
 RECALL, FALSE_ALARMS = 0.97, 0.03
-# What the frozen test half scored when the rules landed (issue 12); never to get worse.
-TEST_HALF_FLOOR = {"all": (0.79, 0.045), "en": (0.79, 0.052), "es": (0.79, 0.03)}
+# What the frozen test half scored when the classifier landed (issue 12); never to get worse.
+TEST_HALF_FLOOR = {"all": (0.86, 0.062), "en": (0.86, 0.070), "es": (0.87, 0.045)}
 
 
 @pytest.fixture(scope="module")
 def matcher():
-    return Matcher(load_lexicon(default_lexicon_path()))
+    return Matcher(load_lexicon(default_lexicon_path()), load_model())
 
 
 def half(name: str) -> list[Example]:
@@ -130,7 +139,7 @@ def test_half_meets_the_recall_and_false_alarm_targets(name, matcher):
     assert not failures, table + "\n" + "\n".join(failures)
 
 
-def test_the_frozen_half_never_scores_worse_than_when_the_rules_landed(matcher):
+def test_the_frozen_half_never_scores_worse_than_when_the_classifier_landed(matcher):
     result = evaluate(half("test.txt"), lambda text: matcher.scan(text).level)
     table = format_report(result, "test.txt")
     worse = []
