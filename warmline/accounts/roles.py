@@ -24,6 +24,7 @@ PERMISSIONS = frozenset(
         "view_audit",
         "manage_users",
         "erase_contacts",
+        "block_numbers",
         "view_volunteer_phones",
     }
 )
