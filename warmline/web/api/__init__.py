@@ -35,7 +35,8 @@ SETTINGS = {
     "API_SPEC_OPTIONS": {
         "info": {
             "description": "Read the live line, the rota, conversations (by alias, never a "
-            "number), escalations, reports and the audit log; erase or export a contact's data. "
+            "number), escalations, reports and the audit log; edit volunteers, shifts, "
+            "overrides and swaps; acknowledge escalations; erase or export a contact's data. "
             "Every request needs `Authorization: Bearer <token>` (`warmline api-token add NAME "
             "--role ROLE`). Errors are `application/problem+json`."
         },
@@ -98,12 +99,13 @@ fallback.register_error_handler(HTTPException, from_http_exception)
 
 def init_app(app: Flask) -> Api:
     """Register the API's resources, its document and its docs on ``app``."""
-    from warmline.web.api import contacts, lists, live
+    from warmline.web.api import contacts, escalations, lists, live, shifts, swaps, volunteers
 
     for key, value in SETTINGS.items():
         app.config.setdefault(key, value)
     api = WarmlineApi(app)
-    for blp in (*live.blueprints, *lists.blueprints, *contacts.blueprints):
-        api.register_blueprint(blp)
+    for module in (live, volunteers, shifts, swaps, escalations, lists, contacts):
+        for blp in module.blueprints:
+            api.register_blueprint(blp)
     app.register_blueprint(fallback)
     return api
