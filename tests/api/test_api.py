@@ -4,6 +4,7 @@ and PostgreSQL."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from openapi_spec_validator import validate
@@ -44,7 +45,25 @@ def test_the_document_validates_and_lists_every_resource(client) -> None:
     assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     operations = [op for item in paths.values() for k, op in item.items() if k != "parameters"]
     assert all("default" not in op["responses"] for op in operations)
-    assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_the_docs_page_loads_its_scripts_from_the_package_not_a_cdn(client) -> None:
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert len(scripts) == 3 and all('src="/api/v1/docs/static/' in s for s in scripts)
+    assert "<script>" not in html and "http" not in html  # no inline script, no other origin
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert len(assets) == 4
+    for asset in assets:
+        served = client.get(asset)
+        assert served.status_code == 200 and len(served.get_data()) > 100, asset
+        served.close()
+    assert 'data-openapi-url="/api/v1/openapi.json"' in html
+    license_file = client.get("/api/v1/docs/static/swagger-ui/LICENSE")
+    assert "Apache License" in license_file.get_data(as_text=True)
+    license_file.close()
 
 
 @pytest.mark.parametrize(
