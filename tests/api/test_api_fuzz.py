@@ -40,23 +40,28 @@ def seed(client: Any, twilio: Any, people: Any, token: str) -> None:
     assert client.post("/api/v1/swaps", json=offer, headers=auth).status_code == 201
 
 
+def conformance_test(operation: Any, headers: dict[str, str], examples: int) -> Any:
+    """A hypothesis test calling ``operation`` with generated cases and checking each answer."""
+    excluded = [] if operation.method.upper() == "GET" else [positive_data_acceptance]
+
+    @given(case=operation.as_strategy())
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def conforms(case: Any) -> None:
+        case.call_and_validate(headers=headers, excluded_checks=excluded)
+
+    return conforms
+
+
 def fuzz(schema: Any, headers: dict[str, str], examples: int) -> int:
     operations = [result.ok() for result in schema.get_all_operations()]
     for operation in operations:
-        excluded = [] if operation.method.upper() == "GET" else [positive_data_acceptance]
-
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=examples,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        def conforms(case: Any, excluded: list[Any] = excluded) -> None:
-            case.call_and_validate(headers=headers, excluded_checks=excluded)
-
-        conforms()
+        conformance_test(operation, headers, examples)()
     return len(operations)
 
 
