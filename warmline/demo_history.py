@@ -220,7 +220,7 @@ def _escalation(
         "level": rng.choice(("crisis", "concern", "concern")),
         "source": rng.choice(("scan", "volunteer")),
         "matched": json.dumps([]),
-        "actions": json.dumps(["alerted supervisors"]),
+        "actions": json.dumps([{"at": raised.isoformat(), "action": "alerted"}]),  # as policy
         "acknowledged_at": raised + dt.timedelta(seconds=int(rng.expovariate(1 / 150)) + 20)
         if acked
         else None,

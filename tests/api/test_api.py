@@ -4,6 +4,7 @@ and PostgreSQL."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from openapi_spec_validator import validate
@@ -34,7 +35,9 @@ def test_the_document_validates_and_lists_every_resource(client) -> None:
     for path in ("/api/v1/rota/now", "/api/v1/rota/week", "/api/v1/rota/gaps",
                  "/api/v1/reports/summary", "/api/v1/volunteers", "/api/v1/conversations",
                  "/api/v1/audit", "/api/v1/contacts/{contact_id}",
-                 "/api/v1/contacts/{contact_id}/export"):  # fmt: skip
+                 "/api/v1/contacts/{contact_id}/export", "/api/v1/shifts", "/api/v1/overrides",
+                 "/api/v1/swaps", "/api/v1/escalations",
+                 "/api/v1/escalations/{escalation_id}/acknowledge"):  # fmt: skip
         assert path in paths, path
     erase = paths["/api/v1/contacts/{contact_id}"]["delete"]["responses"]
     assert {"200", "401", "403", "404"} <= erase.keys()
@@ -42,7 +45,25 @@ def test_the_document_validates_and_lists_every_resource(client) -> None:
     assert document["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
     operations = [op for item in paths.values() for k, op in item.items() if k != "parameters"]
     assert all("default" not in op["responses"] for op in operations)
-    assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_the_docs_page_loads_its_scripts_from_the_package_not_a_cdn(client) -> None:
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    scripts = re.findall(r"<script([^>]*)>", html)
+    assert len(scripts) == 3 and all('src="/api/v1/docs/static/' in s for s in scripts)
+    assert "<script>" not in html and "http" not in html  # no inline script, no other origin
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert len(assets) == 4
+    for asset in assets:
+        served = client.get(asset)
+        assert served.status_code == 200 and len(served.get_data()) > 100, asset
+        served.close()
+    assert 'data-openapi-url="/api/v1/openapi.json"' in html
+    license_file = client.get("/api/v1/docs/static/swagger-ui/LICENSE")
+    assert "Apache License" in license_file.get_data(as_text=True)
+    license_file.close()
 
 
 @pytest.mark.parametrize(
@@ -167,3 +188,35 @@ def test_the_dashboard_csrf_does_not_guard_the_api(app, client, tokens, twilio, 
     path = f"/api/v1/contacts/{contact_id}"
     response = client.delete(path, headers=bearer(tokens["coordinator"]))
     assert response.status_code == 200
+
+
+def test_every_write_is_documented_with_its_refusals(client, tokens) -> None:
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    expected = {
+        ("/api/v1/volunteers", "post"): {"201", "400", "401", "403", "422"},
+        ("/api/v1/volunteers/{volunteer_id}", "patch"): {"200", "400", "404", "422"},
+        ("/api/v1/volunteers/{volunteer_id}/deactivate", "post"): {"200", "404", "409"},
+        ("/api/v1/shifts", "post"): {"201", "400", "403", "422"},
+        ("/api/v1/shifts/{shift_id}", "put"): {"200", "400", "404", "422"},
+        ("/api/v1/shifts/{shift_id}", "delete"): {"204", "404", "422"},
+        ("/api/v1/overrides", "post"): {"201", "400", "422"},
+        ("/api/v1/overrides/{override_id}", "delete"): {"200", "404", "422"},
+        ("/api/v1/swaps", "post"): {"201", "400", "422"},
+        ("/api/v1/swaps/{swap_id}/take", "post"): {"200", "400", "404", "422"},
+        ("/api/v1/swaps/{swap_id}/cancel", "post"): {"200", "404", "409"},
+        ("/api/v1/escalations", "get"): {"200", "401", "403", "422"},
+        ("/api/v1/escalations/{escalation_id}/acknowledge", "post"): {"200", "403", "404"},
+        ("/api/v1/escalations/{escalation_id}/notes", "post"): {"201", "400", "404", "422"},
+        ("/api/v1/contacts/{contact_id}", "delete"): {"200", "404", "503"},
+    }
+    for (path, method), statuses in expected.items():
+        assert statuses <= paths[path][method]["responses"].keys(), (path, method)
+    body = is_problem(
+        client.post(
+            "/api/v1/volunteers",
+            data="{not json",
+            headers=bearer(tokens["coordinator"]) | {"Content-Type": "application/json"},
+        ),
+        400,
+    )
+    assert body["detail"]

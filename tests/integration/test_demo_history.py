@@ -13,6 +13,7 @@ from warmline.bootstrap import bootstrap
 from warmline.db.migrate import upgrade
 from warmline.db.models import Contact, Conversation, Escalation, Message
 from warmline.demo import seed
+from warmline.services import escalations
 
 
 def _generate(wl):
@@ -48,6 +49,10 @@ def test_history_is_weeks_long_varied_and_closed(wl, clock):
         assert all(c.queued_at <= c.assigned_at <= c.first_response_at for c in answered)
         acked = session.scalars(select(Escalation.acknowledged_at)).all()
         assert any(a is None for a in acked) and sum(a is not None for a in acked) > 10
+        # Their record of steps is shaped as the escalation policy writes it (the dashboard's
+        # and the API's escalation lists read it).
+        listed = escalations.recent(session, limit=200).items
+        assert listed and all(row.steps[0].what == "alerted" for row in listed)
         assert session.scalar(select(func.count()).select_from(Message)) > 3 * 300
         numbers = {wl.vault.decrypt(c.number_encrypted) for c in session.scalars(select(Contact))}
     assert numbers <= set(demo_history.fictional_numbers())

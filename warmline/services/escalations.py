@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, aliased
 
 from warmline.accounts.roles import require
@@ -75,9 +75,12 @@ def acknowledge(
     """Acknowledge escalation ``escalation_id`` as the coordinators; audited when it changed.
     PermissionDenied for a role without "handle_escalations"."""
     require(actor.role, "handle_escalations")
+    before = session.get(Escalation, escalation_id)
+    was_open = before is not None and before.acknowledged_at is None
     message = acks.acknowledge(session, ctx, str(escalation_id), now, volunteer=None)
     esc = session.get(Escalation, escalation_id)
-    changed = esc is not None and esc.acknowledged_at == now
+    # Not "acknowledged_at == now": a second request within the same instant changes nothing.
+    changed = was_open and esc is not None and esc.acknowledged_at is not None
     if changed and esc is not None:
         # acks records "coordinators" as who acknowledged; the dashboard knows the person.
         steps = get_json(esc, "actions")
@@ -112,12 +115,25 @@ def add_note(
 
 
 def recent(
-    session: Session, *, open_only: bool = False, limit: int = 50, offset: int = 0
+    session: Session,
+    *,
+    open_only: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    level: str | None = None,
+    escalation_id: int | None = None,
 ) -> Page[EscalationRow]:
-    """Escalations newest first (``open_only``: not yet acknowledged), ``limit`` clamped to
-    1..MAX_LIMIT; ``total`` counts every match."""
+    """Escalations newest first (``open_only``: not yet acknowledged; raised in ``[since,
+    until)``; of one ``level``; only ``escalation_id``), ``limit`` clamped to 1..MAX_LIMIT;
+    ``total`` counts every match."""
     limit, offset = max(1, min(limit, MAX_LIMIT)), max(0, offset)
-    where = [Escalation.acknowledged_at.is_(None)] if open_only else []
+    where: list[ColumnElement[bool]] = [Escalation.acknowledged_at.is_(None)] if open_only else []
+    where += [Escalation.created_at >= since] if since is not None else []
+    where += [Escalation.created_at < until] if until is not None else []
+    where += [Escalation.level == level] if level is not None else []
+    where += [Escalation.id == escalation_id] if escalation_id is not None else []
     total = session.scalar(select(func.count(Escalation.id)).where(*where)) or 0
     raiser, acker = aliased(Volunteer), aliased(Volunteer)
     contact_id = func.coalesce(Escalation.contact_id, Conversation.contact_id)

@@ -13,8 +13,13 @@ restarted worker neither repeats nor skips the day's check.
 
 **Retention purge** (:func:`purge_expired`, hourly): message bodies (``Message.body``, and
 ``Outbound.body`` of rows no longer waiting to go out) older than ``retention_days`` become
-NULL; fired timers due more than two days ago are deleted (the planner never re-creates a timer
-due that long ago, so exactly-once still holds).
+NULL; voicemails of closed conversations older than ``retention_days`` are forgotten (our copy:
+the URL warmline plays, :func:`warmline.recordings.forget`), in the same transaction; then,
+after it, Twilio's copies of every forgotten recording are deleted through the telephony port
+(:func:`warmline.recordings.delete_at_twilio`) — those Twilio refuses now stay pending and the
+next run tries them again (a 404 counts as done), so the step is safe to repeat. Fired timers
+due more than two days ago are deleted (the planner never re-creates a timer due that long ago,
+so exactly-once still holds).
 """
 
 from __future__ import annotations
@@ -22,12 +27,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
-from warmline import outbox
+from warmline import outbox, recordings
 from warmline.bootstrap import Warmline
 from warmline.db.models import Message, Outbound, Timer
 from warmline.escalation.recipients import alert_coordinators
@@ -126,17 +132,37 @@ def coverage_gap_alert(wl: Warmline, now: dt.datetime) -> bool:
     return changed
 
 
-def purge_expired(wl: Warmline, now: dt.datetime) -> int:
-    """Null message bodies past retention and drop old fired timers; how many bodies purged."""
+@dataclass(frozen=True)
+class Purged:
+    """What one retention run did: bodies nulled, voicemails forgotten, Twilio copies deleted
+    now, and Twilio copies that failed (left for the next run)."""
+
+    bodies: int
+    recordings: int
+    twilio_deleted: int
+    twilio_failed: int
+
+
+def purge_expired(wl: Warmline, now: dt.datetime) -> Purged:
+    """Null message bodies and forget voicemails past retention, drop old fired timers, then
+    delete Twilio's copies of forgotten recordings (no transaction open while Twilio answers)."""
     cutoff = now - dt.timedelta(days=wl.settings.retention_days)
     with wl.db.unit_of_work() as session:
-        purged = _null_bodies(session, cutoff)
+        bodies = _null_bodies(session, cutoff)
+        forgotten = recordings.forget(session, recordings.expired(session, cutoff))
         session.execute(
             delete(Timer).where(Timer.done_at.is_not(None), Timer.due_at < now - FIRED_TIMERS_KEPT)
         )
-    if purged:
-        log.info("retention: purged %s message bodies older than %s", purged, cutoff.date())
-    return purged
+    deleted = failed = 0
+    if isinstance(wl.sender, recordings.RecordingDeleter):
+        deleted, failed = recordings.delete_at_twilio(wl.db, wl.sender)
+    if bodies or forgotten or deleted or failed:
+        log.info(
+            "retention: purged %s message bodies and %s voicemails older than %s; "
+            "%s Twilio copies deleted, %s left for the next run",
+            bodies, forgotten, cutoff.date(), deleted, failed,
+        )  # fmt: skip
+    return Purged(bodies, forgotten, deleted, failed)
 
 
 def _null_bodies(session: Session, cutoff: dt.datetime) -> int:

@@ -3,7 +3,7 @@
 Built with flask-smorest: a plain Flask extension over blueprints (the app stays the app the
 webhooks and the dashboard share), whose marshmallow schemas both serialise the responses and
 generate ``/api/v1/openapi.json``, so the document cannot drift from what is served. Swagger UI
-at ``/api/v1/docs``.
+at ``/api/v1/docs`` from vendored files, never a CDN (:mod:`warmline.web.api.docs`).
 
 Errors are problem details (:mod:`warmline.web.api.problems`) for everything under ``/api/``,
 unknown paths and wrong methods included, while the rest of the app keeps its own error pages:
@@ -30,12 +30,11 @@ SETTINGS = {
     "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": PREFIX,
     "OPENAPI_JSON_PATH": "openapi.json",
-    "OPENAPI_SWAGGER_UI_PATH": "docs",
-    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
     "API_SPEC_OPTIONS": {
         "info": {
             "description": "Read the live line, the rota, conversations (by alias, never a "
-            "number), escalations, reports and the audit log; erase or export a contact's data. "
+            "number), escalations, reports and the audit log; edit volunteers, shifts, "
+            "overrides and swaps; acknowledge escalations; erase or export a contact's data. "
             "Every request needs `Authorization: Bearer <token>` (`warmline api-token add NAME "
             "--role ROLE`). Errors are `application/problem+json`."
         },
@@ -98,12 +97,23 @@ fallback.register_error_handler(HTTPException, from_http_exception)
 
 def init_app(app: Flask) -> Api:
     """Register the API's resources, its document and its docs on ``app``."""
-    from warmline.web.api import contacts, lists, live
+    from warmline.web.api import (
+        contacts,
+        docs,
+        escalations,
+        lists,
+        live,
+        shifts,
+        swaps,
+        volunteers,
+    )
 
     for key, value in SETTINGS.items():
         app.config.setdefault(key, value)
     api = WarmlineApi(app)
-    for blp in (*live.blueprints, *lists.blueprints, *contacts.blueprints):
-        api.register_blueprint(blp)
+    for module in (live, volunteers, shifts, swaps, escalations, lists, contacts):
+        for blp in module.blueprints:
+            api.register_blueprint(blp)
+    app.register_blueprint(docs.docs)
     app.register_blueprint(fallback)
     return api

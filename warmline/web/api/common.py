@@ -4,25 +4,30 @@ from __future__ import annotations
 
 import datetime as dt
 import http
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, NoReturn
 
 import marshmallow as ma
+from flask import abort
 from flask_smorest import Blueprint
 from werkzeug.exceptions import HTTPException, default_exceptions
 
-from warmline.accounts.roles import GRANTS
+from warmline.accounts.roles import GRANTS, PermissionDenied
 from warmline.web.api import auth
-from warmline.web.api.problems import from_http_exception
+from warmline.web.api.problems import from_http_exception, problem
 
 MAX_LIMIT = 200
+MAX_ID = 2**31 - 1
+# Printable text on one line: no control characters (PostgreSQL refuses NUL in text).
+ONE_LINE = ma.validate.Regexp(r"^[^\x00-\x1f\x7f]*$", error="No control characters.")
 
 
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 LATEST = dt.datetime(2199, 12, 31, tzinfo=dt.UTC)
 
 
-def instant(description: str) -> ma.fields.AwareDateTime:
+def instant(description: str, **kw: Any) -> ma.fields.AwareDateTime:
     """An ISO 8601 time (UTC when no offset is given) in the years 2000 to 2199; the pattern
     says so in the document, where a range of dates cannot be written."""
     return ma.fields.AwareDateTime(
@@ -32,6 +37,7 @@ def instant(description: str) -> ma.fields.AwareDateTime:
             "description": f"{description} Years 2000 to 2199.",
             "pattern": "^2[01][0-9]{2}-",
         },
+        **kw,
     )
 
 
@@ -73,7 +79,27 @@ def api_blueprint(name: str, url_prefix: str, description: str) -> Blueprint:
     for code in default_exceptions:  # code handlers first: they beat the app's own by code
         blp.register_error_handler(code, from_http_exception)
     blp.register_error_handler(HTTPException, from_http_exception)
+    blp.register_error_handler(PermissionDenied, _denied)
     return blp
+
+
+def _denied(exc: PermissionDenied) -> Any:
+    return problem(403, f"The {exc.role} role may not {exc.permission.replace('_', ' ')}.")
+
+
+def not_found(what: str, ident: object) -> NoReturn:
+    abort(404, f"No {what} has id {ident}.")
+
+
+@contextmanager
+def refusals(status: int, *kinds: type[Exception]) -> Iterator[None]:
+    """Answer ``status`` (422: the rules refuse it; 409: not in this state) with the
+    message of a refusal of one of ``kinds`` raised inside; nothing it did is committed when
+    the refusal escapes the unit of work inside."""
+    try:
+        yield
+    except kinds as exc:
+        abort(status, str(exc)[:1].upper() + str(exc)[1:] + ("" if str(exc).endswith(".") else "."))
 
 
 def errors(blp: Blueprint, permission: str | None, *codes: int) -> Callable[[Any], Any]:

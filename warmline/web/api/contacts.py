@@ -53,7 +53,7 @@ def _check(contact_id: int) -> int:
 @rights.route("/<int:contact_id>")
 class Contact(MethodView):
     @rights.response(200, ErasureSchema)
-    @errors(rights, "erase_contacts", 404)
+    @errors(rights, "erase_contacts", 404, 503)
     def delete(self, contact_id: int) -> Any:
         """Erase the contact: bodies, number and voicemails (ours and Twilio's); counts stay."""
         who = auth.allowed("erase_contacts")

@@ -1,5 +1,5 @@
-"""``/rota/now``, ``/rota/week``, ``/rota/gaps``, ``/reports/summary`` and ``/volunteers``:
-read models out, through marshmallow schemas that are also the document."""
+"""``/rota/now``, ``/rota/week``, ``/rota/gaps`` and ``/reports/summary``: read models out,
+through marshmallow schemas that are also the document."""
 
 from __future__ import annotations
 
@@ -7,32 +7,20 @@ import datetime as dt
 from typing import Any
 
 import marshmallow as ma
-from flask import abort
 from flask.views import MethodView
-from sqlalchemy import select
 
-from warmline.accounts.roles import can
-from warmline.db.models import Volunteer
 from warmline.queries import now as now_view
 from warmline.queries import reports
 from warmline.queries import rota as rota_view
 from warmline.web.api import auth
-from warmline.web.api.common import (
-    ListArgs,
-    RangeArgs,
-    api_blueprint,
-    envelope,
-    errors,
-    page_of,
-)
+from warmline.web.api.common import RangeArgs, api_blueprint, errors
 
 F = ma.fields
 MAX_RANGE = dt.timedelta(days=366)
 
 rota = api_blueprint("rota", "/rota", "The line now and the rota in the line's timezone.")
 report = api_blueprint("reports", "/reports", "Report figures for a date range.")
-people = api_blueprint("volunteers", "/volunteers", "Volunteers (numbers: coordinators only).")
-blueprints = (rota, report, people)
+blueprints = (rota, report)
 
 
 class OnShiftSchema(ma.Schema):
@@ -235,72 +223,3 @@ class Summary(MethodView):
         wl = auth.warmline()
         with wl.db.unit_of_work() as session:
             return reports.summary(session, wl.settings, since, until)
-
-
-class VolunteerSchema(ma.Schema):
-    id = F.Integer(required=True)
-    name = F.String(required=True)
-    role = F.String(required=True, metadata={"description": "volunteer or supervisor"})
-    active = F.Boolean(required=True)
-    paused = F.Boolean(required=True)
-    capacity = F.Integer(required=True)
-    languages = F.List(F.String(), required=True)
-    created_at = F.AwareDateTime(required=True)
-    phone = F.String(metadata={"description": "E.164; only for the coordinator role."})
-
-
-class VolunteerArgs(ListArgs):
-    active = F.Boolean()
-
-
-def _volunteer(v: Volunteer, phones: bool) -> dict[str, Any]:
-    out = {
-        "id": v.id,
-        "name": v.name,
-        "role": v.role,
-        "active": v.active,
-        "paused": v.paused,
-        "capacity": v.capacity,
-        "languages": sorted(v.language_set),
-        "created_at": v.created_at,
-    }
-    return out | {"phone": v.phone} if phones else out
-
-
-@people.route("")
-class Volunteers(MethodView):
-    @people.arguments(VolunteerArgs, location="query")
-    @people.response(200, page_of(VolunteerSchema, "VolunteerPage"))
-    @errors(people, "view_rota")
-    def get(self, args: dict[str, Any]) -> Any:
-        """Volunteers by name; ``since``/``until`` filter when they were added."""
-        who = auth.allowed("view_rota")
-        phones = can(who.role, "view_volunteer_phones")
-        wl = auth.warmline()
-        query = select(Volunteer).order_by(Volunteer.name, Volunteer.id)
-        if "active" in args:
-            query = query.where(Volunteer.active.is_(args["active"]))
-        if "since" in args:
-            query = query.where(Volunteer.created_at >= args["since"])
-        if "until" in args:
-            query = query.where(Volunteer.created_at < args["until"])
-        with wl.db.unit_of_work() as session:
-            found = session.scalars(query).all()
-            page = found[args["offset"] : args["offset"] + args["limit"]]
-            items = [_volunteer(v, phones) for v in page]
-        return envelope(items, len(found), args["limit"], args["offset"])
-
-
-@people.route("/<int:volunteer_id>")
-class OneVolunteer(MethodView):
-    @people.response(200, VolunteerSchema)
-    @errors(people, "view_rota", 404)
-    def get(self, volunteer_id: int) -> Any:
-        """One volunteer."""
-        who = auth.allowed("view_rota")
-        wl = auth.warmline()
-        with wl.db.unit_of_work() as session:
-            found = session.get(Volunteer, volunteer_id)
-            if found is None:
-                abort(404, f"No volunteer has id {volunteer_id}.")
-            return _volunteer(found, can(who.role, "view_volunteer_phones"))

@@ -8,6 +8,7 @@ never holds a phone number or a message body: views pass fixed sentences or ids.
 from __future__ import annotations
 
 import http
+import re
 from typing import Any
 
 import marshmallow as ma
@@ -15,6 +16,24 @@ from flask import Response, json
 from werkzeug.exceptions import HTTPException
 
 MEDIA_TYPE = "application/problem+json"
+
+# As warmline.audit's test for a phone number: dates and clock times are digit runs too.
+_DATES_AND_TIMES = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}(:\d{2})?")
+_PHONE_LIKE = re.compile(r"\+?\(?\d(?:[\s().-]{0,2}\d){6,}")
+
+
+def redact(text: str) -> str:
+    """``text`` with every run that could be a phone number replaced by "that number" (dates
+    and clock times kept): a refusal's message may repeat what the caller sent."""
+    kept: list[str] = []
+    text = text.replace("\0", "")  # the placeholders' marker
+
+    def keep(match: re.Match[str]) -> str:
+        kept.append(match.group())
+        return f"\0{len(kept) - 1}\0"
+
+    masked = _PHONE_LIKE.sub("that number", _DATES_AND_TIMES.sub(keep, text))
+    return re.sub("\0(\\d+)\0", lambda m: kept[int(m.group(1))], masked)
 
 
 class ProblemSchema(ma.Schema):
@@ -34,7 +53,7 @@ def problem(
         "type": "about:blank",
         "title": http.HTTPStatus(status).phrase,
         "status": status,
-        "detail": detail,
+        "detail": redact(detail),
     } | extra
     response = Response(json.dumps(body), status=status, mimetype=MEDIA_TYPE)
     for name, value in (headers or {}).items():
