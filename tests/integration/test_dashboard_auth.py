@@ -241,6 +241,31 @@ def test_a_session_ends_after_an_hour_without_a_request(client, wl, clock):
     assert client.get("/").status_code == 302  # stays ended
 
 
+def test_the_live_refresh_does_not_keep_an_idle_session_open(client, wl, clock):
+    signed_in(client, wl)
+    assert client.get("/").status_code == 200
+    live = {"HX-Request": "true", "HX-Trigger": "live"}
+    for _ in range(11):  # a page left open, refreshing itself, for 55 minutes
+        clock.advance(minutes=5)
+        assert client.get("/now/live", headers=live).status_code == 200
+    clock.advance(minutes=6)  # 61 minutes after the last thing the person did
+    response = client.get("/now/live", headers=live)
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/login")
+    assert client.get("/").status_code == 302
+
+
+def test_using_the_dashboard_keeps_the_session_open_past_the_idle_limit(client, wl, clock):
+    signed_in(client, wl)
+    live = {"HX-Request": "true", "HX-Trigger": "live"}
+    clock.advance(minutes=50)
+    assert client.get("/now/live", headers=live).status_code == 200
+    assert client.get("/escalations").status_code == 200  # the coordinator opens a page
+    clock.advance(minutes=50)  # 100 minutes after signing in, 50 after the last page
+    assert client.get("/now/live", headers=live).status_code == 200
+    assert client.get("/").status_code == 200
+
+
 def test_the_session_cookie_is_httponly_and_lax(client, wl):
     account = make_user(wl)
     response = log_in(client, account)
