@@ -41,6 +41,7 @@ def _page(session: Session, first: dt.date) -> dict[str, Any]:
     wl = warmline()
     view = rota_view.week(session, wl.settings, first)
     people = list_volunteers(session)
+    offers = swaps.list_swaps(session, now())
     return {
         "view": view,
         "grid": grid(view),
@@ -53,7 +54,9 @@ def _page(session: Session, first: dt.date) -> dict[str, Any]:
         "slots": editing.list_slots(session),
         "one_offs": editing.list_one_offs(session, now()),
         "overrides": editing.list_overrides(session, now()),
-        "swaps": swaps.list_swaps(session, now()),
+        "swaps": offers,
+        # Overrides made by a swap are changed through the swap, so they get no Edit button.
+        "swap_overrides": {s.override_id for s in offers if s.override_id is not None},
         "today": now().astimezone(wl.settings.line.timezone).date(),
         "describe_slot": rota.describe_slot,
         "empty": MultiDict(),
