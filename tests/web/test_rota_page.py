@@ -69,7 +69,9 @@ def test_a_coordinator_adds_edits_and_removes_a_weekly_shift(wl, client, people)
         },
     )
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/rota?week=2026-11-23")
+    # Back at the top of the week (the form posted to #weekly-h; "#top" keeps the browser from
+    # carrying that fragment over, so the confirmation is in view).
+    assert response.headers["Location"].endswith("/rota?week=2026-11-23#top")
     page = dash.get("/rota?week=2026-11-23").get_data(as_text=True)
     assert "Added shift w1: Thu 18:00 → 22:00, 4 h." in page
     edit = dash.get("/rota/shifts/1/edit").get_data(as_text=True)
@@ -118,6 +120,9 @@ def test_a_refused_shift_says_why_next_to_its_form_and_keeps_what_was_typed(wl, 
     page = response.get_data(as_text=True)
     assert "the shift starts and ends at 18:00" in page
     assert re.search(r"<details open>\s*<summary>Add a weekly shift", page)
+    # The form posts to its own section, so the browser shows the refusal next to the form.
+    assert re.search(r'action="/rota/shifts\?week=[0-9-]+#weekly-h"', page)
+    assert 'id="weekly-h"' in page
     assert f'value="{alex.id}" checked' in page
 
 

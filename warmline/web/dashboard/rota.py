@@ -130,7 +130,9 @@ def _act(form_name: str, change: Any, done: str) -> Any:
     except AdminError as exc:
         return _render(400, values=request.form, errors={form_name: str(exc)}, open_form=form_name)
     flash(message, "ok")
-    return redirect(url_for("dashboard.rota", week=request.args.get("week") or None))
+    # Forms post to their section's #fragment (so a refusal shows next to the form); "top"
+    # overrides the fragment the redirect would inherit, so the confirmation is in view.
+    return redirect(url_for("dashboard.rota", week=request.args.get("week") or None, _anchor="top"))
 
 
 @bp.post("/rota/shifts", endpoint="rota_add_shift")
@@ -212,7 +214,7 @@ def save_shift(slot_id: int) -> Any:
 def remove_shift(ref: str) -> Any:
     wl = warmline()
     return _act(
-        "shifts",
+        "one_offs" if ref.lower().startswith("o") else "shifts",
         lambda session: rota.remove_shift(session, actor(), wl.settings, now(), ref),
         "Removed {result}.",
     )

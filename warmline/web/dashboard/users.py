@@ -56,7 +56,9 @@ def users_page() -> Any:
                     session, actor(), form.email.data, form.password.data, form.role.data, now()
                 )
                 flash(f"{user.email} can now log in as {user.role}.", "ok")
-            return redirect(url_for("dashboard.users"))
+            # The form posts to /users#add (so a refusal shows next to it); "top" overrides the
+            # fragment a redirect would otherwise inherit, so the confirmation is in view.
+            return redirect(url_for("dashboard.users", _anchor="top"))
         except AccountError as exc:
             form.email.errors.append(str(exc))
     with warmline().db.unit_of_work() as session:
@@ -132,7 +134,7 @@ def user_change(email: str, change: str) -> Any:
         flash(done.format(email=email), "ok")
     except AccountError as exc:
         flash(str(exc), "error")
-    return redirect(url_for("dashboard.users", _anchor="accounts"))
+    return redirect(url_for("dashboard.users"))
 
 
 @bp.post("/users/<path:email>/totp-on", endpoint="user_totp_on")
@@ -148,7 +150,7 @@ def user_totp_on(email: str) -> Any:
             email = user.email
     except AccountError as exc:
         flash(str(exc), "error")
-        return redirect(url_for("dashboard.users", _anchor="accounts"))
+        return redirect(url_for("dashboard.users"))
     grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
     response = make_response(
         render_template("user_totp.html", email=email, secret=grouped, uri=uri)
@@ -171,4 +173,4 @@ def user_password(email: str) -> Any:
         flash(f"{email} has a new password; their open sessions are ended.", "ok")
     except AccountError as exc:
         flash(str(exc), "error")
-    return redirect(url_for("dashboard.users", _anchor="accounts"))
+    return redirect(url_for("dashboard.users"))
