@@ -104,6 +104,29 @@ def test_totp_secret_is_encrypted_and_verified_at_the_given_time(session):
     assert not users.verify_totp(stored, vault, totp.code_at(secret, NOW), NOW)
 
 
+def test_a_totp_code_is_accepted_once(session):
+    vault = Vault(DATA_KEY)
+    user = users.add_user(session, "rosa@example.org", PASSWORD, "coordinator", NOW)
+    secret = users.enable_totp(user, vault)
+    session.commit()
+    code = totp.code_at(secret, NOW)
+    assert users.verify_totp(user, vault, code, NOW)
+    session.commit()
+    stored = session.get(User, user.id)
+    assert stored is not None and stored.totp_last_step == int(NOW.timestamp()) // 30
+    # The same code again, still inside its window: refused, now and 20 seconds later.
+    assert not users.verify_totp(stored, vault, code, NOW)
+    assert not users.verify_totp(stored, vault, code, NOW + dt.timedelta(seconds=20))
+    # An earlier step's code (still within the window of one step back) is refused too.
+    assert not users.verify_totp(
+        stored, vault, totp.code_at(secret, NOW - dt.timedelta(seconds=30)), NOW
+    )
+    # The next step's code works, once.
+    later = NOW + dt.timedelta(seconds=30)
+    assert users.verify_totp(stored, vault, totp.code_at(secret, later), later)
+    assert not users.verify_totp(stored, vault, totp.code_at(secret, later), later)
+
+
 def test_set_password_replaces_the_old_one(session):
     user = users.add_user(session, "rosa@example.org", PASSWORD, "viewer", NOW)
     users.set_password(user, "a brand new passphrase")

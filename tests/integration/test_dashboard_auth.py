@@ -195,18 +195,29 @@ def test_two_web_instances_share_the_count_through_redis(wl, database_url):
 
     url = f"redis://127.0.0.1:6379/{15}"
     account = make_user(wl, email=f"redis-{uuid.uuid4().hex[:8]}@warmline.example.org")
-    apps = []
-    for _ in range(2):
-        settings = settings_for(database_url, None, RATELIMIT_STORAGE_URI=url)
-        apps.append(create_app(bootstrap(settings, sender=wl.sender, clock=wl.clock)))
-    wrong = {"email": account.email, "password": "not the password"}
-    for i in range(5):
-        c = apps[i % 2].test_client()
-        data = wrong | {"csrf_token": csrf_token(c)}
-        env = {"REMOTE_ADDR": f"10.2.{uuid.uuid4().int % 250}.{i}"}
-        assert c.post("/login", data=data, environ_base=env).status_code == 401
-    c = apps[1].test_client()
-    assert log_in(c, account, REMOTE_ADDR="10.3.0.1").status_code == 429
+    instances = [
+        bootstrap(
+            settings_for(database_url, None, RATELIMIT_STORAGE_URI=url),
+            sender=wl.sender,
+            clock=wl.clock,
+        )
+        for _ in range(2)
+    ]
+    apps = [create_app(instance) for instance in instances]
+    try:
+        wrong = {"email": account.email, "password": "not the password"}
+        for i in range(5):
+            c = apps[i % 2].test_client()
+            data = wrong | {"csrf_token": csrf_token(c)}
+            env = {"REMOTE_ADDR": f"10.2.{uuid.uuid4().int % 250}.{i}"}
+            assert c.post("/login", data=data, environ_base=env).status_code == 401
+        c = apps[1].test_client()
+        assert log_in(c, account, REMOTE_ADDR="10.3.0.1").status_code == 429
+    finally:
+        # Their pools would otherwise be closed by the garbage collector during a later test,
+        # as a ResourceWarning that fails whichever test happens to be running.
+        for instance in instances:
+            instance.db.dispose()
 
 
 def test_a_session_ends_eight_hours_after_login(client, wl, clock):
@@ -228,6 +239,31 @@ def test_a_session_ends_after_an_hour_without_a_request(client, wl, clock):
     assert client.get("/").status_code == 302
     clock.advance(minutes=1)
     assert client.get("/").status_code == 302  # stays ended
+
+
+def test_the_live_refresh_does_not_keep_an_idle_session_open(client, wl, clock):
+    signed_in(client, wl)
+    assert client.get("/").status_code == 200
+    live = {"HX-Request": "true", "HX-Trigger": "live"}
+    for _ in range(11):  # a page left open, refreshing itself, for 55 minutes
+        clock.advance(minutes=5)
+        assert client.get("/now/live", headers=live).status_code == 200
+    clock.advance(minutes=6)  # 61 minutes after the last thing the person did
+    response = client.get("/now/live", headers=live)
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/login")
+    assert client.get("/").status_code == 302
+
+
+def test_using_the_dashboard_keeps_the_session_open_past_the_idle_limit(client, wl, clock):
+    signed_in(client, wl)
+    live = {"HX-Request": "true", "HX-Trigger": "live"}
+    clock.advance(minutes=50)
+    assert client.get("/now/live", headers=live).status_code == 200
+    assert client.get("/escalations").status_code == 200  # the coordinator opens a page
+    clock.advance(minutes=50)  # 100 minutes after signing in, 50 after the last page
+    assert client.get("/now/live", headers=live).status_code == 200
+    assert client.get("/").status_code == 200
 
 
 def test_the_session_cookie_is_httponly_and_lax(client, wl):
@@ -262,6 +298,23 @@ def test_an_account_with_totp_needs_its_code(client, wl, clock):
     response = client.post("/login/code", data={"code": code, "csrf_token": token})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+
+
+def test_a_totp_code_cannot_sign_in_twice(app, client, wl, clock):
+    account = make_user(wl, "coordinator", totp=True)
+    assert account.totp_secret
+    code = totp.code_at(account.totp_secret, clock())
+    log_in(client, account)
+    token = csrf_token(client, "/login/code")
+    assert client.post("/login/code", data={"code": code, "csrf_token": token}).status_code == 302
+    # Someone else, with the password and the code they saw typed, 10 seconds later.
+    clock.advance(seconds=10)
+    other = app.test_client()
+    log_in(other, account)
+    token = csrf_token(other, "/login/code")
+    response = other.post("/login/code", data={"code": code, "csrf_token": token})
+    assert response.status_code == 401
+    assert other.get("/").status_code == 302
 
 
 def test_the_code_step_expires(client, wl, clock):

@@ -8,7 +8,8 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.support.dashboard import csrf_token, post_form, signed_in
+from tests.support.dashboard import csrf_token, log_in, make_user, post_form, signed_in
+from warmline.accounts import totp, users
 from warmline.audit import entries
 from warmline.db.models import Contact, Conversation, Escalation
 
@@ -200,7 +201,7 @@ def test_users_add_deactivate_activate_and_reset_are_audited(client, wl):
     )
     assert short.status_code == 400
     base = "/users/new@warmline.example.org"
-    assert post_form(client, f"{base}/deactivate", {}, "/users").status_code == 302
+    assert post_form(client, f"{base}/deactivate", {"confirm": "yes"}, "/users").status_code == 302
     assert "deactivated" in page(client, "/users")
     assert post_form(client, f"{base}/activate", {}, "/users").status_code == 302
     assert (
@@ -210,7 +211,9 @@ def test_users_add_deactivate_activate_and_reset_are_audited(client, wl):
         == 302
     )
     # The last coordinator cannot deactivate themselves.
-    post_form(client, "/users/coordinator@warmline.example.org/deactivate", {}, "/users")
+    post_form(
+        client, "/users/coordinator@warmline.example.org/deactivate", {"confirm": "yes"}, "/users"
+    )
     assert "last active coordinator" in page(client, "/users")
     with wl.db.unit_of_work() as session:
         rows, _ = entries(session, action="user")
@@ -223,6 +226,72 @@ def test_users_add_deactivate_activate_and_reset_are_audited(client, wl):
     ]
     audit = page(client, "/audit")
     assert "user.reset_password" in audit and "new@warmline.example.org" in audit
+
+
+def test_deactivating_an_account_asks_first(client, wl):
+    signed_in(client, wl)
+    make_user(wl, "viewer")
+    base = "/users/viewer@warmline.example.org"
+    users_page = page(client, "/users")
+    assert f'href="{base}/deactivate"' in users_page  # a link to the question, not a POST
+    question = page(client, f"{base}/deactivate")
+    assert "Deactivate viewer@warmline.example.org?" in question
+    assert 'name="confirm" value="yes"' in question and 'href="/users#accounts">Cancel' in question
+    # A POST that did not come from the question's button only leads to the question.
+    response = post_form(client, f"{base}/deactivate", {}, "/users")
+    assert response.status_code == 302 and response.headers["Location"] == f"{base}/deactivate"
+    with wl.db.unit_of_work() as session:
+        assert users.get_user(session, "viewer@warmline.example.org").active
+    response = post_form(client, f"{base}/deactivate", {"confirm": "yes"}, "/users")
+    assert response.headers["Location"] == "/users"
+    assert "viewer@warmline.example.org is deactivated." in page(client, "/users")
+    with wl.db.unit_of_work() as session:
+        assert not users.get_user(session, "viewer@warmline.example.org").active
+    assert client.get("/users/nobody@warmline.example.org/deactivate").status_code == 404
+
+
+def test_two_step_sign_in_is_turned_on_from_the_users_page_and_works(app, client, wl, clock):
+    signed_in(client, wl)
+    viewer = make_user(wl, "viewer")
+    base = "/users/viewer@warmline.example.org"
+    assert f'action="{base}/totp-on"' in page(client, "/users")
+    response = post_form(client, f"{base}/totp-on", {}, "/users")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    shown = response.get_data(as_text=True)
+    uri = re.search(r'value="(otpauth://totp/[^"]+)"', shown)
+    assert uri is not None and "viewer%40warmline.example.org" in uri.group(1)
+    secret = re.search(r"secret=([A-Z2-7]+)", uri.group(1))
+    assert secret is not None
+    assert " ".join(re.findall(".{1,4}", secret.group(1))) in shown  # the key, in groups of 4
+    # Shown once: the users page never shows it again.
+    assert secret.group(1)[:8] not in page(client, "/users")
+    # The viewer now needs a code from an app holding that secret.
+    other = app.test_client()
+    assert log_in(other, viewer).headers["Location"].startswith("/login/code")
+    code = totp.code_at(secret.group(1), clock())
+    token = csrf_token(other, "/login/code")
+    assert other.post("/login/code", data={"code": code, "csrf_token": token}).status_code == 302
+    # Turning it off asks first, then the password alone signs in.
+    assert "Turn off two-step sign-in for viewer@" in page(client, f"{base}/totp-off")
+    post_form(client, f"{base}/totp-off", {"confirm": "yes"}, "/users")
+    assert log_in(app.test_client(), viewer).headers["Location"] == "/"
+    with wl.db.unit_of_work() as session:
+        rows, _ = entries(session, action="user")
+    rows = [r for r in rows if r.action.startswith("user.totp")]
+    assert [r.action for r in rows] == ["user.totp_disable", "user.totp_enable"]
+    assert all(secret.group(1) not in r.detail for r in rows)
+
+
+def test_a_refused_new_account_shows_its_error_where_the_form_is(client, wl):
+    signed_in(client, wl)
+    token = csrf_token(client, "/users")
+    form = {"email": "x@warmline.example.org", "role": "viewer", "password": "short"}
+    response = client.post("/users", data=form | {"csrf_token": token})
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert 'action="/users#add"' in html and 'id="add"' in html
+    assert "The account was not added" in html
 
 
 def test_the_audit_log_filters_and_pages(client, wl):

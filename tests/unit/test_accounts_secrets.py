@@ -95,6 +95,16 @@ def test_totp_accepts_one_step_either_side_and_no_more():
     assert not totp.verify_code(RFC_SECRET, code, RFC_TIME - 3 * step)
 
 
+def test_totp_names_the_step_a_code_belongs_to():
+    step = int(RFC_TIME.timestamp()) // 30
+    code = totp.code_at(RFC_SECRET, RFC_TIME)
+    later = RFC_TIME + dt.timedelta(seconds=30)
+    assert totp.matching_step(RFC_SECRET, code, RFC_TIME) == step
+    assert totp.matching_step(RFC_SECRET, code, later) == step  # the step of the code, not of now
+    assert totp.matching_step(RFC_SECRET, totp.code_at(RFC_SECRET, later), RFC_TIME) == step + 1
+    assert totp.matching_step(RFC_SECRET, "000000", RFC_TIME) is None
+
+
 @pytest.mark.parametrize("code", ["", "12345", "1234567", "abcdef", "٠٠٥٩٢٤"])
 def test_totp_refuses_malformed_codes(code):
     assert not totp.verify_code(RFC_SECRET, code, RFC_TIME)

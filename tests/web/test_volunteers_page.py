@@ -52,12 +52,14 @@ def test_the_list_shows_phones_to_coordinators_and_adds_edits_deactivates(wl, cl
         },
     )
     assert response.status_code == 302
+    assert response.headers["Location"] == "/volunteers#top"  # the confirmation in view
     refused = dash.post(
         "/volunteers", {"name": "Robin Two", "phone": "+15555550141", "role": "volunteer"}
     )
     assert refused.status_code == 400
     assert "Robin Park (volunteer 2) already has that number" in refused.get_data(as_text=True)
     assert 'value="Robin Two"' in refused.get_data(as_text=True)
+    assert 'action="/volunteers#add-h"' in refused.get_data(as_text=True)  # shown at the form
     edit = dash.get("/volunteers/2/edit").get_data(as_text=True)
     assert 'value="Robin Park"' in edit
     assert (

@@ -63,6 +63,7 @@ def add_user(session: Session, email: str, password: str, role: str, now: dt.dat
         role=role,
         active=True,
         totp_secret=None,
+        totp_last_step=None,
         failed_logins=0,
         created_at=now,
         last_login_at=None,
@@ -98,22 +99,34 @@ def authenticate(session: Session, email: str, password: str, now: dt.datetime) 
 
 
 def verify_totp(user: User, vault: Vault, code: str, now: dt.datetime) -> bool:
-    """True when ``code`` is the account's current TOTP code; False when TOTP is not enabled."""
+    """True when ``code`` is the account's current TOTP code and was not accepted before; False
+    when TOTP is not enabled.
+
+    Each code is good once: an accepted code's time step is kept in ``user.totp_last_step`` and
+    a code of that step or an earlier one is refused, so a code seen over someone's shoulder (or
+    replayed from a captured request) cannot sign in again within its 90-second window.
+    """
     if user.totp_secret is None:
         return False
-    return totp.verify_code(vault.decrypt(user.totp_secret), code, now)
+    step = totp.matching_step(vault.decrypt(user.totp_secret), code, now)
+    if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
+        return False
+    user.totp_last_step = step
+    return True
 
 
 def enable_totp(user: User, vault: Vault) -> str:
     """Give the account a new TOTP secret (replacing any) and return it in clear, to show once."""
     secret = totp.new_secret()
     user.totp_secret = vault.encrypt(secret)
+    user.totp_last_step = None  # steps of the old secret say nothing about the new one
     return secret
 
 
 def disable_totp(user: User) -> None:
     """Turn the second factor off: the password alone logs in again."""
     user.totp_secret = None
+    user.totp_last_step = None
 
 
 def totp_uri(user: User, vault: Vault, issuer: str) -> str:

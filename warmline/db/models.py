@@ -356,6 +356,8 @@ class User(Base):
     ``email`` is stored lower-cased; ``password_hash`` is an argon2id PHC string; ``totp_secret``,
     when the second factor is on, is the base32 secret encrypted with the Vault (never in clear).
     ``failed_logins`` counts wrong passwords since the last good one, shown on /users.
+    ``totp_last_step`` is the 30-second step of the last TOTP code accepted, so no code is
+    accepted twice.
     """
 
     __tablename__ = "app_user"
@@ -366,6 +368,7 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))  # "coordinator", "supervisor", "viewer"
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -2,7 +2,9 @@
 
 A session lives in Flask's signed cookie (no per-process state, so any web instance serves any
 request). It ends ``SESSION_HOURS`` after the sign-in whatever happens, and after ``IDLE_MINUTES``
-without a request (the live view's refresh counts: a page left open is a page being watched).
+without the person doing anything: the live view's own refresh (``PASSIVE_ENDPOINTS``) is answered
+but is not activity, so a page left open on an unattended laptop still signs out; any page opened
+or form sent is activity.
 The session names the account by id plus a fingerprint of its password hash, so a password reset
 or a deactivation signs the account out everywhere.
 """
@@ -26,6 +28,8 @@ from warmline.db.models import User
 
 SESSION_HOURS = 8
 IDLE_MINUTES = 60
+# Requests a page makes by itself, with nobody at the keyboard: they never extend the idle limit.
+PASSIVE_ENDPOINTS = frozenset({"dashboard.now_live"})
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -109,7 +113,8 @@ def start_session(account: Account, at: dt.datetime) -> None:
 
 
 def _session_current() -> bool:
-    """Whether the sign-in is within its lifetime and idle limit; notes this request as seen."""
+    """Whether the sign-in is within its lifetime and idle limit; notes this request as seen
+    unless the page made it by itself (``PASSIVE_ENDPOINTS``)."""
     at = now().timestamp()
     since, seen = session.get("since"), session.get("seen")
     if not isinstance(since, float) or not isinstance(seen, float):
@@ -117,7 +122,8 @@ def _session_current() -> bool:
     if at - since > SESSION_HOURS * 3600 or at - seen > IDLE_MINUTES * 60:
         session.clear()
         return False
-    session["seen"] = at
+    if request.endpoint not in PASSIVE_ENDPOINTS:
+        session["seen"] = at
     return True
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 
 from warmline.accounts.roles import can
 
@@ -28,11 +28,24 @@ NAV = (
 )
 
 
-def links_for(role: str) -> list[tuple[str, str, str]]:
-    """(label, url, endpoint) of the pages ``role`` may open, in menu order; a page whose
-    module is not installed (its endpoint missing) is left out rather than linked to a 404."""
-    return [
-        (link.label, url_for(link.endpoint), link.endpoint)
-        for link in NAV
-        if can(role, link.permission) and link.endpoint in current_app.view_functions
-    ]
+def links_for(role: str) -> list[tuple[str, str, bool]]:
+    """(label, url, current) of the pages ``role`` may open, in menu order; a page whose
+    module is not installed (its endpoint missing) is left out rather than linked to a 404.
+    ``current`` marks the section the request is in: the page itself or any page under its path
+    (an edited shift under /rota, a transcript under /conversations)."""
+    path = request.path
+    links = []
+    for link in NAV:
+        if not can(role, link.permission) or link.endpoint not in current_app.view_functions:
+            continue
+        url = url_for(link.endpoint)
+        links.append((link.label, url, in_section(path, url)))
+    return links
+
+
+def in_section(path: str, section: str) -> bool:
+    """Whether ``path`` is the page ``section`` or under it; ``/`` (the live view) owns only
+    itself and its own refresh, not every path."""
+    if section == "/":
+        return path == "/" or path.startswith("/now/")
+    return path == section or path.startswith(section.rstrip("/") + "/")

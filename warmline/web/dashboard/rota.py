@@ -41,6 +41,7 @@ def _page(session: Session, first: dt.date) -> dict[str, Any]:
     wl = warmline()
     view = rota_view.week(session, wl.settings, first)
     people = list_volunteers(session)
+    offers = swaps.list_swaps(session, now())
     return {
         "view": view,
         "grid": grid(view),
@@ -53,7 +54,9 @@ def _page(session: Session, first: dt.date) -> dict[str, Any]:
         "slots": editing.list_slots(session),
         "one_offs": editing.list_one_offs(session, now()),
         "overrides": editing.list_overrides(session, now()),
-        "swaps": swaps.list_swaps(session, now()),
+        "swaps": offers,
+        # Overrides made by a swap are changed through the swap, so they get no Edit button.
+        "swap_overrides": {s.override_id for s in offers if s.override_id is not None},
         "today": now().astimezone(wl.settings.line.timezone).date(),
         "describe_slot": rota.describe_slot,
         "empty": MultiDict(),
@@ -127,7 +130,9 @@ def _act(form_name: str, change: Any, done: str) -> Any:
     except AdminError as exc:
         return _render(400, values=request.form, errors={form_name: str(exc)}, open_form=form_name)
     flash(message, "ok")
-    return redirect(url_for("dashboard.rota", week=request.args.get("week") or None))
+    # Forms post to their section's #fragment (so a refusal shows next to the form); "top"
+    # overrides the fragment the redirect would inherit, so the confirmation is in view.
+    return redirect(url_for("dashboard.rota", week=request.args.get("week") or None, _anchor="top"))
 
 
 @bp.post("/rota/shifts", endpoint="rota_add_shift")
@@ -209,7 +214,7 @@ def save_shift(slot_id: int) -> Any:
 def remove_shift(ref: str) -> Any:
     wl = warmline()
     return _act(
-        "shifts",
+        "one_offs" if ref.lower().startswith("o") else "shifts",
         lambda session: rota.remove_shift(session, actor(), wl.settings, now(), ref),
         "Removed {result}.",
     )

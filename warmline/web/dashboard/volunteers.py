@@ -62,7 +62,9 @@ def add() -> Any:
     except AdminError as exc:
         return _list(400, values=form, error=str(exc))
     flash(said, "ok")
-    return redirect(url_for("dashboard.volunteers"))
+    # The form posted to a #fragment (so a refusal shows next to it); "top" overrides the
+    # fragment the redirect would inherit, so the confirmation at the top is in view.
+    return redirect(url_for("dashboard.volunteers", _anchor="top"))
 
 
 @bp.route("/volunteers/<int:volunteer_id>/edit", methods=["GET", "POST"], endpoint="volunteer_edit")
@@ -131,7 +133,9 @@ def set_state(volunteer_id: int, action: str) -> Any:
         flash(str(exc), "error")
         return redirect(url_for("dashboard.volunteers"))
     flash(said, "ok")
-    return redirect(url_for("dashboard.volunteers"))
+    # The form posted to a #fragment (so a refusal shows next to it); "top" overrides the
+    # fragment the redirect would inherit, so the confirmation at the top is in view.
+    return redirect(url_for("dashboard.volunteers", _anchor="top"))
 
 
 def _uploaded_text() -> str:
@@ -175,7 +179,9 @@ def import_commit() -> Any:
     except AdminError as exc:
         return _list(400, import_error=str(exc))
     flash(said, "ok")
-    return redirect(url_for("dashboard.volunteers"))
+    # The form posted to a #fragment (so a refusal shows next to it); "top" overrides the
+    # fragment the redirect would inherit, so the confirmation at the top is in view.
+    return redirect(url_for("dashboard.volunteers", _anchor="top"))
 
 
 @bp.get("/volunteers/export.csv", endpoint="volunteer_export")
