@@ -164,7 +164,9 @@ def test_a_viewer_gets_a_calm_403_and_a_wrong_password_a_message(served, browser
     )
     shoot(page, "login-refused")
     log_in(page, served, "viewer@warmline.example.org")
-    expect(page.get_by_role("navigation", name="Pages").get_by_role("link")).to_have_text(["Now"])
+    expect(page.get_by_role("navigation", name="Pages").get_by_role("link")).to_have_text(
+        ["Now", "Rota", "Reports"]  # SPEC §11: a viewer sees the live view, the rota and reports
+    )
     page.goto(served + "/audit")
     expect(page.get_by_role("heading", name="Forbidden")).to_be_visible()
     shoot(page, "forbidden")
