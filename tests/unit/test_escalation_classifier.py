@@ -143,3 +143,24 @@ def test_check_names_the_classifier_its_score_and_its_words(lexicon):
     below = Matcher(lexicon, always(threshold=0.999)).scan("taco")
     assert "below threshold 0.999" in format_scan_text("taco", below)
     assert json.loads(format_scan_json("x", Matcher(lexicon).scan("x")))["classifier"] is None
+
+
+def test_a_long_message_is_judged_by_its_likeliest_window_not_its_length(model, lexicon):
+    """A linear score summed over hundreds of words grows without bound: 8,000 harmless "x"s once
+    scored 1.0 and escalated. Long messages are scored window by window: never higher than their
+    likeliest window, never lower than any window alone; a crisis in a long ordinary message is
+    still escalated."""
+    from warmline.escalation.classifier import WINDOW, windows
+
+    for n in (WINDOW + 1, 500, 8_000):
+        assert not model.verdict(normalise("x " * n).words).confident
+    crisis = "i took the whole bottle of my sleeping pills and i cant stay awake"
+    ordinary = "work was long and the bus was late again and i forgot my lunch " * 20
+    words = normalise(ordinary + crisis).words
+    assert len(words) > 5 * WINDOW
+    parts = [model.probability(w) for w in windows(words)]
+    assert model.verdict(words).probability == pytest.approx(max(parts))
+    assert (
+        windows(words).__next__() == words[:WINDOW] and list(windows(words))[-1] == words[-WINDOW:]
+    )
+    assert Matcher(lexicon, classifier=model).scan(ordinary + crisis).level == "crisis"

@@ -17,6 +17,11 @@ The model is linear, so a word's own features and its character runs add up to o
 word, memoised; a message costs one lookup per word and one per pair. The score is
 ``bias + sum(weights) / sqrt(words + 1)`` (a long message does not win by length alone), and the
 probability is its logistic. `explain` lists which words and pairs drove it.
+
+**Long messages** are scored as overlapping windows of `WINDOW` words (every `WINDOW // 2`) and
+take their highest window: the model learnt from texts of a few dozen words at most, and summed
+over hundreds of words any small positive weight grows without bound (8,000 "x"s scored 1.0).
+A crisis sentence inside a long message still fills a window of its own.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from pathlib import Path
 
 MODEL_FILE = "escalation_model.txt"
 MIN_GRAM, MAX_GRAM = 3, 5
+WINDOW = 32  # words; the labelled messages the model learnt from have at most 28
 _CACHE_LIMIT = 200_000
 _HEADER = "# warmline escalation model"
 
@@ -104,7 +110,13 @@ class Classifier:
         return value
 
     def probability(self, words: list[str]) -> float:
-        """P(crisis) for a message's normalised words."""
+        """P(crisis) for a message's normalised words: of its likeliest window when it is longer
+        than `WINDOW` words."""
+        if len(words) <= WINDOW:
+            return self._probability(words)
+        return max(self._probability(window) for window in windows(words))
+
+    def _probability(self, words: list[str]) -> float:
         weight = self.word_weight
         get = self.weights.get
         total = 0.0
@@ -118,7 +130,10 @@ class Classifier:
         return _sigmoid(self.bias + total / math.sqrt(len(words) + 1))
 
     def verdict(self, words: list[str], top: int = 5) -> Verdict:
-        """`probability` with the `top` words or pairs that raised it most."""
+        """`probability` with the `top` words or pairs that raised it most (in the likeliest
+        window of a long message)."""
+        if len(words) > WINDOW:
+            words = max(windows(words), key=self._probability)
         scale = 1.0 / math.sqrt(len(words) + 1)
         parts: dict[str, float] = {}
         for word in words:
@@ -135,6 +150,15 @@ class Classifier:
             self.threshold,
             tuple((k, round(v, 3)) for k, v in drivers[:top]),
         )
+
+
+def windows(words: list[str]) -> Iterator[list[str]]:
+    """Overlapping runs of `WINDOW` words, every `WINDOW // 2`, the last one ending the message."""
+    step = WINDOW // 2
+    last = len(words) - WINDOW
+    for start in range(0, last, step):
+        yield words[start : start + WINDOW]
+    yield words[last:]
 
 
 def _sigmoid(z: float) -> float:
