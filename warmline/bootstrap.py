@@ -88,8 +88,12 @@ def bootstrap(
     sender: Sender | None = None,
     clock: Clock = utc_now,
     echo: Callable[[str, str, str], None] | None = None,
+    serving: bool = True,
 ) -> Warmline:
-    if not settings.coordinator_numbers and settings.mode != "test":
+    """What a process needs, from ``settings``. ``serving`` is False for a one-off command (a
+    coordinator's ``warmline volunteer add``): the start-up warnings are for the processes that
+    serve texts and alerts (web, worker, demo), not noise on every command's output."""
+    if serving and not settings.coordinator_numbers and settings.mode != "test":
         log.warning(
             "alerts.coordinator_numbers is empty: when no supervisor is on shift, escalations "
             "and coverage gaps reach only the volunteers on shift"

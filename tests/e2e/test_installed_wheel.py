@@ -8,10 +8,13 @@ migrations must all come from the installed package. pip's own cache is reused b
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -85,9 +88,26 @@ def demo_answers_healthz(venv: Path, folder: Path) -> None:
         base = f"http://127.0.0.1:{port}"
         wait_until(lambda: healthy(base) or proc.poll() is not None, 60, "the demo to start")
         assert proc.poll() is None, log.read_text()
+        served_from_the_package(base)
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def served_from_the_package(base: str) -> None:
+    """The dashboard's templates and vendored assets and the API's document ship in the wheel."""
+    login = fetch(base + "/login")
+    assert "Log in" in login and 'name="csrf_token"' in login
+    for asset in re.findall(r'(?:href|src)="(/[^"]+\.(?:css|js))"', login):
+        assert fetch(base + asset), asset
+    assert "htmx" in login
+    assert json.loads(fetch(base + "/api/v1/openapi.json"))["openapi"].startswith("3.")
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        assert response.status == 200, url
+        return response.read().decode()
 
 
 def site_packages(venv: Path) -> Path:
@@ -131,6 +151,25 @@ def test_the_installed_wheel_runs_a_line_from_a_folder_with_only_a_line_table(ve
         "+15551230001",
     )
     assert "Alex Kim" in warmline(venv, folder, "shift", "list")
+    added = subprocess.run(
+        [
+            str(venv / "bin" / "warmline"),
+            "user",
+            "add",
+            "coord@example.org",
+            "--role",
+            "coordinator",
+        ],
+        cwd=folder,
+        env=clean_env(venv),
+        input="a long enough passphrase\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert added.returncode == 0, added.stdout + added.stderr
+    token = warmline(venv, folder, "api-token", "add", "crm", "--role", "viewer")
+    assert token.splitlines()[-1].startswith("wl_"), token  # the last line of all it printed
     checked = warmline(venv, folder, "escalation", "check", "I want to kill myself", "hi there")
     assert "crisis" in checked and "kill myself" in checked  # the shipped default lexicon
     demo_answers_healthz(venv, folder)  # on this line and its database (already populated)

@@ -88,6 +88,10 @@ def test_start_up_warns_without_coordinator_numbers(wl, caplog):
     with caplog.at_level("WARNING"):
         bootstrap(settings, sender=wl.sender).db.dispose()
     assert "alerts.coordinator_numbers is empty" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING"):  # a coordinator's one-off command is not a serving process
+        bootstrap(settings, sender=wl.sender, serving=False).db.dispose()
+    assert "coordinator_numbers" not in caplog.text
 
 
 def test_two_crisis_texts_at_the_same_instant_send_the_resources_once(twilio, people):

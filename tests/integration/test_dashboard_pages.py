@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.support.dashboard import csrf_token, log_in, make_user, post_form, signed_in
 from warmline.accounts import totp, users
 from warmline.audit import entries
-from warmline.db.models import Contact, Conversation, Escalation
+from warmline.db.models import Contact, Conversation, Escalation, Message
 
 CONTACT = "+15557770123"
 WAITING = "+15557770456"
@@ -316,3 +316,49 @@ def test_no_page_shows_a_contacts_number(client, wl, line):
         f"/conversations/{conv_id}", data={"reason": "quality review", "csrf_token": token}
     )
     digits_absent(shown.get_data(as_text=True), CONTACT)
+
+
+def test_a_coordinator_exports_then_erases_a_contact_after_confirming(client, wl, twilio, line):
+    """SPEC §12 from the dashboard: the same audited services as the CLI and the API; the page
+    never shows the number; erasure asks first; a later text starts afresh under a new alias."""
+    with wl.db.unit_of_work() as session:
+        contact = session.scalars(select(Contact).where(Contact.alias == line["alias"])).one()
+        contact_id = contact.id
+    path = f"/contacts/{contact_id}"
+    signed_in(client, wl, "supervisor")
+    assert client.get(path).status_code == 403
+    post_form(client, "/logout", {})
+
+    signed_in(client, wl, "coordinator")
+    assert f'href="{path}"' in page(client, "/conversations")  # the alias links here
+    html = page(client, path)
+    assert line["alias"] in html and "Erase" in html
+    digits_absent(html, CONTACT)
+    exported = client.post(f"{path}/export", data={"csrf_token": csrf_token(client, path)})
+    assert exported.status_code == 200
+    assert "attachment" in exported.headers["Content-Disposition"]
+    assert exported.get_json()["contact"]["alias"] == line["alias"]
+    assert "I want to kill myself tonight" in exported.get_data(as_text=True)
+
+    asked = client.post(f"{path}/erase", data={"csrf_token": csrf_token(client, path)})
+    assert asked.status_code == 200 and "cannot be undone" in asked.get_data(as_text=True)
+    with wl.db.unit_of_work() as session:
+        assert session.scalars(select(Message.body).where(Message.contact_id == contact_id)).all()
+        assert all(b is not None for b in session.scalars(select(Message.body)))
+    erased = client.post(
+        f"{path}/erase", data={"csrf_token": csrf_token(client, path), "confirm": "yes"}
+    )
+    assert erased.status_code == 302
+    after = page(client, path)
+    assert "erased" in after and "Erase…" not in after
+    with wl.db.unit_of_work() as session:
+        bodies = session.scalars(select(Message.body).where(Message.contact_id == contact_id))
+        assert set(bodies) == {None}
+        actions = [r.action for r in entries(session, action="contact")[0]]
+    assert sorted(actions) == ["contact.erase", "contact.export"]
+
+    twilio.sms(CONTACT, "hello again")
+    with wl.db.unit_of_work() as session:
+        newer = session.scalars(select(Contact).where(Contact.id != contact_id)).all()
+        assert line["alias"] not in {c.alias for c in newer}
+        assert len(newer) == 3  # the two others of the fixture, and this one afresh

@@ -43,7 +43,7 @@ def utc_now() -> dt.datetime:
 def setup(mode: Mode = "production", **kw: Any) -> Warmline:
     kw.setdefault("clock", command_clock())
     try:
-        return bootstrap(load_settings(mode), **kw)
+        return bootstrap(load_settings(mode), serving=False, **kw)
     except ConfigError as exc:
         fail(str(exc))
         raise  # unreachable

@@ -44,9 +44,9 @@ from warmline.audit import Actor
 from warmline.config import ConfigError, normalise_number
 from warmline.context import Context
 from warmline.db.models import Contact, Conversation, Escalation, Message, Outbound
+from warmline.queries.contacts import ERASED_HASH_PREFIX
 from warmline.routing import conversations
 
-ERASED_HASH_PREFIX = "erased:"
 CANCELLED = "contact erased"
 
 

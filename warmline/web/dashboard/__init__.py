@@ -24,7 +24,7 @@ from warmline.web.dashboard.nav import links_for
 
 # The page modules add their routes to ``bp`` when imported.
 from warmline.web.dashboard import audit_log, auth, conversations, errors, escalations, now, users  # noqa: E402, F401, I001  isort: skip
-from warmline.web.dashboard import reports, rota, rota_edits, volunteers  # noqa: E402, F401, I001  isort: skip
+from warmline.web.dashboard import contacts, reports, rota, rota_edits, volunteers  # noqa: E402, F401, I001  isort: skip
 
 
 
