@@ -84,3 +84,8 @@ def intro_for_volunteer(alias: str, escalated: bool) -> str:
 
 def relay_to_volunteer(alias: str, body: str) -> str:
     return f"[{alias}] {body}"
+
+
+def pictures_not_forwarded(alias: str, count: int) -> str:
+    note = "a picture" if count == 1 else f"{count} pictures"
+    return f"[{alias}] sent {note}; warmline does not forward pictures."
