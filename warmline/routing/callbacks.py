@@ -16,37 +16,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from warmline.db.engine import Database, is_postgres, lock_assignment
 from warmline.db.models import Contact, Conversation, Volunteer
-from warmline.outbox import SendFailure
 from warmline.routing import assignment, call_rules, conversations
 from warmline.routing.context import Context
 from warmline.scheduling.timers import set_timer
+from warmline.telephony.port import DialEnd, SendFailure, Telephony
 
 log = logging.getLogger(__name__)
-
-
-@runtime_checkable
-class CallStarter(Protocol):
-    """The port warmline starts outbound calls through (``TwilioSender.start_call``)."""
-
-    def start_call(
-        self,
-        *,
-        from_: str,
-        to: str,
-        url: str,
-        status_callback: str | None = None,
-        status_callback_events: Sequence[str] = ...,
-        timeout: int | None = None,
-    ) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -172,17 +154,12 @@ def release(session: Session, conv: Conversation, now: dt.datetime) -> None:
     conv.callback_call_sid, conv.first_response_at, conv.queue_notified_at = None, None, None
 
 
-def place_calls(
-    db: Database,
-    starter: CallStarter,
-    ctx: Context,
-    url_for: Callable[[str], str | None],
-    now: dt.datetime,
-) -> int:
+def place_calls(db: Database, telephony: Telephony, ctx: Context, now: dt.datetime) -> int:
     """Start warmline's call to each volunteer who claimed a callback; how many were started.
 
-    A transient Twilio error leaves the claim for the next run; a permanent one puts the request
-    back in the queue and tells the volunteer.
+    A transient failure (Twilio unreachable, or no public URL for its webhooks yet) leaves the
+    claim for the next run; a permanent one puts the request back in the queue and tells the
+    volunteer.
     """
     with db.unit_of_work() as session:
         ids = session.scalars(
@@ -195,13 +172,6 @@ def place_calls(
         ).all()
     started = 0
     for conv_id in ids:
-        url, status_url = (
-            url_for(f"/twilio/voice/bridge?c={conv_id}"),
-            url_for("/twilio/voice/status"),
-        )
-        if url is None:
-            log.error("callback %s not placed: WARMLINE_PUBLIC_URL is not set", conv_id)
-            return started
         with db.unit_of_work() as session:
             query = select(Conversation).where(Conversation.id == conv_id)
             if is_postgres(session):
@@ -212,12 +182,12 @@ def place_calls(
             volunteer = conv.volunteer
             assert volunteer is not None
             try:
-                conv.callback_call_sid = starter.start_call(
+                conv.callback_call_sid = telephony.place_call(
+                    purpose="callback",
+                    conversation_id=conv.id,
                     from_=ctx.settings.line.public_number,
                     to=volunteer.phone,
-                    url=url,
-                    status_callback=status_url,
-                    timeout=ctx.settings.calls.ring_seconds,
+                    ring_seconds=ctx.settings.calls.ring_seconds,
                 )
             except SendFailure as exc:
                 log.warning("callback %s call not started: %s", conv_id, exc)
@@ -257,20 +227,21 @@ def bridged(
     session: Session,
     ctx: Context,
     conv_id: int,
-    dial_status: str,
+    end: DialEnd,
     seconds: int | None,
     now: dt.datetime,
 ) -> str | None:
-    """The ``<Dial>`` to the contact ended; what to tell the volunteer (None: nothing)."""
+    """The ``<Dial>`` to the contact ended as ``end``; what to tell the volunteer (None:
+    nothing)."""
     conv = session.get(Conversation, conv_id)
     if conv is None or conv.status != "assigned":
         return None
     alias = conv.contact.alias
-    if dial_status == "completed":
+    if end == "picked-up":
         conv.outcome, conv.duration_seconds = "answered", seconds
         conversations.close(session, ctx, conv, now, reason="callback")
         return None
-    conversations.close(session, ctx, conv, now, reason=f"callback-{dial_status}"[:32])
+    conversations.close(session, ctx, conv, now, reason=f"callback-{end}")
     return f"{alias} did not answer. The callback is closed. Thank you for calling."
 
 

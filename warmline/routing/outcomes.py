@@ -15,7 +15,6 @@ from warmline.routing import conversations
 from warmline.routing.context import Context
 
 log = logging.getLogger(__name__)
-UNDELIVERED = frozenset({"failed", "undelivered"})
 
 
 def delivery_status(
@@ -26,9 +25,9 @@ def delivery_status(
     error_code: int | None,
     now: dt.datetime,
 ) -> None:
-    """Apply a Twilio status callback (idempotent, safe out of order)."""
+    """Apply a delivery report (idempotent, safe out of order)."""
     row = outbox.record_status(session, sid, status, error_code, now)
-    if row is not None and row.status in UNDELIVERED:
+    if row is not None and row.status in outbox.NEVER_ARRIVES:
         not_delivered(session, ctx, row, now)
 
 
