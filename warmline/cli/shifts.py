@@ -1,30 +1,26 @@
-"""``warmline shift|override|rota|block|escalation`` commands."""
+"""``warmline shift|override``: weekly and one-off shifts, and changes to the rota for a while.
+
+Times are read and shown in the line's timezone; the services work in UTC.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-import sys
-
 import click
 
-from warmline.cli import admin_mode, friendly, main, session_scope, setup, table, utc_now
+from warmline.cli.common import (
+    admin_mode,
+    friendly,
+    local_text,
+    session_scope,
+    setup,
+    table,
+    utc_now,
+)
+from warmline.people import volunteer_names
 from warmline.scheduling.editing import WEEKDAYS
 
 
-def _at(value: str | None, tz: object, now: dt.datetime | None = None) -> dt.datetime:
-    """A local 'YYYY-MM-DD HH:MM' typed by the coordinator, or else ``now`` (the clock)."""
-    from warmline.scheduling.editing import local_datetime
-
-    if value:
-        return local_datetime(tz, value)  # type: ignore[arg-type]
-    return now or utc_now()
-
-
-def _local(at: dt.datetime, tz: object) -> str:
-    return at.astimezone(tz).strftime("%a %Y-%m-%d %H:%M")  # type: ignore[arg-type]
-
-
-@main.group()
+@click.group()
 def shift() -> None:
     """Shifts: weekly recurring slots (ids w1, w2...) and one-off shifts (o1, o2...)."""
 
@@ -104,7 +100,6 @@ def shift_add(
 @friendly
 def shift_list() -> None:
     """Weekly shifts (w1...) and one-off shifts (o1...) that have not ended."""
-    from warmline.people import volunteer_names
     from warmline.scheduling import editing, shift_text
 
     wl = setup(admin_mode())
@@ -131,9 +126,9 @@ def shift_list() -> None:
             (
                 f"o{o.id}",
                 "one-off",
-                _local(o.start, tz)[:14],
-                _local(o.start, tz)[-5:],
-                _local(o.end, tz)[-5:],
+                local_text(o.start, tz)[:14],
+                local_text(o.start, tz)[-5:],
+                local_text(o.end, tz)[-5:],
                 "",
                 who([(o.volunteer_id, o.supervisor)]),
             )
@@ -159,7 +154,7 @@ def shift_remove(shift_ref: str) -> None:
     click.echo(f"removed {said}")
 
 
-@main.group()
+@click.group()
 def override() -> None:
     """Overrides: add, remove or replace a volunteer for a period."""
 
@@ -209,7 +204,6 @@ def override_add(
 @friendly
 def override_list(show_all: bool) -> None:
     """Overrides that have not ended (all of them with --all), by start."""
-    from warmline.people import volunteer_names
     from warmline.scheduling import editing
 
     wl = setup(admin_mode())
@@ -222,8 +216,8 @@ def override_list(show_all: bool) -> None:
                 o.kind + (" (sup)" if o.supervisor else ""),
                 names.get(o.volunteer_id, "?"),
                 names.get(o.replacement_id, "-") if o.replacement_id else "-",
-                _local(o.start, tz),
-                _local(o.end, tz),
+                local_text(o.start, tz),
+                local_text(o.end, tz),
                 o.reason or "-",
             )
             for o in editing.list_overrides(session, None if show_all else utc_now())
@@ -253,115 +247,3 @@ def override_remove(override_id: int) -> None:
             else ""
         )
     )
-
-
-@main.group()
-def rota() -> None:
-    """Who is on shift: now, this week, and the gaps."""
-
-
-@rota.command("now")
-@click.option("--at", "at_text", help="Local 'YYYY-MM-DD HH:MM' instead of now.")
-@friendly
-def rota_now(at_text: str | None) -> None:
-    """Who is on shift now (or --at a local time)."""
-    from warmline.people import volunteer_names
-    from warmline.scheduling.store import on_shift_now
-
-    wl = setup(admin_mode())
-    tz = wl.settings.line.timezone
-    at = _at(at_text, tz, utc_now())
-    with session_scope(wl) as session:
-        shifts = on_shift_now(session, tz, at)
-        names = volunteer_names(session)
-        rows = [
-            (
-                names[i],
-                "supervisor" if s.supervisor else "volunteer",
-                _local(s.start, tz),
-                _local(s.end, tz),
-            )
-            for i, s in sorted(shifts.items(), key=lambda kv: names[kv[0]])
-        ]
-    click.echo(f"On shift at {_local(at, tz)} ({tz.key}):")
-    click.echo(table(("volunteer", "as", "from", "until"), rows) if rows else "nobody")
-
-
-@main.group()
-def block() -> None:
-    """Blocklist: blocked numbers are not routed and get no replies."""
-
-
-@block.command("add")
-@click.argument("number")
-@friendly
-def block_add(number: str) -> None:
-    """Block NUMBER: no routing, no replies; its open conversation is closed."""
-    from warmline.routing.blocking import block as block_number
-
-    wl = setup(admin_mode())
-    with session_scope(wl) as session:
-        contact, newly = block_number(session, wl.context, number, utc_now())
-        click.echo(f"blocked ({contact.alias})" if newly else f"already blocked ({contact.alias})")
-
-
-@block.command("remove")
-@click.argument("number")
-@friendly
-def block_remove(number: str) -> None:
-    """Unblock NUMBER."""
-    from warmline.routing.blocking import unblock
-
-    wl = setup(admin_mode())
-    with session_scope(wl) as session:
-        contact = unblock(session, wl.context, number, utc_now())
-    click.echo("unblocked" if contact else "that number was not blocked")
-
-
-@block.command("list")
-@friendly
-def block_list() -> None:
-    """Blocked numbers: the last four digits, the contact's alias and the date blocked."""
-    from warmline.routing.blocking import blocked_numbers
-
-    wl = setup(admin_mode())
-    tz = wl.settings.line.timezone
-    with session_scope(wl) as session:
-        rows = [
-            (
-                f"…{b.last_four}",
-                b.alias,
-                f"{b.blocked_at.astimezone(tz):%Y-%m-%d}" if b.blocked_at else "-",
-            )
-            for b in blocked_numbers(session, wl.vault)
-        ]
-    click.echo(table(("number", "alias", "blocked on"), rows) if rows else "no blocked numbers")
-
-
-@main.group()
-def escalation() -> None:
-    """The escalation lexicon."""
-
-
-@escalation.command("check")
-@click.argument("texts", nargs=-1)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per text per line.")
-def escalation_check(texts: tuple[str, ...], as_json: bool) -> None:
-    """Print what the lexicon matches in TEXTS (or each line of standard input), and why."""
-    from warmline.config import ConfigError, load_settings
-    from warmline.escalation.check import format_scan_json, format_scan_text
-    from warmline.escalation.lexicon import LexiconError, load_lexicon
-    from warmline.escalation.matcher import Matcher
-
-    try:
-        matcher = Matcher(load_lexicon(load_settings("demo").escalation_path))
-    except (LexiconError, ConfigError) as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    lines = texts or tuple(line.rstrip("\n") for line in sys.stdin)
-    for text in lines:
-        scan = matcher.scan(text)
-        click.echo(format_scan_json(text, scan) if as_json else format_scan_text(text, scan))
-
-
-from warmline import cli_schedule  # noqa: E402,F401  (registers swap, rota week|gaps|feed-urls)

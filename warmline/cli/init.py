@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from warmline.cli import fail, main
+from warmline.cli.common import fail
 from warmline.config import (
     DATA_KEY_BYTES,
     EXAMPLE_LINE_FILE,
@@ -67,7 +67,7 @@ def write_new(path: Path, text: str, private: bool = False) -> None:
         os.close(fd)
 
 
-@main.command()
+@click.command()
 @click.argument(
     "folder", default=".", type=click.Path(file_okay=False, path_type=Path), required=False
 )
