@@ -30,11 +30,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from warmline import metrics
+from warmline import metrics, texts
 from warmline.db.models import Contact, Conversation, Escalation, Message, Outbound, Volunteer
 from warmline.escalation import notices
 from warmline.escalation.matcher import Scan
-from warmline.routing import texts
 from warmline.routing.context import Context
 from warmline.routing.supervisors import alert_chain
 from warmline.scheduling.timers import set_timer

@@ -14,10 +14,11 @@ from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from warmline import texts
 from warmline.db.engine import lock_assignment, run_together
 from warmline.db.models import Conversation, ConversationPass, Message, Volunteer
 from warmline.escalation import policy as escalation
-from warmline.routing import relay, texts
+from warmline.routing import relay
 from warmline.routing.context import Context
 from warmline.routing.eligibility import Candidate, choose, free_relay, is_eligible
 from warmline.routing.opening import answering
@@ -128,7 +129,7 @@ def _brief(
     ctx.text_volunteer(
         session,
         volunteer,
-        texts.intro_for_volunteer(alias, conv.escalated),
+        texts.render(ctx.settings, "intro_flagged" if conv.escalated else "intro", alias=alias),
         "intro",
         now,
         from_=conv.relay_number,

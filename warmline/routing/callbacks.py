@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from warmline import texts
 from warmline.db.engine import Database, is_postgres, lock_assignment
 from warmline.db.models import Contact, Conversation, Volunteer
 from warmline.routing import assignment, call_rules, conversations
@@ -88,16 +89,9 @@ def announce(session: Session, ctx: Context, now: dt.datetime) -> int:
         alias = conv.contact.alias
         conv.queue_notified_at = now
         if conv.contact.reachable:
-            body = (
-                f"{alias} called {ctx.settings.line.name} and left a voicemail asking for a call "
-                "back. Text #callback and warmline will call you, play you the message and "
-                "connect you; your number stays private."
-            )
+            body = texts.render(ctx.settings, "callback_waiting", alias=alias)
         else:
-            body = (
-                f"{alias} called from a withheld number and left a voicemail. Warmline cannot "
-                "call them back, so there is nothing to do; the request is closed."
-            )
+            body = texts.render(ctx.settings, "callback_withheld", alias=alias)
             conv.status, conv.closed_at, conv.close_reason = "closed", now, "no-callback"
         ctx.text_volunteer(session, volunteer, body, "notice", now, conversation_id=conv.id)
         told += 1
@@ -119,7 +113,7 @@ def claim(session: Session, ctx: Context, volunteer: Volunteer, now: dt.datetime
         )
     )
     if on_call is not None:
-        return "You are already on a call; text #callback again when it is over."
+        return texts.render(ctx.settings, "callback_on_a_call")
     query = (
         select(Conversation)
         .join(Contact, Contact.id == Conversation.contact_id)
@@ -131,21 +125,16 @@ def claim(session: Session, ctx: Context, volunteer: Volunteer, now: dt.datetime
         query = query.with_for_update(of=Conversation, skip_locked=True)
     conv = session.scalars(query).first()
     if conv is None:
-        return "No callbacks are waiting. Thank you for checking."
+        return texts.render(ctx.settings, "callback_none")
     alias = conv.contact.alias
     if not conv.contact.reachable:
         conv.status, conv.closed_at, conv.close_reason = "closed", now, "no-callback"
-        return (
-            f"{alias} called from a withheld number, so warmline cannot call them back. "
-            "The request is closed; text #callback for the next one."
-        )
+        return texts.render(ctx.settings, "callback_withheld_claimed", alias=alias)
     conv.status, conv.volunteer_id, conv.assigned_at = "assigned", volunteer.id, now
     volunteer.last_assigned_at = now
     set_timer(session, "call-stale", conv.id, now + call_rules.STALE_AFTER, now)
-    return (
-        f"Warmline will call you now from {ctx.settings.line.public_number}. Answer and press 1 "
-        f"to hear {alias}'s message and be connected; they will see the line's number, not yours."
-    )
+    number = ctx.settings.line.public_number
+    return texts.render(ctx.settings, "callback_calling_you", number=number, alias=alias)
 
 
 def release(session: Session, conv: Conversation, now: dt.datetime) -> None:
@@ -193,10 +182,8 @@ def place_calls(db: Database, telephony: Telephony, ctx: Context, now: dt.dateti
                 log.warning("callback %s call not started: %s", conv_id, exc)
                 if not exc.transient:
                     release(session, conv, now)
-                    ctx.text_volunteer(
-                        session, volunteer, "Warmline could not call you for the callback; "
-                        "it is back in the queue.", "notice", now,
-                    )  # fmt: skip
+                    body = texts.render(ctx.settings, "callback_not_placed")
+                    ctx.text_volunteer(session, volunteer, body, "notice", now)
                 continue
             started += 1
     return started
@@ -242,7 +229,7 @@ def bridged(
         conversations.close(session, ctx, conv, now, reason="callback")
         return None
     conversations.close(session, ctx, conv, now, reason=f"callback-{end}")
-    return f"{alias} did not answer. The callback is closed. Thank you for calling."
+    return texts.render(ctx.settings, "callback_unanswered", alias=alias)
 
 
 def callback_call_ended(

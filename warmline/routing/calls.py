@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from warmline import texts
 from warmline.db.engine import is_postgres
 from warmline.db.models import Conversation, ConversationPass, Escalation, Volunteer
 from warmline.privacy import parse_address
-from warmline.routing import assignment, call_rules, callbacks, conversations, texts
+from warmline.routing import assignment, call_rules, callbacks, conversations
 from warmline.routing.contacts import get_or_create_contact
 from warmline.routing.context import Context
 from warmline.routing.inbound import first_time

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, lazyload
 
+from warmline import texts
 from warmline.db.engine import lock_assignment
 from warmline.db.models import (
     Base,
@@ -17,7 +18,7 @@ from warmline.db.models import (
     Outbound,
     Volunteer,
 )
-from warmline.routing import assignment, texts
+from warmline.routing import assignment
 from warmline.routing.context import Context
 from warmline.routing.opening import answering, next_open_phrase
 from warmline.scheduling.timers import cancel_timer, set_timer
@@ -267,9 +268,10 @@ def hand_over(
 
 
 def close_for_contact(
-    session: Session, ctx: Context, contact: Contact, now: dt.datetime, *, reason: str, why: str
+    session: Session, ctx: Context, contact: Contact, now: dt.datetime, *, reason: str, tell: str
 ) -> None:
-    """Close the contact's open conversation, if any, telling its volunteer ``why``."""
+    """Close the contact's open conversation, if any, telling its volunteer the text ``tell``
+    (a catalogue text with ``{alias}``: why it closed)."""
     conv = open_conversation(session, contact)
     if conv is not None:
         close(
@@ -278,5 +280,5 @@ def close_for_contact(
             conv,
             now,
             reason=reason,
-            tell_volunteer=f"{contact.alias} {why}; the conversation is closed.",
+            tell_volunteer=texts.render(ctx.settings, tell, alias=contact.alias),
         )

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from warmline import texts
 from warmline.db.models import Base, Contact, Message, Volunteer, WebhookEvent
 from warmline.escalation import commands as escalation_commands
 from warmline.escalation import policy as escalation
 from warmline.privacy import parse_address
-from warmline.routing import conversations, texts
+from warmline.routing import conversations
 from warmline.routing.arrival import RECORD, arrive, is_plain, relay_plain
 from warmline.routing.contacts import get_or_create_contact
 from warmline.routing.context import Context
@@ -128,5 +129,5 @@ def _opt_out(session: Session, ctx: Context, contact: Contact, now: dt.datetime)
         contact,
         now,
         reason="opted_out",
-        why="texted STOP and has opted out: nothing more can be sent to them",
+        tell="contact_opted_out",
     )

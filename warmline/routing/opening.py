@@ -15,7 +15,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from warmline.routing import texts
+from warmline import texts
 from warmline.routing.context import Context
 from warmline.scheduling import hours
 from warmline.scheduling.rota import ShiftInstance

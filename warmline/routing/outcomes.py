@@ -8,7 +8,7 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from warmline import outbox
+from warmline import outbox, texts
 from warmline.db.engine import lock_assignment
 from warmline.db.models import Conversation, Outbound
 from warmline.routing import conversations
@@ -54,8 +54,7 @@ def not_delivered(session: Session, ctx: Context, row: Outbound, now: dt.datetim
         ctx.text_volunteer(
             session,
             volunteer,
-            f"We could not deliver a text to your phone, so {alias} went to another volunteer "
-            "and you are paused. Text #on when you can take conversations again.",
+            texts.render(ctx.settings, "unreachable", alias=alias),
             "notice",
             now,
         )

@@ -22,9 +22,8 @@ from typing import Any
 from sqlalchemy import Executable, bindparam, update
 from sqlalchemy.orm import Session
 
-from warmline import outbox
+from warmline import outbox, texts
 from warmline.db.models import Base, Conversation
-from warmline.routing import texts
 from warmline.routing.context import Context
 from warmline.scheduling.timers import ARM_TIMER, timer_values
 
@@ -51,9 +50,10 @@ def decide(alias: str, body: str | None, num_media: int, clock_running: bool) ->
     doc); ``clock_running``: the conversation already waits for the volunteer's reply."""
     sent: list[str] = []
     if num_media:
-        sent.append(texts.pictures_not_forwarded(alias, num_media))
+        name = "relay_picture" if num_media == 1 else "relay_pictures"
+        sent.append(texts.fixed(name, alias=alias, count=num_media))
     if body:
-        sent.append(texts.relay_to_volunteer(alias, body))
+        sent.append(texts.fixed("relay", alias=alias, body=body))
     return Relay(tuple(sent), start_clock=not clock_running)
 
 

@@ -27,9 +27,10 @@ from collections.abc import Callable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from warmline import texts
 from warmline.bootstrap import Warmline
 from warmline.db.models import Conversation, Outbound, Timer, Volunteer
-from warmline.routing import assignment, texts
+from warmline.routing import assignment
 from warmline.routing.context import Context
 from warmline.scheduling import rota as r
 from warmline.scheduling.hours import openings_between

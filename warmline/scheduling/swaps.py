@@ -32,10 +32,10 @@ from sqlalchemy.orm import Session
 from warmline.db.models import RotaOverride, SwapRequest, Volunteer
 from warmline.people import AdminError, find_volunteer
 from warmline.routing.context import Context
-from warmline.routing.texts import local_time_phrase
 from warmline.scheduling import rota as r
 from warmline.scheduling import rota_version  # noqa: F401  (edits bump the rota version)
 from warmline.scheduling.overrides import require_supervisor, supervises
+from warmline.texts import local_time_phrase
 
 
 def find_occurrence(

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
-from warmline import metrics
+from warmline import metrics, texts
 from warmline.db.models import Volunteer
 from warmline.routing import callbacks, calls
 from warmline.telephony import twiml
@@ -198,7 +198,7 @@ def bridge() -> Response:
     wl = warmline()
     found = wl.db.run(lambda session: callbacks.bridge(session, conv_id))
     if found is None:
-        return xml(twiml.hangup(voice(), "This callback is no longer waiting. Thank you."))
+        return xml(twiml.hangup(voice(), texts.fixed("callback_gone")))
     connect_url = url(f"/twilio/voice/bridge/connect?c={conv_id}")
     return xml(twiml.bridge_prompt(voice(), found.alias, found.recording_url, connect_url))
 
