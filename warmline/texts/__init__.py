@@ -40,7 +40,7 @@ class Configured(Protocol):
     def texts_es(self) -> Any: ...
 
 
-def render(settings: Configured, name: str, *, lang: str | None = None, **values: Any) -> str:
+def render(settings: Configured, name: str, /, *, lang: str | None = None, **values: Any) -> str:
     """The text ``name`` for someone who reads ``lang``, filled in (see the module doc)."""
     text = CATALOGUE[name]
     if text.configurable:
@@ -51,7 +51,7 @@ def render(settings: Configured, name: str, *, lang: str | None = None, **values
     return template.format_map(_Lenient(fields))
 
 
-def fixed(name: str, **values: Any) -> str:
+def fixed(name: str, /, **values: Any) -> str:
     """The English of a text that no setting changes, filled in with ``values``."""
     text = CATALOGUE[name]
     assert not text.configurable, f"{name} is configurable: render it with the settings"

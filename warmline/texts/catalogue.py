@@ -9,6 +9,7 @@ be made so, or translated, in the same way. Pure data: no settings, no database.
 
 from __future__ import annotations
 
+from warmline.texts.alert_texts import ALERT_TEXTS
 from warmline.texts.entry import Text
 from warmline.texts.volunteer_texts import VOLUNTEER_TEXTS
 
@@ -118,6 +119,6 @@ CALLER_TEXTS: dict[str, Text] = {
     ),
 }
 
-CATALOGUE: dict[str, Text] = CONTACT_TEXTS | CALLER_TEXTS | VOLUNTEER_TEXTS
+CATALOGUE: dict[str, Text] = CONTACT_TEXTS | CALLER_TEXTS | VOLUNTEER_TEXTS | ALERT_TEXTS
 CONFIGURABLE = tuple(name for name, text in CATALOGUE.items() if text.configurable)
 SPANISH = tuple(name for name in CONFIGURABLE if CATALOGUE[name].es is not None)
