@@ -20,7 +20,13 @@ from warmline.db.models import Conversation, ConversationPass, Message, Voluntee
 from warmline.escalation import policy as escalation
 from warmline.routing import relay
 from warmline.routing.context import Context
-from warmline.routing.eligibility import Candidate, choose, free_relay, is_eligible
+from warmline.routing.eligibility import (
+    Candidate,
+    choose,
+    free_relay,
+    is_eligible,
+    returning_to,
+)
 from warmline.routing.opening import answering
 from warmline.scheduling.store import on_shift_now
 from warmline.scheduling.timers import cancel_timer, set_timer
@@ -92,11 +98,7 @@ def try_assign(
         select(ConversationPass.volunteer_id).where(ConversationPass.conversation_id == conv.id)
     ).all()
     window = dt.timedelta(hours=ctx.settings.timeouts.return_to_volunteer_hours)
-    previous = (
-        contact.last_volunteer_id
-        if contact.last_closed_at is not None and now - contact.last_closed_at <= window
-        else None
-    )
+    previous = returning_to(contact.last_volunteer_id, contact.last_closed_at, now, window)
     relay_pool = ctx.settings.line.relay_pool
     chosen = choose(
         pool if pool is not None else candidates(session, ctx, now, on_shift),
