@@ -17,6 +17,9 @@ slow (tens of milliseconds a message) that it runs on the first --baseline-messa
 the same corpus only; the matcher is timed on that subset too. A last line times the matcher on
 the distinct messages of tests/unit/data/escalation_eval*.txt with a new Matcher for each pass,
 so that no typo lookup is memoised ("cold").
+
+`Matcher.scan` is the detector `bootstrap.make_scanner` builds: rules plus the classifier
+(second stage, issue 12); "rules only" lines time the same matcher without it, in the same run.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from warmline.escalation.classifier import Classifier, load_model  # noqa: E402
 from warmline.escalation.lexicon import Lexicon, default_lexicon_path, load_lexicon  # noqa: E402
 from warmline.escalation.matcher import Matcher  # noqa: E402
 
@@ -156,12 +160,15 @@ def labelled_texts() -> list[str]:
     return texts
 
 
-def rate_cold(lexicon: Lexicon, messages: list[str], runs: int) -> tuple[float, float, float]:
-    """Like `rate`, but each pass uses a new Matcher, so no word's typo lookup is memoised
-    (the build itself is not timed)."""
+def rate_cold(
+    lexicon: Lexicon, messages: list[str], runs: int, model: Classifier | None
+) -> tuple[float, float, float]:
+    """Like `rate`, but each pass uses a new Matcher (and a new copy of the classifier), so no
+    word's typo lookup or classifier weight is memoised (the build itself is not timed)."""
     cpu, wall = [], []
     for _ in range(runs):
-        scan = Matcher(lexicon).scan
+        fresh = None if model is None else Classifier(model.weights, model.bias, model.threshold)
+        scan = Matcher(lexicon, fresh).scan
         start_cpu, start_wall = time.process_time(), time.perf_counter()
         for text in messages:
             scan(text)
@@ -194,7 +201,11 @@ def main() -> None:
 
     lexicon = load_lexicon(default_lexicon_path())
     start = time.perf_counter()
-    matcher = Matcher(lexicon)
+    rules_only = Matcher(lexicon)
+    build_rules = time.perf_counter() - start
+    start = time.perf_counter()
+    model = load_model()
+    matcher = Matcher(lexicon, model)  # what bootstrap.make_scanner builds: rules + classifier
     build_matcher = time.perf_counter() - start
     start = time.perf_counter()
     naive = baseline(lexicon)
@@ -215,6 +226,7 @@ def main() -> None:
     )
     for name, scan, build, sample in (
         ("Matcher.scan", matcher.scan, build_matcher, messages),
+        ("Matcher.scan, rules only", rules_only.scan, build_rules, messages),
         ("naive regex alternation", naive, build_naive, messages[: args.baseline_messages]),
         (
             "Matcher.scan (same subset)",
@@ -230,11 +242,12 @@ def main() -> None:
         )
     distinct = labelled_texts()
     if distinct:
-        per_second, micros, wall = rate_cold(lexicon, distinct, args.runs)
-        print(
-            f"{'Matcher.scan, cold, eval':<26} {len(distinct):>8} {per_second:>11,.0f} "
-            f"{micros:>10.1f} {wall:>11,.0f} {build_matcher:>8.2f}"
-        )
+        for name, m in (("Matcher.scan, cold, eval", model), ("rules only, cold, eval", None)):
+            per_second, micros, wall = rate_cold(lexicon, distinct, args.runs, m)
+            print(
+                f"{name:<26} {len(distinct):>8} {per_second:>11,.0f} "
+                f"{micros:>10.1f} {wall:>11,.0f} {build_matcher:>8.2f}"
+            )
 
 
 if __name__ == "__main__":

@@ -34,9 +34,9 @@ from warmline.config import Settings, load_settings
 from warmline.db.migrate import upgrade
 from warmline.db.models import Base, Volunteer
 from warmline.people import add_volunteer
-from warmline.scheduling import jobs
 from warmline.scheduling.editing import WEEKDAYS, add_weekly_slot
 from warmline.telephony.signature import sign
+from warmline.worker import jobs
 
 PUBLIC_URL = "https://warmline.example.org"
 # The tests' line: the repository's own line file, named so no test depends on the current folder.
@@ -267,9 +267,7 @@ def people(wl: Warmline) -> People:
 
 
 @pytest.fixture
-def cli(
-    database_url: str, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Any:
+def cli(database_url: str, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     """Run `warmline ...` against the test database, at the test's time; returns the output.
 
     Commands run in an empty folder (no ``.env`` of the checkout can leak in) with the tests' line.

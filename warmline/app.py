@@ -37,6 +37,13 @@ def create_app(warmline: Warmline | None = None) -> Flask:
     app.register_blueprint(calendar_feeds.bp)
 
     timing.init_app(app)
+    from warmline.web import api
+
+    api.init_app(app)
+
+    from warmline.web import dashboard
+
+    dashboard.init_app(app)  # last: it exempts the blueprints above from CSRF by name
 
     @app.errorhandler(HTTPException)
     def plain_error(exc: HTTPException) -> tuple[str, int]:

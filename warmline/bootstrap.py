@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from warmline.config import ConfigError, Settings
+from warmline.context import Context
 from warmline.db.engine import Database
 from warmline.privacy import Vault
-from warmline.routing.context import Context
 from warmline.telephony.port import Telephony
 
 log = logging.getLogger(__name__)
@@ -59,10 +59,11 @@ def make_scanner(settings: Settings) -> Callable[[str], object]:
 
 @functools.lru_cache(maxsize=4)
 def _matcher(path: str, mtime_ns: int) -> Any:
+    from warmline.escalation.classifier import load_model
     from warmline.escalation.lexicon import load_lexicon
     from warmline.escalation.matcher import Matcher
 
-    return Matcher(load_lexicon(path))
+    return Matcher(load_lexicon(path), load_model())
 
 
 @dataclass

@@ -155,6 +155,12 @@ class Settings:
     config_path: Path = field(default_factory=lambda: shipped_file(LINE_FILE))
     escalation_path: Path = field(default_factory=lambda: shipped_file(LEXICON_FILE))
     instance_path: Path = Path("instance")  # the instance folder (SQLite file, local state)
+    # Where the dashboard counts failed logins: "memory://" serves one process; several web
+    # instances share "redis://host:6379" (RATELIMIT_STORAGE_URI).
+    ratelimit_storage_uri: str = "memory://"
+    # How many reverse proxies in front set X-Forwarded-For/-Proto (WARMLINE_TRUSTED_PROXIES);
+    # the login throttle counts per client address, which behind a proxy is only in that header.
+    trusted_proxies: int = 0
 
     @property
     def uses_simulator(self) -> bool:
@@ -571,6 +577,15 @@ def load_settings(
     if public_url and not public_url.startswith(("http://", "https://")):
         raise ConfigError(f"WARMLINE_PUBLIC_URL must start with http:// or https://: {public_url}")
     database_url = env.get("DATABASE_URL") or default_database_url(instance)
+    ratelimit_storage_uri = env.get("RATELIMIT_STORAGE_URI") or "memory://"
+    if "://" not in ratelimit_storage_uri:
+        raise ConfigError(
+            f"RATELIMIT_STORAGE_URI must be a storage URI like memory:// or redis://host:6379, "
+            f"not {ratelimit_storage_uri!r}"
+        )
+    proxies = env.get("WARMLINE_TRUSTED_PROXIES") or "0"
+    if not proxies.isdigit():
+        raise ConfigError(f"WARMLINE_TRUSTED_PROXIES must be a whole number, not {proxies!r}")
     if database_url.startswith("postgres://"):  # Heroku-style URLs
         database_url = "postgresql://" + database_url[len("postgres://") :]
     if database_url.startswith("postgresql://"):
@@ -587,6 +602,8 @@ def load_settings(
         config_path=config_path,
         escalation_path=escalation_path,
         instance_path=instance,
+        ratelimit_storage_uri=ratelimit_storage_uri,
+        trusted_proxies=int(proxies),
         **fields,
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import logging
+import secrets
 import socket
 import threading
 from collections.abc import Callable
@@ -19,6 +20,8 @@ import click
 from sqlalchemy import select
 from werkzeug.serving import get_sockaddr, make_server, select_address_family
 
+from warmline import demo_history
+from warmline.accounts import users
 from warmline.app import create_app
 from warmline.bootstrap import Warmline, bootstrap
 from warmline.config import LINE_FILE, demo_settings, shipped_file
@@ -26,7 +29,7 @@ from warmline.db.migrate import upgrade
 from warmline.db.models import Volunteer
 from warmline.people import add_volunteer
 from warmline.scheduling.editing import add_around_the_clock
-from warmline.scheduling.worker import run_worker
+from warmline.worker.process import run_worker
 
 DEMO_VOLUNTEERS = (
     ("Sam Lee", "+15551230001", "supervisor", ""),
@@ -34,6 +37,7 @@ DEMO_VOLUNTEERS = (
     ("Jordan Diaz", "+15551230003", "volunteer", "en,es"),
 )
 CONTACT = "+15555550123"
+DEMO_COORDINATOR = "coordinator@example.org"
 DEFAULT_HOST = "127.0.0.1"
 
 
@@ -80,8 +84,9 @@ def _free_port_after(host: str, port: int) -> int:
     return port + 1
 
 
-def seed(wl: Warmline, now: dt.datetime) -> bool:
-    """Add the demo volunteers and an around-the-clock rota; False when already there."""
+def seed(wl: Warmline, now: dt.datetime, *, history: bool = False) -> bool:
+    """Add the demo volunteers and an around-the-clock rota (and with ``history``, four weeks
+    of past conversations: :mod:`warmline.demo_history`); False when already there."""
     with wl.db.unit_of_work() as session:
         if session.scalars(select(Volunteer)).first() is not None:
             return False
@@ -93,7 +98,24 @@ def seed(wl: Warmline, now: dt.datetime) -> bool:
             supervisors=[p for _, p, r, _ in DEMO_VOLUNTEERS if r == "supervisor"],
             now=now,
         )
+        if history:
+            session.flush()
+            demo_history.generate(session, wl.vault, wl.settings, now)
     return True
+
+
+def coordinator_login(wl: Warmline, now: dt.datetime) -> tuple[str, str]:
+    """The demo's coordinator account with a new random password each start (so the login
+    printed is always the one that works, and an old terminal's is not): (email, password)."""
+    password = secrets.token_urlsafe(12)
+    with wl.db.unit_of_work() as session:
+        user = users.find_user(session, DEMO_COORDINATOR)
+        if user is None:
+            users.add_user(session, DEMO_COORDINATOR, password, "coordinator", now)
+        else:
+            users.set_password(user, password)
+            user.active = True
+    return DEMO_COORDINATOR, password
 
 
 def _echo_factory(names: dict[str, str], tz: ZoneInfo) -> Callable[[str, str, str], None]:
@@ -142,7 +164,8 @@ def _run(sock: socket.socket, host: str, fresh: bool, instance: Path | None) -> 
     upgrade(settings.database_url)
     names = {phone: name for name, phone, _, _ in DEMO_VOLUNTEERS}
     wl = bootstrap(settings, echo=_echo_factory(names, settings.line.timezone))
-    seed(wl, wl.clock())
+    seed(wl, wl.clock(), history=True)
+    email, password = coordinator_login(wl, wl.clock())
     # The terminal shows the texts; werkzeug's line per request would drown them. Its errors stay.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = make_server(host, 0, create_app(wl), threaded=True, fd=sock.fileno())
@@ -155,6 +178,7 @@ def _run(sock: socket.socket, host: str, fresh: bool, instance: Path | None) -> 
     )
     click.echo(click.style(f"\n{settings.line.name} demo is running.", bold=True))
     click.echo(f"""
+  Dashboard:        {base}/   log in as {email}, password {password}
   Phone simulator:  {base}/simulator/   (text the line as a contact, reply as a volunteer)
   Health:           {base}/healthz
   Database:         {settings.database_url}

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warmline.config import ConfigError, normalise_number
+from warmline.db.contacts import find_contact, get_or_create_contact
 from warmline.db.models import (
     Contact,
     Conversation,
@@ -19,7 +20,6 @@ from warmline.db.models import (
     WeeklySlot,
 )
 from warmline.privacy import Vault, parse_address
-from warmline.routing.contacts import find_contact, get_or_create_contact
 
 ROLES = ("volunteer", "supervisor")
 

@@ -103,7 +103,11 @@ def test_the_installed_wheel_runs_a_line_from_a_folder_with_only_a_line_table(ve
     assert "init" in where
     located = subprocess.run(
         [str(venv / "bin" / "python"), "-c", "import warmline; print(warmline.__file__)"],
-        cwd=folder, env=clean_env(venv), capture_output=True, text=True, check=True,
+        cwd=folder,
+        env=clean_env(venv),
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert Path(located).is_relative_to(site_packages(venv))
 
@@ -111,8 +115,20 @@ def test_the_installed_wheel_runs_a_line_from_a_folder_with_only_a_line_table(ve
     warmline(venv, folder, "volunteer", "add", "Sam Lee", "+15551230001", "--role", "supervisor")
     warmline(venv, folder, "volunteer", "add", "Alex Kim", "+15551230002")
     warmline(
-        venv, folder, "shift", "add", "--day", "mon", "--start", "18:00", "--end", "23:00",
-        "--volunteer", "+15551230002", "--supervisor", "+15551230001",
+        venv,
+        folder,
+        "shift",
+        "add",
+        "--day",
+        "mon",
+        "--start",
+        "18:00",
+        "--end",
+        "23:00",
+        "--volunteer",
+        "+15551230002",
+        "--supervisor",
+        "+15551230001",
     )
     assert "Alex Kim" in warmline(venv, folder, "shift", "list")
     checked = warmline(venv, folder, "escalation", "check", "I want to kill myself", "hi there")

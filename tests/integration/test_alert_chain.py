@@ -151,7 +151,7 @@ def test_the_escalation_record_keeps_the_rule_not_the_contacts_words(twilio, peo
 def test_the_contacts_own_volunteer_is_not_realerted_and_cannot_ack_their_own_contact(
     twilio, people, clock
 ):
-    from warmline.scheduling import jobs
+    from warmline.worker import jobs
 
     with_coordinators(twilio.wl)
     sam = people.volunteer("Sam")

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from warmline.db.models import Conversation, Escalation, Outbound, SlotAssignment, Timer
-from warmline.scheduling import jobs
+from warmline.worker import jobs
 
 CONTACT = "+12025550101"
 OTHER = "+12025550102"

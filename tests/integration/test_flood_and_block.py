@@ -105,3 +105,22 @@ def test_blocking_a_number_that_never_wrote_and_unblocking_it(twilio, people, cl
     )
     assert cli("block", "list") == "no blocked numbers\n"
     assert cli("block", "remove", X) == "that number was not blocked\n"
+
+
+def test_blocking_and_unblocking_are_in_the_audit_log_without_the_number(twilio, cli, wl):
+    """SPEC §12: every coordinator action, the CLI's included, is audited; no number in it."""
+    from warmline import audit
+
+    twilio.sms(Y, "hi")
+    cli("block", "add", Y)
+    cli("block", "add", Y)  # already blocked: nothing changed, nothing recorded
+    cli("block", "remove", Y)
+    with wl.db.unit_of_work() as session:
+        rows, total = audit.entries(session, action="contact")
+        logged = [(r.action, r.actor_kind, r.target) for r in reversed(rows)]
+        assert total == 2
+        assert [a for a, _, _ in logged] == ["contact.block", "contact.unblock"]
+        assert {k for _, k, _ in logged} == {"cli"}
+        assert all(t.startswith("contact:") for _, _, t in logged)
+        digits = "".join(c for c in Y if c.isdigit())
+        assert all(digits[-7:] not in f"{r.target} {r.detail}" for r in rows)

@@ -9,10 +9,11 @@ from sqlalchemy import select
 
 from warmline import outbox
 from warmline.bootstrap import bootstrap
-from warmline.db.models import Message, Outbound, Timer
-from warmline.scheduling import jobs, worker
+from warmline.db.models import Contact, Conversation, Message, Outbound, Timer
 from warmline.scheduling.editing import add_override, add_weekly_slot
 from warmline.scheduling.timers import set_timer
+from warmline.worker import jobs
+from warmline.worker import process as worker
 
 COORDINATOR = "+15550109999"
 # Tuesday 24 November 2026, 08:00 and 09:00 in New York.
@@ -114,7 +115,7 @@ def test_retention_purge_nulls_old_bodies_only(wl, people, clock):
         set_timer(session, "response", 1, old, old)
         session.flush()
         session.execute(Timer.__table__.update().values(done_at=old))
-    assert jobs.purge_expired(wl, clock.now) == 2
+    assert jobs.purge_expired(wl, clock.now).bodies == 2
     with wl.db.unit_of_work() as session:
         assert session.scalars(select(Message.body).order_by(Message.id)).all() == [
             None,
@@ -126,7 +127,64 @@ def test_retention_purge_nulls_old_bodies_only(wl, people, clock):
             "private words",
         ]
         assert session.scalars(select(Timer)).all() == []
-    assert jobs.purge_expired(wl, clock.now) == 0
+    assert jobs.purge_expired(wl, clock.now).bodies == 0
+
+
+def voicemail(wl, standin, contact_id, at, *, status="closed"):
+    """A voice conversation started at ``at`` whose voicemail Twilio (the stand-in) keeps."""
+    sid = standin.add_recording()
+    with wl.db.unit_of_work() as session:
+        conv = Conversation(
+            contact_id=contact_id, channel="voice", status=status, call_sid="CA" + sid[2:],
+            outcome="voicemail", recording_sid=sid, recording_seconds=14,
+            recording_url=f"https://api.twilio.com/2010-04-01/Accounts/AC/Recordings/{sid}",
+            queued_at=at, last_activity_at=at, created_at=at,
+            closed_at=at if status == "closed" else None,
+        )  # fmt: skip
+        session.add(conv)
+        session.flush()
+        return conv.id, sid
+
+
+def recording_columns(wl, conv_id):
+    with wl.db.unit_of_work() as session:
+        conv = session.get_one(Conversation, conv_id)
+        return conv.recording_url is not None, conv.recording_sid, conv.recording_seconds
+
+
+def test_retention_purge_deletes_old_voicemails_ours_then_twilios_retrying_failed(twilio, clock):
+    wl = twilio.wl
+    twilio.sms("+12025550131", "hello")
+    with wl.db.unit_of_work() as session:
+        contact_id = session.scalars(select(Contact.id)).one()
+    old = clock.now - dt.timedelta(days=wl.settings.retention_days, minutes=1)
+    expired, expired_sid = voicemail(wl, twilio.standin, contact_id, old)
+    waiting, waiting_sid = voicemail(wl, twilio.standin, contact_id, old, status="queued")
+    recent, recent_sid = voicemail(wl, twilio.standin, contact_id, clock.now - DAY)
+    twilio.standin.fail_next(status=503)  # Twilio is down for the first try
+
+    first = jobs.purge_expired(wl, clock.now)
+
+    assert (first.recordings, first.twilio_deleted, first.twilio_failed) == (1, 0, 1)
+    assert recording_columns(wl, expired) == (False, expired_sid, 14)  # ours gone, SID kept
+    assert twilio.standin.recordings() == {expired_sid, waiting_sid, recent_sid}
+
+    clock.advance(hours=1)
+    second = jobs.purge_expired(wl, clock.now)
+
+    assert (second.recordings, second.twilio_deleted, second.twilio_failed) == (0, 1, 0)
+    assert recording_columns(wl, expired) == (False, None, 14)  # the duration is a figure
+    # A callback request still waiting keeps its voicemail; a recent one is within retention.
+    assert recording_columns(wl, waiting) == (True, waiting_sid, 14)
+    assert recording_columns(wl, recent) == (True, recent_sid, 14)
+    assert twilio.standin.recordings() == {waiting_sid, recent_sid}
+    deletes = [r for r in twilio.standin.requests if r.method == "DELETE"]
+    assert [(r.status, r.valid) for r in deletes] == [(503, True), (204, True)]
+    assert all(expired_sid in r.path for r in deletes)
+
+    third = jobs.purge_expired(wl, clock.now)  # nothing left: Twilio is not asked again
+    assert (third.recordings, third.twilio_deleted, third.twilio_failed) == (0, 0, 0)
+    assert len([r for r in twilio.standin.requests if r.method == "DELETE"]) == 2
 
 
 def test_worker_registers_every_job_once_with_fixed_ids(wl):

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from warmline.db.models import Contact
-from warmline.scheduling import jobs
+from warmline.worker import jobs
 
 CONTACT = "+12025550101"
 COORDINATOR = "+12025550199"

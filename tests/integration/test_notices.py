@@ -12,10 +12,11 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from warmline.db.models import Outbound, Timer, Volunteer
-from warmline.scheduling import jobs, swaps
+from warmline.scheduling import swaps
 from warmline.scheduling.editing import add_one_off, add_weekly_slot
 from warmline.scheduling.reminders import parse_reminder_minutes
 from warmline.scheduling.store import load_rota
+from warmline.worker import jobs
 
 CONTACT = "+12025550101"
 # Monday 23 November 2026 in New York (UTC-5).

@@ -19,7 +19,7 @@ from warmline.app import create_app
 from warmline.bootstrap import bootstrap
 from warmline.db.models import Conversation
 from warmline.opening_hours import describe, parse_opening_hours
-from warmline.scheduling import jobs
+from warmline.worker import jobs
 
 CONTACT = "+15557770001"
 COORDINATOR = "+15550109999"

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from warmline.db.models import Conversation, Message, Outbound, Timer
 from warmline.routing import inbound
-from warmline.scheduling.jobs import fire_timers
+from warmline.worker.jobs import fire_timers
 
 X, Y = "+12025550121", "+12025550122"
 

@@ -57,9 +57,7 @@ def test_the_test_app_keeps_its_simulator(database_url):
 )
 def test_production_processes_say_one_line_and_stop(command, tmp_path):
     env = base_env(f"sqlite:///{tmp_path / 'warmline.sqlite3'}")
-    done = subprocess.run(
-        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
-    )
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     [line] = done.stderr.strip().splitlines()
     assert line.startswith(REFUSAL)

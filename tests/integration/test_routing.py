@@ -11,7 +11,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from warmline.db.models import Contact, Conversation, Timer
-from warmline.scheduling.jobs import fire_timers
+from warmline.worker.jobs import fire_timers
 
 X, Y, Z = "+12025550111", "+12025550112", "+12025550113"
 

@@ -11,7 +11,7 @@ from tests.conftest import Clock, People, settings_for
 from warmline.app import create_app
 from warmline.bootstrap import Warmline, bootstrap
 from warmline.db.models import Message, Outbound
-from warmline.scheduling import jobs
+from warmline.worker import jobs
 
 CONTACT = "+15555550123"
 PUBLIC = "+15550100000"

@@ -20,11 +20,11 @@ from sqlalchemy import func, select
 from tests.conftest import PUBLIC_URL
 from warmline.db.models import Conversation, Escalation, WebhookEvent
 from warmline.people import set_blocked
-from warmline.routing import assignment, calls
-from warmline.scheduling import jobs
+from warmline.routing import calls, queue
 from warmline.scheduling.editing import add_weekly_slot
 from warmline.telephony.fake import FakeTelephony, PlacedCall
 from warmline.telephony.port import SendFailure
+from warmline.worker import jobs
 
 CONTACT = "+12025550101"
 OTHER = "+12025550102"
@@ -350,7 +350,7 @@ def test_nobody_on_shift_tells_when_we_open_then_a_voicemail_becomes_a_callback(
     # Tuesday, 6:05 PM: Sam's shift starts and the queue is served.
     wl.clock.advance(days=1, minutes=5)
     with wl.db.unit_of_work() as session:
-        assignment.drain_queue(session, wl.context, wl.clock())
+        queue.drain_queue(session, wl.context, wl.clock())
     told = twilio.texts_to(sam.phone, twilio.deliver())
     assert len(told) == 1 and "#callback" in told[0] and "voicemail" in told[0]
     take_the_callback(twilio, sam, call)

@@ -129,7 +129,7 @@ def test_without_a_pool_the_public_number_relays_one_conversation_each(no_pool):
 
 
 def test_after_hours_contact_waits_quietly_overnight(twilio, people, clock):
-    from warmline.scheduling import jobs
+    from warmline.worker import jobs
 
     people.volunteer("Sam", on_shift=False)
     twilio.sms(CONTACT, "anyone?")
@@ -143,7 +143,7 @@ def test_after_hours_contact_waits_quietly_overnight(twilio, people, clock):
 
 
 def test_waiting_contact_is_told_their_place_again(twilio, people, clock):
-    from warmline.scheduling import jobs
+    from warmline.worker import jobs
 
     sam = people.volunteer("Sam", capacity=1)
     twilio.sms(CONTACT, "first")

@@ -36,8 +36,8 @@ from werkzeug.test import EnvironBuilder
 
 from tests.conftest import PUBLIC_URL
 from warmline.db.models import Conversation, Message, Outbound, Volunteer
-from warmline.scheduling import jobs
 from warmline.telephony.signature import sign
+from warmline.worker import jobs
 
 EXAMPLES = int(os.environ.get("WARMLINE_FUZZ_EXAMPLES", "100"))
 FUZZ = settings(

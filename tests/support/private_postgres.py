@@ -53,7 +53,13 @@ class PrivatePostgres:
 
     def start(self) -> None:
         self._run(
-            "pg_ctl", "-D", str(self.data), "-l", str(self.data / "server.log"), "-w", "-o",
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.data / "server.log"),
+            "-w",
+            "-o",
             f"-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off",
             "start",
         )

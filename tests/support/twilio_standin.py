@@ -11,7 +11,9 @@ Valid Messages and Calls creates answer 201 with a resource shaped like Twilio's
 Twilio itself would refuse them (21211 'To' not E.164, 21617 body over 1,600 characters) or a
 test asked for a failure (`fail_next`) or a slow answer (`delay_next`). The Messages list
 (`GET .../Messages.json`, filtered by `To` and `From`, newest first) answers from the accepted
-creates; `date_created` comes from `now`, which a test may set to its own clock.
+creates; `date_created` comes from `now`, which a test may set to its own clock. Recordings
+a test put there (`add_recording`) can be deleted (`DELETE .../Recordings/{Sid}.json`: 204, or
+404 with code 20404 for one it does not have); `fail_next` applies to deletes too.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ API = "/2010-04-01/Accounts/{AccountSid}"
 RESOURCES = {"Messages.json": "SM", "Calls.json": "CA"}
 _CREATE = re.compile(r"^/2010-04-01/Accounts/([^/]+)/(Messages\.json|Calls\.json)$")
 _E164 = re.compile(r"^\+[1-9]\d{1,14}$")
+_RECORDING = re.compile(r"^/2010-04-01/Accounts/([^/]+)/Recordings/(RE[0-9a-fA-F]{32})\.json$")
 _GENERIC_CODES = {401: 20003, 404: 20404, 429: 20429}
 
 _spec_lock = threading.Lock()
@@ -104,6 +107,7 @@ class TwilioStandIn:
         self.base_url = ""
         self.requests: list[RecordedRequest] = []
         self._accepted: dict[str, list[dict[str, str]]] = {"SM": [], "CA": []}
+        self._recordings: set[str] = set()
         self._failures: list[_Injected] = []
         self._delays: list[float] = []
         self._changed = threading.Condition()
@@ -154,6 +158,18 @@ class TwilioStandIn:
         with self._changed:
             return list(self._accepted["CA"])
 
+    def add_recording(self, sid: str | None = None) -> str:
+        """Keep a recording (as a call's voicemail would leave one); its SID."""
+        sid = sid or "RE" + secrets.token_hex(16)
+        with self._changed:
+            self._recordings.add(sid)
+        return sid
+
+    def recordings(self) -> set[str]:
+        """The SIDs of the recordings the stand-in still has."""
+        with self._changed:
+            return set(self._recordings)
+
     def invalid_requests(self) -> list[RecordedRequest]:
         with self._changed:
             return [r for r in self.requests if not r.valid]
@@ -166,7 +182,7 @@ class TwilioStandIn:
         code: int | None = None,
         message: str = "Injected failure",
     ) -> None:
-        """The next `count` valid creates answer `status` with Twilio's error body.
+        """The next `count` valid creates (or deletes) answer `status` with Twilio's error body.
 
         Without `code`, Twilio's generic code for the status (20500 for 5xx, 20429, ...).
         """
@@ -195,6 +211,8 @@ class TwilioStandIn:
     def _wsgi(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
         status, body = self._handle(request)
+        if status == 204:  # Twilio answers a delete with no body
+            return Response(status=204)(environ, start_response)
         response = Response(json.dumps(body), status=status, mimetype="application/json")
         return response(environ, start_response)
 
@@ -214,6 +232,9 @@ class TwilioStandIn:
             return 401, error_body(401, 20003, "Authenticate")
         if not record.valid:
             return 400, error_body(400, 20001, "Invalid request: " + "; ".join(record.errors))
+        recording = _RECORDING.match(request.path)
+        if recording is not None and request.method == "DELETE":
+            return self._delete_recording(recording[1], recording[2])
         match = _CREATE.match(request.path)
         if match is None or match[1] != self.account_sid:
             return 404, error_body(404, 20404, "Not implemented by the stand-in")
@@ -241,6 +262,18 @@ class TwilioStandIn:
             self._changed.notify_all()
         return 201, _resource(self.account_sid, match[2], fields)
 
+
+    def _delete_recording(self, account_sid: str, sid: str) -> tuple[int, dict[str, Any]]:
+        with self._changed:
+            injected = self._failures.pop(0) if self._failures else None
+        if injected is not None:
+            code = injected.code or _generic_code(injected.status)
+            return injected.status, error_body(injected.status, code, injected.message)
+        with self._changed:
+            if account_sid != self.account_sid or sid not in self._recordings:
+                return 404, error_body(404, 20404, f"The requested resource {sid} was not found")
+            self._recordings.discard(sid)
+        return 204, {}
 
     def _message_list(self, request: Request) -> dict[str, Any]:
         """One page of the accepted messages between `To` and `From`, newest first."""

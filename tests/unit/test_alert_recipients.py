@@ -2,7 +2,7 @@
 
 import pytest
 
-from warmline.routing.supervisors import Recipients, choose_recipients
+from warmline.escalation.recipients import Recipients, choose_recipients
 
 SUE, SAM, ANN, BEA = 1, 2, 3, 4
 
@@ -31,7 +31,5 @@ SUE, SAM, ANN, BEA = 1, 2, 3, 4
     ],
 )
 def test_choose_recipients(supervisors, on_shift, coordinators, exclude, assigned, expected):
-    got = choose_recipients(
-        supervisors, on_shift, coordinators, exclude=exclude, assigned=assigned
-    )
+    got = choose_recipients(supervisors, on_shift, coordinators, exclude=exclude, assigned=assigned)
     assert got == expected

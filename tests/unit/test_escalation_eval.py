@@ -4,12 +4,23 @@
 `data/escalation/dev.txt` is the DEV half, written independently; the detector is tuned on it.
 Both are in the format of `warmline/escalation/evaluation.py`. The issue's targets, overall and in
 each language: recall >= 0.97 on crisis messages, false alarms <= 0.03 on the rest (concern and
-none). The dev half meets them. The frozen test half does not yet (measured on 2026-12-01: recall
-0.794, false alarms 0.044): its target test is a strict expected failure, which turns into a
-failure the day the detector meets the targets, so that the mark is then removed; meanwhile the
-figures measured then are a floor that no change may fall below. The table per language and per
-category is printed (`pytest -s`) and is the assertion message; `bench/escalation_report.py FILE
---errors` lists the misses.
+none). The detector is what `bootstrap.make_scanner` builds: the rules OR the classifier
+(`classifier.py`, trained on the dev half by `scripts/train_escalation_model.py`).
+
+The dev half is the classifier's training set, so its figures here are in-sample; the dev
+estimate is the script's 5-fold cross-validation (`--report`; recall 0.957, false alarms 0.031
+after the second round, 2026-12-01, summed in the model file's header), itself optimistic since
+the rules were tuned on most of dev. The frozen test half is the honest estimate. It does not meet
+the targets yet: its target test is a strict expected failure, which turns into a failure the day
+the detector meets them, so that the mark is then removed. What it scored after the second round
+of rules and the retrained model (2026-12-01: recall 0.872, false alarms 0.062; en 0.878 / 0.067,
+es 0.863 / 0.050; the rules alone 0.798 and 0.044) is a floor no change may fall below. The
+first round had scored 0.867 / 0.062 (es 0.87 / 0.045): Spanish lost two catches and gained two
+false alarms in the second round, hence its lower floor. The false-alarm ceiling is looser than
+the rules' alone: the classifier buys crisis messages caught for false alarms, a trade chosen on
+dev data only (recall first: a missed crisis is the failure a warmline cannot afford).
+The table per language and per category is printed (`pytest -s`) and is the assertion message;
+`bench/escalation_report.py FILE --errors` lists the misses.
 
 The older sets `data/escalation_eval.txt` (used while the first lexicon was built) and
 `data/escalation_eval_holdout.txt` (`<label> | <message>`, no category or language) stay as
@@ -22,6 +33,7 @@ from pathlib import Path
 
 import pytest
 
+from warmline.escalation.classifier import load_model
 from warmline.escalation.evaluation import (
     CRISIS_CATEGORIES,
     LANGUAGES,
@@ -39,13 +51,13 @@ DATA = Path(__file__).parent / "data"
 HALVES = ["test.txt", "dev.txt"]
 LEGACY = ["escalation_eval.txt", "escalation_eval_holdout.txt"]
 RECALL, FALSE_ALARMS = 0.97, 0.03
-# What the frozen test half scored when the rules landed (issue 12); never to get worse.
-TEST_HALF_FLOOR = {"all": (0.79, 0.045), "en": (0.79, 0.052), "es": (0.79, 0.03)}
+# What the frozen test half scored after the second round (issue 12); never to get worse.
+TEST_HALF_FLOOR = {"all": (0.87, 0.062), "en": (0.875, 0.068), "es": (0.86, 0.050)}
 
 
 @pytest.fixture(scope="module")
 def matcher():
-    return Matcher(load_lexicon(default_lexicon_path()))
+    return Matcher(load_lexicon(default_lexicon_path()), load_model())
 
 
 def half(name: str) -> list[Example]:
@@ -130,7 +142,7 @@ def test_half_meets_the_recall_and_false_alarm_targets(name, matcher):
     assert not failures, table + "\n" + "\n".join(failures)
 
 
-def test_the_frozen_half_never_scores_worse_than_when_the_rules_landed(matcher):
+def test_the_frozen_half_never_scores_worse_than_after_the_second_round(matcher):
     result = evaluate(half("test.txt"), lambda text: matcher.scan(text).level)
     table = format_report(result, "test.txt")
     worse = []

@@ -314,4 +314,5 @@ def test_format_scan_json():
             }
         ],
         "suppressed": [],
+        "classifier": None,
     }

@@ -185,7 +185,6 @@ def test_negation_inside_a_rule_gap_cancels_it():
 # --- typos and symbols --------------------------------------------------------------------------
 
 
-
 @pytest.mark.parametrize(
     ("text", "typo", "read_as"),
     [

@@ -132,9 +132,7 @@ def test_the_written_line_file_shows_every_setting_with_its_default(tmp_path):
     assert set(tables["texts"]["es"]) == set(DEFAULT_TEXTS_ES)
 
 
-def test_commands_run_in_the_folder_read_its_env_and_the_environment_wins(
-    tmp_path, monkeypatch
-):
+def test_commands_run_in_the_folder_read_its_env_and_the_environment_wins(tmp_path, monkeypatch):
     init(str(tmp_path))
     fill_in(tmp_path / "warmline.toml")
     for name in ("SECRET_KEY", "WARMLINE_DATA_KEY", "DATABASE_URL", "WARMLINE_CONFIG"):

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from warmline.people import AdminError
-from warmline.scheduling.housekeeping import gap_pattern, week_window
 from warmline.scheduling.reminders import horizon, parse_reminder_minutes, plan
 from warmline.scheduling.rota import Assignment, Rota, ShiftInstance, WeeklySlot, gaps
+from warmline.worker.housekeeping import gap_pattern, week_window
 
 NY = ZoneInfo("America/New_York")
 START = dt.datetime(2026, 11, 23, 23, 0, tzinfo=dt.UTC)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from warmline.routing.words import Command, command, keyword, language_choice
+from warmline.words import Command, command, keyword, language_choice
 
 
 @pytest.mark.parametrize(

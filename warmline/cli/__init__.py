@@ -10,12 +10,15 @@ import click
 
 from warmline.cli import (
     blocks,
+    contacts,
     escalation,
     init,
     process,
     rota,
     shifts,
     swaps,
+    tokens,
+    users,
     volunteers,
 )
 from warmline.cli.common import OneLineErrors, database_problem, utc_now
@@ -40,6 +43,9 @@ for command in (
     swaps.swap,
     rota.rota,
     blocks.block,
+    contacts.contact,
     escalation.escalation,
+    users.user,
+    tokens.api_token,
 ):
     main.add_command(command)

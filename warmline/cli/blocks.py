@@ -24,11 +24,12 @@ def block() -> None:
 @friendly
 def block_add(number: str) -> None:
     """Block NUMBER: no routing, no replies; its open conversation is closed."""
-    from warmline.routing.blocking import block as block_number
+    from warmline.audit import cli_actor
+    from warmline.services import blocks
 
     wl = setup(admin_mode())
     with session_scope(wl) as session:
-        contact, newly = block_number(session, wl.context, number, utc_now())
+        contact, newly = blocks.block(session, wl.context, cli_actor(), number, utc_now())
         click.echo(f"blocked ({contact.alias})" if newly else f"already blocked ({contact.alias})")
 
 
@@ -37,11 +38,12 @@ def block_add(number: str) -> None:
 @friendly
 def block_remove(number: str) -> None:
     """Unblock NUMBER."""
-    from warmline.routing.blocking import unblock
+    from warmline.audit import cli_actor
+    from warmline.services import blocks
 
     wl = setup(admin_mode())
     with session_scope(wl) as session:
-        contact = unblock(session, wl.context, number, utc_now())
+        contact = blocks.unblock(session, wl.context, cli_actor(), number, utc_now())
     click.echo("unblocked" if contact else "that number was not blocked")
 
 

@@ -15,6 +15,7 @@ import click
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from warmline.accounts import AccountError
 from warmline.bootstrap import Clock, Warmline, bootstrap
 from warmline.bootstrap import utc_now as wall_clock
 from warmline.config import ConfigError, Mode, cli_mode, load_settings
@@ -92,7 +93,7 @@ def friendly(func: Callable[..., Any]) -> Callable[..., Any]:
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except (AdminError, ConfigError) as exc:
+        except (AdminError, ConfigError, AccountError) as exc:
             fail(str(exc))
         except SQLAlchemyError as exc:
             fail(database_problem(exc))

@@ -20,11 +20,12 @@ def escalation() -> None:
 def escalation_check(texts: tuple[str, ...], as_json: bool) -> None:
     """Print what the lexicon matches in TEXTS (or each line of standard input), and why."""
     from warmline.escalation.check import format_scan_json, format_scan_text
+    from warmline.escalation.classifier import load_model
     from warmline.escalation.lexicon import LexiconError, load_lexicon
     from warmline.escalation.matcher import Matcher
 
     try:
-        matcher = Matcher(load_lexicon(load_settings("demo").escalation_path))
+        matcher = Matcher(load_lexicon(load_settings("demo").escalation_path), load_model())
     except (LexiconError, ConfigError) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

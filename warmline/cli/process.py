@@ -52,7 +52,7 @@ def worker() -> None:
     import threading
 
     from warmline.bootstrap import require_telephony
-    from warmline.scheduling.worker import run_worker
+    from warmline.worker.process import run_worker
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import click
@@ -17,7 +18,9 @@ from warmline.cli.common import (
     table,
     utc_now,
 )
-from warmline.people import volunteer_names
+
+if TYPE_CHECKING:
+    from warmline.queries.rota import WeekView
 
 KIND_WORDS = {"uncovered": "nobody on shift", "no_supervisor": "no supervisor"}
 
@@ -37,24 +40,22 @@ def rota() -> None:
 @friendly
 def rota_now(at_text: str | None) -> None:
     """Who is on shift now (or --at a local time)."""
-    from warmline.people import volunteer_names
-    from warmline.scheduling.store import on_shift_now
+    from warmline.queries import now
 
     wl = setup(admin_mode())
     tz = wl.settings.line.timezone
     at = local_at(at_text, tz, utc_now())
     with session_scope(wl) as session:
-        shifts = on_shift_now(session, tz, at)
-        names = volunteer_names(session)
-        rows = [
-            (
-                names[i],
-                "supervisor" if s.supervisor else "volunteer",
-                local_text(s.start, tz),
-                local_text(s.end, tz),
-            )
-            for i, s in sorted(shifts.items(), key=lambda kv: names[kv[0]])
-        ]
+        shifts = now.on_shift(session, wl.settings, at)
+    rows = [
+        (
+            s.name,
+            "supervisor" if s.supervisor else "volunteer",
+            local_text(s.shift_start, tz),
+            local_text(s.shift_end, tz),
+        )
+        for s in sorted(shifts, key=lambda s: (s.name, s.volunteer_id))
+    ]
     click.echo(f"On shift at {local_text(at, tz)} ({tz.key}):")
     click.echo(table(("volunteer", "as", "from", "until"), rows) if rows else "nobody")
 
@@ -64,16 +65,42 @@ def rota_now(at_text: str | None) -> None:
 @friendly
 def rota_week(at_text: str | None) -> None:
     """Each day's shifts, in local time, for the 7 days from today (or --at)."""
-    from warmline.scheduling.store import load_rota
-    from warmline.scheduling.week import week_rows
+    from warmline.queries import rota as rota_view
 
     wl = setup(admin_mode())
     tz = wl.settings.line.timezone
     at = local_at(at_text, tz, utc_now())
     with session_scope(wl) as session:
-        rows = week_rows(load_rota(session, tz), tz, at, volunteer_names(session))
-    click.echo(f"Shifts for the week from {at.astimezone(tz):%a %Y-%m-%d} ({tz.key}):")
+        view = rota_view.week(session, wl.settings, at.astimezone(tz).date())
+    rows = week_rows(view)
+    click.echo(f"Shifts for the week from {view.first_date:%a %Y-%m-%d} ({tz.key}):")
     click.echo(table(("day", "from", "until", "volunteer", "as"), rows) if rows else "no shifts")
+
+
+def week_rows(view: WeekView) -> list[tuple[str, str, str, str, str]]:
+    """(day, from, until, volunteer, role) for each shift of the week, in its local time.
+
+    A shift is listed on the local day it starts; one already running at the first day's
+    midnight is listed on that day, its start in brackets. ``until`` gets ``+N`` when it ends N
+    local dates later. The day is written once, on its first row.
+    """
+    tz = ZoneInfo(view.timezone)
+    rows: list[tuple[str, str, str, str, str]] = []
+    for n, day in enumerate(view.days):
+        listed = [s for s in day.shifts if s.start >= day.start or n == 0]
+        for i, s in enumerate(listed):
+            start, end = s.start.astimezone(tz), s.end.astimezone(tz)
+            later = (end.date() - start.date()).days
+            rows.append(
+                (
+                    f"{day.date:%a %Y-%m-%d}" if i == 0 else "",
+                    f"{start:%H:%M}" if s.start >= view.start else f"({start:%a %H:%M})",
+                    f"{end:%H:%M}" + (f" +{later}" if later else ""),
+                    s.name,
+                    "supervisor" if s.supervisor else "volunteer",
+                )
+            )
+    return rows
 
 
 @rota.command("gaps")
@@ -82,15 +109,13 @@ def rota_week(at_text: str | None) -> None:
 @friendly
 def rota_gaps(days: int, at_text: str | None) -> None:
     """Open hours in the next N days with nobody on shift, or no supervisor."""
-    from warmline.scheduling.hours import open_gaps
-    from warmline.scheduling.store import load_rota
+    from warmline.queries import rota as rota_view
 
     wl = setup(admin_mode())
     tz: ZoneInfo = wl.settings.line.timezone
     at = local_at(at_text, tz)
     with session_scope(wl) as session:
-        rota_now = load_rota(session, tz)
-        found = open_gaps(wl.settings.opening_hours, rota_now, at, at + dt.timedelta(days=days))
+        found = rota_view.gaps(session, wl.settings, at, at + dt.timedelta(days=days))
     rows = [
         (
             KIND_WORDS[g.kind],

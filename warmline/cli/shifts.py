@@ -17,6 +17,7 @@ from warmline.cli.common import (
     utc_now,
 )
 from warmline.people import volunteer_names
+from warmline.scheduling import shift_text
 from warmline.scheduling.editing import WEEKDAYS
 
 
@@ -46,8 +47,9 @@ def shift_add(
     last_date: str | None,
 ) -> None:
     """Add a weekly shift (--day) or a one-off shift (--date); says back what it understood."""
+    from warmline.audit import cli_actor
     from warmline.people import AdminError
-    from warmline.scheduling import editing, shift_text
+    from warmline.services import rota
 
     if bool(day_name) == bool(on):
         raise AdminError("give either --day (weekly) or --date (one-off)")
@@ -58,36 +60,31 @@ def shift_add(
     now = utc_now()
     with session_scope(wl) as session:
         if day_name:
-            slot = editing.add_weekly_slot(
+            slot = rota.add_weekly(
                 session,
-                day_name=day_name,
+                cli_actor(),
+                wl.settings,
+                now,
+                day=day_name,
                 start=start,
                 end=end,
                 volunteers=list(volunteers),
                 supervisors=list(supervisors),
-                now=now,
                 first_date=first_date,
                 last_date=last_date,
-                region=wl.settings.line.region,
-                tz=tz,
             )
-            dates = shift_text.dates(slot.first_date, slot.last_date)
-            click.echo(
-                f"added weekly shift w{slot.id}: "
-                f"{shift_text.weekly_span(slot.weekday, slot.start_local, slot.end_local)}"
-                + ("" if dates == "every week" else f", {dates}")
-            )
+            click.echo(f"added weekly shift w{slot.id}: {rota.describe_slot(slot)}")
         else:
-            shifts = editing.add_one_off(
+            shifts = rota.add_one_off(
                 session,
-                tz,
+                cli_actor(),
+                wl.settings,
+                now,
                 on=on or "",
                 start=start,
                 end=end,
                 volunteers=list(volunteers),
                 supervisors=list(supervisors),
-                now=now,
-                region=wl.settings.line.region,
             )
             ids = ", ".join(f"o{s.id}" for s in shifts)
             click.echo(
@@ -96,11 +93,58 @@ def shift_add(
             )
 
 
+@shift.command("edit")
+@click.argument("shift_ref", metavar="ID")
+@click.option("--day", "day_name", required=True, help="Weekday: mon..sun.")
+@click.option("--start", required=True, help="Local start, HH:MM.")
+@click.option("--end", required=True, help="Local end, HH:MM (earlier than start: next day).")
+@click.option("--volunteer", "volunteers", multiple=True, help="Phone or id; repeatable.")
+@click.option("--supervisor", "supervisors", multiple=True, help="Phone or id; repeatable.")
+@click.option("--from", "first_date", help="First date.")
+@click.option("--until", "last_date", help="Last date.")
+@friendly
+def shift_edit(
+    shift_ref: str,
+    day_name: str,
+    start: str,
+    end: str,
+    volunteers: tuple[str, ...],
+    supervisors: tuple[str, ...],
+    first_date: str | None,
+    last_date: str | None,
+) -> None:
+    """Give weekly shift ID (w3) a new day, times, dates and people; it keeps its id."""
+    from warmline.audit import cli_actor
+    from warmline.people import AdminError
+    from warmline.services import rota
+
+    kind, number = shift_text.parse_shift_ref(shift_ref)
+    if kind == "o":
+        raise AdminError("only weekly shifts are edited: remove the one-off and add another")
+    wl = setup(admin_mode())
+    with session_scope(wl) as session:
+        slot = rota.edit_weekly(
+            session,
+            cli_actor(),
+            wl.settings,
+            utc_now(),
+            number,
+            day=day_name,
+            start=start,
+            end=end,
+            volunteers=list(volunteers),
+            supervisors=list(supervisors),
+            first_date=first_date,
+            last_date=last_date,
+        )
+        click.echo(f"weekly shift w{slot.id} is now {rota.describe_slot(slot)}")
+
+
 @shift.command("list")
 @friendly
 def shift_list() -> None:
     """Weekly shifts (w1...) and one-off shifts (o1...) that have not ended."""
-    from warmline.scheduling import editing, shift_text
+    from warmline.scheduling import editing
 
     wl = setup(admin_mode())
     tz = wl.settings.line.timezone
@@ -146,11 +190,12 @@ def shift_list() -> None:
 @friendly
 def shift_remove(shift_ref: str) -> None:
     """Remove a weekly (w3) or one-off (o3) shift; a bare 3 only when just one of them exists."""
-    from warmline.scheduling import editing
+    from warmline.audit import cli_actor
+    from warmline.services import rota
 
     wl = setup(admin_mode())
     with session_scope(wl) as session:
-        said = editing.remove_shift(session, wl.settings.line.timezone, shift_ref)
+        said = rota.remove_shift(session, cli_actor(), wl.settings, utc_now(), shift_ref)
     click.echo(f"removed {said}")
 
 
@@ -178,23 +223,24 @@ def override_add(
     reason: str | None,
 ) -> None:
     """Add, remove or replace a volunteer between two local times."""
-    from warmline.scheduling import editing, shift_text
+    from warmline.audit import cli_actor
+    from warmline.services import rota
 
     wl = setup(admin_mode())
     tz = wl.settings.line.timezone
     with session_scope(wl) as session:
-        o = editing.add_override(
+        o = rota.add_override(
             session,
-            tz,
+            cli_actor(),
+            wl.settings,
+            utc_now(),
             kind=kind,
             volunteer=volunteer,
             start=start,
             end=end,
-            now=utc_now(),
             replacement=replacement,
             supervisor=supervisor,
             reason=reason,
-            region=wl.settings.line.region,
         )
         click.echo(f"added override {o.id}: {kind} {shift_text.span(o.start, o.end, tz)}")
 
@@ -234,11 +280,12 @@ def override_list(show_all: bool) -> None:
 @friendly
 def override_remove(override_id: int) -> None:
     """Remove override OVERRIDE_ID (one made by a swap: the swap is cancelled)."""
-    from warmline.scheduling import editing
+    from warmline.audit import cli_actor
+    from warmline.services import rota
 
     wl = setup(admin_mode())
     with session_scope(wl) as session:
-        swap = editing.remove_override(session, override_id, utc_now())
+        swap = rota.remove_override(session, cli_actor(), utc_now(), override_id)
     click.echo(
         f"removed override {override_id}"
         + (

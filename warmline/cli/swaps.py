@@ -28,20 +28,15 @@ def swap() -> None:
 @friendly
 def swap_offer(volunteer_ref: str, at_text: str) -> None:
     """Offer the volunteer's shift covering --at to anyone who will take it."""
-    from warmline.scheduling import swaps
-    from warmline.scheduling.store import load_rota
+    from warmline.audit import cli_actor
+    from warmline.services import rota
 
     wl = setup(admin_mode())
     tz = wl.settings.line.timezone
     now = utc_now()
     with session_scope(wl) as session:
-        s = swaps.offer(
-            session,
-            load_rota(session, tz),
-            volunteer_ref,
-            local_at(at_text, tz, now),
-            now,
-            wl.settings.line.region,
+        s = rota.offer_swap(
+            session, cli_actor(), wl.settings, now, volunteer_ref, local_at(at_text, tz, now)
         )
         click.echo(f"swap {s.id} offered: {local_text(s.start, tz)} to {local_text(s.end, tz)}")
 
@@ -52,20 +47,14 @@ def swap_offer(volunteer_ref: str, at_text: str) -> None:
 @friendly
 def swap_take(swap_id: int, volunteer_ref: str) -> None:
     """VOLUNTEER takes the offered swap SWAP_ID."""
-    from warmline.scheduling import swaps
-    from warmline.scheduling.store import load_rota
+    from warmline.audit import cli_actor
+    from warmline.services import rota
 
     wl = setup(admin_mode())
     tz = wl.settings.line.timezone
     with session_scope(wl) as session:
-        s = swaps.take(
-            session,
-            load_rota(session, tz),
-            swap_id,
-            volunteer_ref,
-            utc_now(),
-            wl.context,
-            wl.settings.line.region,
+        s = rota.take_swap(
+            session, cli_actor(), wl.settings, utc_now(), swap_id, volunteer_ref, wl.context
         )
         names = volunteer_names(session)
         click.echo(
@@ -81,23 +70,22 @@ def swap_take(swap_id: int, volunteer_ref: str) -> None:
 @friendly
 def swap_reassign(volunteer_ref: str, at_text: str, to_ref: str) -> None:
     """Give the volunteer's shift covering --at to another volunteer at once."""
-    from warmline.scheduling import swaps
-    from warmline.scheduling.store import load_rota
+    from warmline.audit import cli_actor
+    from warmline.services import rota
 
     wl = setup(admin_mode())
     tz = wl.settings.line.timezone
     now = utc_now()
     with session_scope(wl) as session:
-        rota_now = load_rota(session, tz)
-        s = swaps.reassign(
+        s = rota.reassign_shift(
             session,
-            rota_now,
+            cli_actor(),
+            wl.settings,
+            now,
             volunteer_ref,
             local_at(at_text, tz, now),
             to_ref,
-            now,
             wl.context,
-            wl.settings.line.region,
         )
         names = volunteer_names(session)
         click.echo(
@@ -111,11 +99,12 @@ def swap_reassign(volunteer_ref: str, at_text: str, to_ref: str) -> None:
 @friendly
 def swap_cancel(swap_id: int) -> None:
     """Withdraw an open offer."""
-    from warmline.scheduling import swaps
+    from warmline.audit import cli_actor
+    from warmline.services import rota
 
     wl = setup(admin_mode())
     with session_scope(wl) as session:
-        swaps.cancel(session, swap_id, utc_now())
+        rota.cancel_swap(session, cli_actor(), utc_now(), swap_id)
     click.echo(f"swap {swap_id} cancelled")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
@@ -38,19 +38,21 @@ def _about(v: Any) -> str:
 @friendly
 def volunteer_add(name: str, phone: str, role: str, capacity: int | None, languages: str) -> None:
     """Add a volunteer (their own phone number; --role supervisor for supervisors)."""
-    from warmline.people import add_volunteer
+    from warmline.audit import cli_actor
+    from warmline.services import volunteers
 
     wl = setup(admin_mode())
     with session_scope(wl) as session:
-        v = add_volunteer(
+        v = volunteers.add(
             session,
-            name,
-            phone,
+            cli_actor(),
+            wl.settings,
             utc_now(),
+            name=name,
+            number=phone,
             role=role,
+            capacity=capacity,
             languages=languages,
-            capacity=wl.settings.routing.default_capacity if capacity is None else capacity,
-            region=wl.settings.line.region,
         )
         click.echo(f"added volunteer {v.id}: {v.name} ({v.role}, capacity {v.capacity})")
 
@@ -98,7 +100,9 @@ def volunteer_edit(
     languages: str | None,
 ) -> None:
     """Change a volunteer's name, phone, role, capacity or languages (active or not)."""
-    from warmline.people import AdminError, edit_volunteer
+    from warmline.audit import cli_actor
+    from warmline.people import AdminError
+    from warmline.services import volunteers
 
     if (name, number, role, capacity, languages) == (None,) * 5:
         raise AdminError(
@@ -106,16 +110,17 @@ def volunteer_edit(
         )
     wl = setup(admin_mode())
     with session_scope(wl) as session:
-        v = edit_volunteer(
+        v = volunteers.edit(
             session,
-            volunteer_ref,
+            cli_actor(),
+            wl.settings,
             utc_now(),
+            volunteer_ref,
             name=name,
             number=number,
             role=role,
             capacity=capacity,
             languages=languages,
-            region=wl.settings.line.region,
         )
         click.echo(f"volunteer {v.id} is now {_about(v)}")
 
@@ -125,11 +130,12 @@ def volunteer_edit(
 @friendly
 def volunteer_activate(volunteer_ref: str) -> None:
     """Route to a deactivated volunteer again; their shifts count once more."""
-    from warmline.people import activate_volunteer
+    from warmline.audit import cli_actor
+    from warmline.services import volunteers
 
     wl = setup(admin_mode())
     with session_scope(wl) as session:
-        v = activate_volunteer(session, volunteer_ref, wl.settings.line.region)
+        v = volunteers.activate(session, cli_actor(), wl.settings, utc_now(), volunteer_ref)
         click.echo(f"activated {_about(v)}")
 
 
@@ -138,11 +144,14 @@ def volunteer_activate(volunteer_ref: str) -> None:
 @friendly
 def volunteer_deactivate(volunteer_ref: str) -> None:
     """Stop routing to a volunteer; their open conversations stay until closed."""
-    from warmline.people import deactivate_volunteer
+    from warmline.audit import cli_actor
+    from warmline.services import volunteers
 
     wl = setup(admin_mode())
     with session_scope(wl) as session:
-        v, open_count = deactivate_volunteer(session, volunteer_ref, wl.settings.line.region)
+        v, open_count = volunteers.deactivate(
+            session, cli_actor(), wl.settings, utc_now(), volunteer_ref
+        )
         click.echo(
             f"deactivated {v.name}; they keep {open_count} open conversation(s) until those close"
         )
@@ -154,13 +163,55 @@ def volunteer_deactivate(volunteer_ref: str) -> None:
 @friendly
 def volunteer_reminders(volunteer_ref: str, minutes: str) -> None:
     """Set the volunteer's shift reminders: minutes before, e.g. 1440,60; 'none' for none."""
-    from warmline.people import find_volunteer
-    from warmline.scheduling.reminders import parse_reminder_minutes
+    from warmline.audit import cli_actor
+    from warmline.services import volunteers
 
     wl = setup(admin_mode())
-    values = parse_reminder_minutes(minutes)
     with session_scope(wl) as session:
-        v = find_volunteer(session, volunteer_ref, wl.settings.line.region)
-        v.reminder_minutes = ",".join(map(str, values))
+        v, values = volunteers.set_reminders(
+            session, cli_actor(), wl.settings, utc_now(), volunteer_ref, minutes
+        )
         said = ", ".join(f"{m} min" for m in values) or "none"
         click.echo(f"{v.name}'s reminders: {said} before each shift")
+
+
+@volunteer.command("import")
+@click.argument("csv_file", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--dry-run", is_flag=True, help="Check every row and write nothing.")
+@click.option("--skip-bad", is_flag=True, help="Add the good rows even when some are bad.")
+@friendly
+def volunteer_import(csv_file: TextIO, dry_run: bool, skip_bad: bool) -> None:
+    """Add volunteers from a CSV file (columns name, phone, role, capacity, languages, active).
+
+    Every row is checked first; with a bad row nothing is added unless --skip-bad."""
+    from warmline.audit import cli_actor
+    from warmline.services import volunteer_csv
+
+    text = csv_file.read()
+    wl = setup(admin_mode())
+    with session_scope(wl) as session:
+        if dry_run:
+            checked = volunteer_csv.preview(session, wl.settings, text, utc_now())
+            for row in checked.bad:
+                click.echo(f"line {row.line}: {row.error}")
+            click.echo(f"{len(checked.good)} row(s) would be added, {len(checked.bad)} bad")
+            return
+        added, checked = volunteer_csv.commit(
+            session, cli_actor(), wl.settings, text, utc_now(), skip_bad=skip_bad
+        )
+        for row in checked.bad:
+            click.echo(f"left out line {row.line}: {row.error}")
+        click.echo(f"added {len(added)} volunteer(s): {', '.join(v.name for v in added)}")
+
+
+@volunteer.command("export")
+@friendly
+def volunteer_export() -> None:
+    """Every volunteer as CSV on standard output (the columns import reads)."""
+    from warmline.audit import cli_actor
+    from warmline.services import volunteer_csv
+
+    wl = setup(admin_mode())
+    with session_scope(wl) as session:
+        text = volunteer_csv.export(session, cli_actor(), utc_now())
+    click.echo(text, nl=False)

@@ -348,3 +348,60 @@ class Setting(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class User(Base):
+    """A dashboard account (SPEC §11): a coordinator, supervisor or viewer, found by email.
+
+    ``email`` is stored lower-cased; ``password_hash`` is an argon2id PHC string; ``totp_secret``,
+    when the second factor is on, is the base32 secret encrypted with the Vault (never in clear).
+    ``failed_logins`` counts wrong passwords since the last good one, shown on /users.
+    ``totp_last_step`` is the 30-second step of the last TOTP code accepted, so no code is
+    accepted twice.
+    """
+
+    __tablename__ = "app_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))  # "coordinator", "supervisor", "viewer"
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class ApiToken(Base):
+    """A bearer token of the JSON API: only the SHA-256 of the token is kept, never the token."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # hex SHA-256
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuditEntry(Base):
+    """Who did what, when, to which record (SPEC §12). Never erased; never a body or a number.
+
+    ``target`` names a record like ``"volunteer:12"``; ``detail`` is a short note such as a
+    transcript's stated reason, checked by :func:`warmline.audit.record`.
+    """
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    actor_kind: Mapped[str] = mapped_column(String(8))  # "user", "token", "cli"
+    actor_name: Mapped[str] = mapped_column(String(254))
+    actor_role: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(String(500), default="")

@@ -22,11 +22,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warmline import texts
+from warmline.context import Context
 from warmline.db.models import Conversation, Escalation, Volunteer
 from warmline.escalation import notices, policy
 from warmline.escalation.policy import add_action, get_json
-from warmline.routing.context import Context
-from warmline.routing.supervisors import alert_coordinators, on_shift, supervisors_on_shift
+from warmline.escalation.recipients import alert_coordinators, on_shift, supervisors_on_shift
 from warmline.scheduling.timers import cancel_timer
 
 log = logging.getLogger(__name__)

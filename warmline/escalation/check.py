@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from warmline.escalation.matcher import Scan
+from warmline.escalation.matcher import CLASSIFIER, Scan
 
 
 def format_scan_text(text: str, scan: Scan) -> str:
@@ -12,10 +12,14 @@ def format_scan_text(text: str, scan: Scan) -> str:
 
     Spans are [start, end) offsets into `text`; the matched excerpt is quoted beside each. A rule
     match names the rule, its pattern and the words each part matched; misspelt words are shown
-    with the lexicon word they were read as.
+    with the lexicon word they were read as. When the classifier was consulted, a last line gives
+    its probability against its threshold and, when it fired, the words that drove it with their
+    share of the score.
     """
     lines = [f"{scan.level}: {text!r}"]
     for m in scan.matches:
+        if m.rule == CLASSIFIER:
+            continue
         s, e = m.span
         what = f"phrase {m.phrase!r}" if m.rule is None else f"rule {m.rule!r} {m.phrase!r}"
         line = f"  match {m.category}/{m.level} {what} ({m.language}) at {s}-{e}: {text[s:e]!r}"
@@ -27,6 +31,18 @@ def format_scan_text(text: str, scan: Scan) -> str:
     for sup in scan.suppressed:
         s, e = sup.span
         lines.append(f"  suppressed phrase {sup.phrase!r} at {s}-{e}: {text[s:e]!r} ({sup.reason})")
+    verdict = scan.classifier
+    if verdict is not None:
+        if verdict.confident:
+            drivers = ", ".join(f"{w!r} (+{share:.2f})" for w, share in verdict.drivers)
+            lines.append(
+                f"  classifier: crisis, p={verdict.probability:.3f} >= threshold "
+                f"{verdict.threshold:.3f}; words that drove it: {drivers or '-'}"
+            )
+        else:
+            lines.append(
+                f"  classifier: p={verdict.probability:.3f} below threshold {verdict.threshold:.3f}"
+            )
     if not scan.matches:
         why = "every phrase found was suppressed" if scan.suppressed else "no phrase matched"
         lines.append(f"  none: {why}")
@@ -38,8 +54,12 @@ def format_scan_json(text: str, scan: Scan) -> str:
 
     Each match has SPEC §8's `category`, `level`, `phrase`, `span`, plus `rule` (the rule's name,
     or null for a phrase; `phrase` is then the rule's pattern), `words` (the excerpt each part
-    matched) and `typos` (misspelt words and what they were read as).
+    matched) and `typos` (misspelt words and what they were read as). A match the classifier
+    made has `category` and `rule` "classifier" and `words` the words that drove it; `classifier`
+    is null when the rules decided alone, else its `probability`, `threshold` and `drivers`
+    (`[word, share of the score]`, largest first).
     """
+    verdict = scan.classifier
     return json.dumps(
         {
             "text": text,
@@ -60,5 +80,12 @@ def format_scan_json(text: str, scan: Scan) -> str:
                 {"phrase": s.phrase, "span": [s.span[0], s.span[1]], "reason": s.reason}
                 for s in scan.suppressed
             ],
+            "classifier": None
+            if verdict is None
+            else {
+                "probability": round(verdict.probability, 4),
+                "threshold": verdict.threshold,
+                "drivers": [[w, share] for w, share in verdict.drivers],
+            },
         }
     )

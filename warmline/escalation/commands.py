@@ -14,10 +14,10 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from warmline import outbox, texts
+from warmline.command_call import CommandCall
+from warmline.context import Context
 from warmline.escalation import acks, notices, policy
-from warmline.routing.command_call import CommandCall
-from warmline.routing.context import Context
-from warmline.routing.words import command
+from warmline.words import command
 
 
 def escalate(call: CommandCall) -> None:

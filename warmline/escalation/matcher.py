@@ -28,6 +28,12 @@ Rules, in order:
    category is dropped (the longer match is reported).
 
 The scan's level is the highest level among the matches left: crisis > concern > none.
+
+9. **Second stage** (`classifier.py`, when the matcher has one): a message the rules do not call
+   crisis, and whose crisis matches were not lowered by rule 7, is crisis when the classifier's
+   probability reaches its threshold; the scan then holds one `Match` of category and rule
+   "classifier" whose `phrase` gives the probability and whose `words` are the words that drove
+   it. Rule 6's negation still suppresses rule matches; the classifier judges the message whole.
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from typing import Literal
 
 import ahocorasick
 
+from warmline.escalation.classifier import Classifier, Verdict
 from warmline.escalation.fuzzy import FuzzyIndex, common_words
 from warmline.escalation.lexicon import Atom, Lexicon, Rule
 from warmline.escalation.negation import NegationScope
@@ -75,11 +82,24 @@ class Suppressed:
     reason: str
 
 
+CLASSIFIER = "classifier"  # category and rule of the match the second stage reports
+_LOWERED = "crisis lowered to concern"
+
+
 @dataclass(frozen=True)
 class Scan:
+    """The scan of one message: its level, what matched, what was suppressed and why, and the
+    classifier's verdict when it was consulted (None when the rules decided alone)."""
+
     level: Level
     matches: tuple[Match, ...]
     suppressed: tuple[Suppressed, ...]
+    classifier: Verdict | None = None
+
+    @property
+    def lowered(self) -> bool:
+        """Crisis matches were lowered to concern (recovered, or a topic): rule 7."""
+        return any(s.reason.startswith(_LOWERED) for s in self.suppressed)
 
 
 _NOTHING = Scan("none", (), ())
@@ -95,8 +115,9 @@ class _Hit:
 
 
 class Matcher:
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, classifier: Classifier | None = None) -> None:
         self.lexicon = lexicon
+        self.classifier = classifier
         entries: dict[str, list[tuple[int, int, int]]] = {}
 
         def key_of(words: tuple[str, ...], prefix: bool) -> str:
@@ -155,11 +176,32 @@ class Matcher:
     def scan(self, text: str) -> Scan:
         """Scan one message; pure, and never raises on any str."""
         norm = normalise(text)
+        words = norm.words
         norm, typos = self._correct(norm)
         hits, parts = self._exact_hits(norm)
-        if not hits:
-            return _NOTHING
-        return self._resolve(norm, hits, typos, parts)
+        scan = self._resolve(norm, hits, typos, parts) if hits else _NOTHING
+        if self.classifier is None or scan.level == "crisis" or scan.lowered:
+            return scan
+        return self._second_stage(text, words, scan, self.classifier)
+
+    def _second_stage(
+        self, text: str, words: list[str], scan: Scan, classifier: Classifier
+    ) -> Scan:
+        """Rule 9."""
+        probability = classifier.probability(words)
+        if probability < classifier.threshold:
+            return dataclasses.replace(scan, classifier=Verdict(probability, classifier.threshold))
+        verdict = classifier.verdict(words)
+        match = Match(
+            CLASSIFIER,
+            "crisis",
+            f"p={verdict.probability:.2f} (threshold {verdict.threshold:.2f})",
+            (0, len(text)),
+            "any",
+            rule=CLASSIFIER,
+            words=tuple(word for word, _ in verdict.drivers),
+        )
+        return Scan("crisis", (*scan.matches, match), scan.suppressed, verdict)
 
     def _correct(self, norm: Normalised) -> tuple[Normalised, dict[int, str]]:
         """Rule 2: `norm` with informal spellings and misspelt words replaced by the lexicon
@@ -302,9 +344,7 @@ class Matcher:
             for i, m in enumerate(matches):
                 if m.level == "crisis":
                     matches[i] = dataclasses.replace(m, level="concern")
-                    suppressed.append(
-                        Suppressed(m.phrase, m.span, f"crisis lowered to concern: {cue!r}")
-                    )
+                    suppressed.append(Suppressed(m.phrase, m.span, f"{_LOWERED}: {cue!r}"))
         level_: Level = "none"
         for m in matches:
             if _RANK[m.level] > _RANK[level_]:

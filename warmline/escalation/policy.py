@@ -8,7 +8,7 @@ For a contact's message, in the inbound transaction, in two steps around routing
 2. ``record`` (after routing, which marks a crisis conversation escalated so it jumps the queue):
    keep an ``Escalation`` (who, when, what matched, what was done). On ``crisis`` the supervisors
    on shift are alerted by SMS with the escalation's id (else the coordinators' alert numbers,
-   else every volunteer on shift: ``routing.supervisors``) and an ``escalation-ack`` timer is
+   else every volunteer on shift: ``escalation.recipients``) and an ``escalation-ack`` timer is
    armed; the assigned volunteer is told. On ``concern`` only the assigned volunteer is told. A
    volunteer assigned later is told when briefed (``brief``).
 
@@ -31,11 +31,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from warmline import metrics, texts
+from warmline.context import Context
 from warmline.db.models import Contact, Conversation, Escalation, Message, Outbound, Volunteer
 from warmline.escalation import notices
 from warmline.escalation.matcher import Scan
-from warmline.routing.context import Context
-from warmline.routing.supervisors import alert_chain
+from warmline.escalation.recipients import alert_chain
 from warmline.scheduling.timers import set_timer
 
 log = logging.getLogger(__name__)

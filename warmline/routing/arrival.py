@@ -29,12 +29,12 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from warmline.context import Context
 from warmline.db.engine import run_together
 from warmline.db.models import Base, Contact, Conversation, Volunteer, WebhookEvent
 from warmline.routing import relay
-from warmline.routing.context import Context
 from warmline.routing.conversations import INSERT_MESSAGE, from_contact, message_values
-from warmline.routing.words import keyword, language_choice
+from warmline.words import keyword, language_choice
 
 CONTACTS = Base.metadata.tables[Contact.__tablename__]
 CONVERSATIONS = Base.metadata.tables[Conversation.__tablename__]

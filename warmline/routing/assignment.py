@@ -15,19 +15,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from warmline import texts
+from warmline.context import Context
 from warmline.db.engine import lock_assignment, run_together
 from warmline.db.models import Conversation, ConversationPass, Message, Volunteer
 from warmline.escalation import policy as escalation
 from warmline.routing import relay
-from warmline.routing.context import Context
-from warmline.routing.eligibility import (
-    Candidate,
-    choose,
-    free_relay,
-    is_eligible,
-    returning_to,
-)
-from warmline.routing.opening import answering
+from warmline.routing.eligibility import Candidate, choose, free_relay, returning_to
 from warmline.scheduling.store import on_shift_now
 from warmline.scheduling.timers import cancel_timer, set_timer
 
@@ -201,36 +194,3 @@ def enqueue(
     cancel_timer(session, f"response:{conv.id}")
     every = dt.timedelta(minutes=ctx.settings.timeouts.queue_update_minutes)
     set_timer(session, "queue-update", conv.id, now + every, now)
-
-
-def drain_queue(session: Session, ctx: Context, now: dt.datetime, limit: int = 200) -> int:
-    """Assign queued conversations, in queue order, while anyone has room; returns how many.
-    Nothing is assigned while the line is closed by its opening hours. Then tell the next free
-    volunteers about voicemails waiting for a call back.
-
-    A conversation nobody may take (language, passes) keeps its place and the next is tried.
-    The rota is read once; the volunteers' loads are read again after each assignment.
-    """
-    from warmline.routing import callbacks  # callbacks builds on this module
-
-    on_shift = answering(session, ctx, now)  # nobody while the line is closed by its hours
-    lock_assignment(session)
-    queued = session.scalars(
-        select(Conversation)
-        .where(Conversation.status == "queued", Conversation.channel == "sms")
-        .order_by(*QUEUE_ORDER)
-        .limit(limit)
-    ).all()
-    assigned = 0
-    pool = candidates(session, ctx, now, on_shift) if queued else []
-    relay_pool = ctx.settings.line.relay_pool
-    for conv in queued:
-        if not any(is_eligible(c, pool=relay_pool, language=None) for c in pool):
-            break  # everyone on shift is full, paused or gone
-        if conv.contact.opted_out or conv.contact.blocked:
-            continue
-        if try_assign(session, ctx, conv, now, pool) is not None:
-            assigned += 1
-            pool = candidates(session, ctx, now, on_shift)
-    callbacks.announce(session, ctx, now)
-    return assigned

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from warmline.context import Context
+from warmline.db.contacts import find_contact
 from warmline.db.models import Contact
 from warmline.people import blocked_contacts, phone, set_blocked
 from warmline.privacy import Vault, parse_address
 from warmline.routing import conversations
-from warmline.routing.contacts import find_contact
-from warmline.routing.context import Context
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,14 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warmline import texts
-from warmline.db.engine import Database, is_postgres, lock_assignment
+from warmline.context import Context
+from warmline.db.engine import Database, is_postgres
 from warmline.db.models import Contact, Conversation, Volunteer
-from warmline.routing import assignment, call_rules, conversations
-from warmline.routing.context import Context
+from warmline.routing import call_rules, conversations, queue
 from warmline.scheduling.timers import set_timer
 from warmline.telephony.port import DialEnd, SendFailure, Telephony
 
@@ -47,14 +47,6 @@ class Bridge:
     recording_url: str | None
 
 
-# A callback request waiting for a volunteer.
-PENDING = (
-    Conversation.channel == "voice",
-    Conversation.status == "queued",
-    Conversation.recording_sid.is_not(None),
-)
-
-
 def voicemail_left(
     session: Session, ctx: Context, call_sid: str, voicemail: Voicemail, now: dt.datetime
 ) -> bool:
@@ -68,39 +60,8 @@ def voicemail_left(
     conv.status, conv.outcome = "queued", "voicemail"
     conv.queued_at = conv.last_activity_at = now
     session.flush()
-    announce(session, ctx, now)
+    queue.announce(session, ctx, now)
     return True
-
-
-def announce(session: Session, ctx: Context, now: dt.datetime) -> int:
-    """Text the next free volunteer about each callback request nobody was told of yet."""
-    lock_assignment(session)  # one announcement per request, even from two processes at once
-    waiting = session.scalars(
-        select(Conversation)
-        .where(*PENDING, Conversation.queue_notified_at.is_(None))
-        .order_by(Conversation.queued_at, Conversation.id)
-    ).all()
-    told = 0
-    for conv in waiting:
-        chosen = call_rules.callees(assignment.candidates(session, ctx, now), limit=1)
-        if not chosen:
-            break
-        volunteer = session.get_one(Volunteer, chosen[0].volunteer_id)
-        alias = conv.contact.alias
-        conv.queue_notified_at = now
-        if conv.contact.reachable:
-            body = texts.render(ctx.settings, "callback_waiting", alias=alias)
-        else:
-            body = texts.render(ctx.settings, "callback_withheld", alias=alias)
-            conv.status, conv.closed_at, conv.close_reason = "closed", now, "no-callback"
-        ctx.text_volunteer(session, volunteer, body, "notice", now, conversation_id=conv.id)
-        told += 1
-    return told
-
-
-def waiting(session: Session) -> int:
-    """How many callback requests wait for a volunteer."""
-    return session.scalar(select(func.count(Conversation.id)).where(*PENDING)) or 0
 
 
 def claim(session: Session, ctx: Context, volunteer: Volunteer, now: dt.datetime) -> str:
@@ -117,7 +78,7 @@ def claim(session: Session, ctx: Context, volunteer: Volunteer, now: dt.datetime
     query = (
         select(Conversation)
         .join(Contact, Contact.id == Conversation.contact_id)
-        .where(*PENDING)
+        .where(*queue.PENDING)
         .order_by(Conversation.queued_at, Conversation.id)
         .limit(1)
     )
@@ -243,7 +204,7 @@ def callback_call_ended(
         return
     if conv.first_response_at is None:
         release(session, conv, now)
-        assignment.drain_queue(session, ctx, now)
+        queue.drain_queue(session, ctx, now)
         return
     conv.duration_seconds = conv.duration_seconds or seconds
     conversations.close(session, ctx, conv, now, reason="callback")

@@ -20,12 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warmline import texts
+from warmline.context import Context
+from warmline.db.contacts import get_or_create_contact
 from warmline.db.engine import is_postgres
 from warmline.db.models import Conversation, ConversationPass, Escalation, Volunteer
 from warmline.privacy import parse_address
-from warmline.routing import assignment, call_rules, callbacks, conversations
-from warmline.routing.contacts import get_or_create_contact
-from warmline.routing.context import Context
+from warmline.routing import assignment, call_rules, callbacks, conversations, queue
 from warmline.routing.inbound import first_time
 from warmline.routing.opening import answering, next_open_phrase
 from warmline.scheduling.timers import set_timer
@@ -299,7 +299,7 @@ def stale_call(session: Session, ctx: Context, conv_id: int, now: dt.datetime) -
         return
     if conv.recording_sid is not None and conv.first_response_at is None:
         callbacks.release(session, conv, now)  # a callback claim never bridged: queue it again
-        assignment.drain_queue(session, ctx, now)
+        queue.drain_queue(session, ctx, now)
         return
     log.warning("call conversation %s had no end from Twilio; closed", conv.id)
     conversations.close(session, ctx, conv, now, reason="stale")

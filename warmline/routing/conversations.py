@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session, lazyload
 
 from warmline import texts
+from warmline.context import Context
 from warmline.db.engine import lock_assignment
 from warmline.db.models import (
     Base,
@@ -18,8 +19,7 @@ from warmline.db.models import (
     Outbound,
     Volunteer,
 )
-from warmline.routing import assignment
-from warmline.routing.context import Context
+from warmline.routing import assignment, queue
 from warmline.routing.opening import answering, next_open_phrase
 from warmline.scheduling.timers import cancel_timer, set_timer
 
@@ -224,7 +224,7 @@ def close(
         )
     session.flush()
     if volunteer is not None:
-        assignment.drain_queue(session, ctx, now)
+        queue.drain_queue(session, ctx, now)
 
 
 def hand_over(
@@ -263,7 +263,7 @@ def hand_over(
     session.flush()
     successor = assignment.try_assign(session, ctx, conv, now)
     if previous is not None:
-        assignment.drain_queue(session, ctx, now)
+        queue.drain_queue(session, ctx, now)
     return successor
 
 

@@ -14,17 +14,17 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from warmline import texts
+from warmline.context import Context
+from warmline.db.contacts import get_or_create_contact
 from warmline.db.models import Base, Contact, Message, Volunteer, WebhookEvent
 from warmline.escalation import commands as escalation_commands
 from warmline.escalation import policy as escalation
 from warmline.privacy import parse_address
 from warmline.routing import conversations
 from warmline.routing.arrival import RECORD, arrive, is_plain, relay_plain
-from warmline.routing.contacts import get_or_create_contact
-from warmline.routing.context import Context
 from warmline.routing.language import guess_language
 from warmline.routing.volunteers import volunteer_message
-from warmline.routing.words import keyword, language_choice
+from warmline.words import keyword, language_choice
 
 
 @dataclass(frozen=True)

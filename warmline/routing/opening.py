@@ -16,7 +16,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from warmline import texts
-from warmline.routing.context import Context
+from warmline.context import Context
 from warmline.scheduling import hours
 from warmline.scheduling.rota import ShiftInstance
 from warmline.scheduling.store import load_rota, on_shift_now

@@ -9,10 +9,10 @@ import logging
 from sqlalchemy.orm import Session
 
 from warmline import outbox, texts
+from warmline.context import Context
 from warmline.db.engine import lock_assignment
 from warmline.db.models import Conversation, Outbound
 from warmline.routing import conversations
-from warmline.routing.context import Context
 
 log = logging.getLogger(__name__)
 

@@ -23,8 +23,8 @@ from sqlalchemy import Executable, bindparam, update
 from sqlalchemy.orm import Session
 
 from warmline import outbox, texts
+from warmline.context import Context
 from warmline.db.models import Base, Conversation
-from warmline.routing.context import Context
 from warmline.scheduling.timers import ARM_TIMER, timer_values
 
 CONVERSATIONS = Base.metadata.tables[Conversation.__tablename__]

@@ -8,11 +8,11 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from warmline import texts
+from warmline.context import Context
 from warmline.db.models import Conversation
+from warmline.escalation.recipients import alert_chain
 from warmline.routing import assignment, conversations
-from warmline.routing.context import Context
 from warmline.routing.opening import answering
-from warmline.routing.supervisors import alert_chain
 from warmline.scheduling.timers import set_timer
 
 

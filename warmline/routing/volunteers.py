@@ -9,14 +9,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from warmline import texts
+from warmline.command_call import CommandCall, Handler, bound_conversation
+from warmline.context import Context
 from warmline.db.engine import lock_assignment
 from warmline.db.models import Conversation, Volunteer
 from warmline.escalation import commands as escalation_commands
-from warmline.routing import assignment, callbacks, conversations
-from warmline.routing.command_call import CommandCall, Handler, bound_conversation
-from warmline.routing.context import Context
-from warmline.routing.words import command
+from warmline.routing import callbacks, conversations, queue
 from warmline.scheduling.store import on_shift_now
+from warmline.words import command
 
 
 def volunteer_message(
@@ -94,7 +94,7 @@ def _on(call: CommandCall) -> None:
     call.volunteer.paused = False
     call.session.flush()
     call.reply(texts.render(call.ctx.settings, "resumed"))
-    assignment.drain_queue(call.session, call.ctx, call.now)
+    queue.drain_queue(call.session, call.ctx, call.now)
 
 
 def _status(call: CommandCall) -> None:
@@ -119,7 +119,7 @@ def _status(call: CommandCall) -> None:
         if c.relay_number
     ]
     lines.append(line("status_queue", waiting=queued))
-    if callbacks_waiting := callbacks.waiting(session):
+    if callbacks_waiting := queue.waiting(session):
         lines.append(line("status_callbacks", waiting=callbacks_waiting))
     if shift is None:
         lines.append(line("status_off_shift"))

@@ -50,6 +50,7 @@ __all__ = [
     "add_one_off",
     "add_override",
     "add_weekly_slot",
+    "edit_weekly_slot",
     "clock",
     "day",
     "list_one_offs",
@@ -99,24 +100,69 @@ def add_weekly_slot(
     tz: ZoneInfo | None = None,
 ) -> WeeklySlot:
     """A weekly slot; ``tz`` (the line's) dates ``now`` to check ``last_date`` (UTC without)."""
-    begins, ends = times(start, end)
-    slot = WeeklySlot(
-        weekday=weekday(day_name),
-        start_local=begins,
-        end_local=ends,
-        first_date=day(first_date) if first_date else None,
-        last_date=day(last_date) if last_date else None,
-        created_at=now,
-    )
+    slot = WeeklySlot(created_at=now)
+    _fill_slot(session, slot, day_name, start, end, first_date, last_date)
     _check_dates(slot, now.astimezone(tz or dt.UTC).date())
-    for person, supervisor in shift_people(session, volunteers, supervisors, region):
+    found = shift_people(session, volunteers, supervisors, region)
+    _assign(session, slot, found)
+    session.add(slot)
+    session.flush()
+    return slot
+
+
+def edit_weekly_slot(
+    session: Session,
+    slot_id: int,
+    *,
+    day_name: str,
+    start: str,
+    end: str,
+    volunteers: list[str],
+    supervisors: list[str],
+    now: dt.datetime,
+    first_date: str | None = None,
+    last_date: str | None = None,
+    region: str | None = None,
+    tz: ZoneInfo | None = None,
+) -> WeeklySlot:
+    """Give weekly slot ``slot_id`` this day, these times, dates and people, by the rules of
+    :func:`add_weekly_slot` (the slot is no duplicate of itself). It keeps its id, so the ``w3``
+    a coordinator knows still names it. The caller's unit of work rolls back a refused edit."""
+    slot = session.get(WeeklySlot, slot_id)
+    if slot is None:
+        raise AdminError(f"no weekly shift w{slot_id}")
+    found = shift_people(session, volunteers, supervisors, region)
+    _fill_slot(session, slot, day_name, start, end, first_date, last_date)
+    _check_dates(slot, now.astimezone(tz or dt.UTC).date())
+    slot.assignments.clear()
+    session.flush()  # the old assignments go before the duplicate check sees the slot
+    _assign(session, slot, found)
+    session.flush()
+    return slot
+
+
+def _fill_slot(
+    session: Session,
+    slot: WeeklySlot,
+    day_name: str,
+    start: str,
+    end: str,
+    first_date: str | None,
+    last_date: str | None,
+) -> None:
+    begins, ends = times(start, end)
+    slot.weekday = weekday(day_name)
+    slot.start_local, slot.end_local = begins, ends
+    slot.first_date = day(first_date) if first_date else None
+    slot.last_date = day(last_date) if last_date else None
+
+
+def _assign(session: Session, slot: WeeklySlot, found: list[tuple[Volunteer, bool]]) -> None:
+    for person, supervisor in found:
         same = _same_slot(session, slot, person.id)
         if same is not None:
             raise AdminError(f"{person.name} is already on that weekly shift (w{same})")
         slot.assignments.append(SlotAssignment(volunteer_id=person.id, supervisor=supervisor))
-    session.add(slot)
-    session.flush()
-    return slot
 
 
 def _check_dates(slot: WeeklySlot, today: dt.date) -> None:

@@ -11,11 +11,14 @@ Rules, each refused with an AdminError saying why:
   supervise during the period the replacement must be a supervisor too; the override is then
   marked ``supervisor`` (the rota ignores that mark for ``replace``; it lets a demotion see that
   the replacement supervises).
-- Removing an override made by a swap cancels that swap: the shift goes back to its volunteer.
+- Removing an override made by a swap cancels that swap: the shift goes back to its volunteer;
+  such an override cannot be edited (remove it instead). Any other override can be edited in
+  place, under the same rules as adding one.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from zoneinfo import ZoneInfo
 
@@ -47,6 +50,88 @@ def add_override(
     region: str | None = None,
 ) -> RotaOverride:
     """``start``/``end`` are local 'YYYY-MM-DD HH:MM' in the line's timezone."""
+    override = RotaOverride(created_at=now)
+    _fill(
+        session,
+        tz,
+        override,
+        kind,
+        volunteer,
+        start,
+        end,
+        now,
+        replacement,
+        supervisor,
+        reason,
+        region,
+    )
+    session.add(override)
+    session.flush()
+    return override
+
+
+def edit_override(
+    session: Session,
+    tz: ZoneInfo,
+    override_id: int,
+    *,
+    kind: str,
+    volunteer: str,
+    start: str,
+    end: str,
+    now: dt.datetime,
+    replacement: str | None = None,
+    supervisor: bool = False,
+    reason: str | None = None,
+    region: str | None = None,
+) -> RotaOverride:
+    """Change override ``override_id`` in place (it keeps its id) under the rules of
+    :func:`add_override`. An override made by a swap is refused: the swap says who takes the
+    shift, so it is cancelled (removing the override) rather than edited behind its back."""
+    override = session.get(RotaOverride, override_id)
+    if override is None:
+        raise AdminError(f"no override {override_id}")
+    swap = session.scalars(
+        select(SwapRequest.id).where(SwapRequest.override_id == override_id)
+    ).first()
+    if swap is not None:
+        raise AdminError(
+            f"override {override_id} comes from swap {swap}: remove it (which cancels the swap) "
+            "and add the change you want instead"
+        )
+    _fill(
+        session,
+        tz,
+        override,
+        kind,
+        volunteer,
+        start,
+        end,
+        now,
+        replacement,
+        supervisor,
+        reason,
+        region,
+    )
+    session.flush()
+    return override
+
+
+def _fill(
+    session: Session,
+    tz: ZoneInfo,
+    override: RotaOverride,
+    kind: str,
+    volunteer: str,
+    start: str,
+    end: str,
+    now: dt.datetime,
+    replacement: str | None,
+    supervisor: bool,
+    reason: str | None,
+    region: str | None,
+) -> None:
+    """Check the override's fields and set them on ``override``; AdminError says what is wrong."""
     if kind not in KINDS:
         raise AdminError("kind must be add, remove or replace")
     if (kind == "replace") != (replacement is not None):
@@ -67,22 +152,21 @@ def add_override(
     if taker is not None:
         if taker.id == person.id:
             raise AdminError("a volunteer cannot replace themselves")
-        supervisor = supervises(load_rota(session, tz), person.id, begins, ends)
+        rota = load_rota(session, tz)
+        # The rota as it would be without this override (when it is being edited): whether the
+        # replaced volunteer supervises must not depend on the change being replaced.
+        others = tuple(o for o in rota.overrides if o.id != override.id)
+        supervisor = supervises(
+            dataclasses.replace(rota, overrides=others), person.id, begins, ends
+        )
         if supervisor:
             require_supervisor(taker, f"replace {person.name}, who supervises then")
-    override = RotaOverride(
-        kind=kind,
-        volunteer_id=person.id,
-        replacement_id=taker.id if taker else None,
-        start=begins,
-        end=ends,
-        supervisor=supervisor,
-        reason=reason,
-        created_at=now,
-    )
-    session.add(override)
-    session.flush()
-    return override
+    override.kind = kind
+    override.volunteer_id = person.id
+    override.replacement_id = taker.id if taker else None
+    override.start, override.end = begins, ends
+    override.supervisor = supervisor
+    override.reason = reason
 
 
 def supervises(rota: r.Rota, volunteer_id: int, start: dt.datetime, end: dt.datetime) -> bool:

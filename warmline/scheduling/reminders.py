@@ -1,7 +1,7 @@
 """Which shift timers to create: reminders before shifts, start and end notices, queue draining.
 
 Pure rules (no database, no clock), applied by the planner job in
-:mod:`warmline.scheduling.notices` every minute over the shifts of the coming day or more:
+:mod:`warmline.worker.notices` every minute over the shifts of the coming day or more:
 
 - A volunteer's **reminders** are minutes before the start of each of their shifts
   (``Volunteer.reminder_minutes``, default ``"1440,60"``: 24 hours and 1 hour).

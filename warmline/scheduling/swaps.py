@@ -29,9 +29,9 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from warmline.context import Context
 from warmline.db.models import RotaOverride, SwapRequest, Volunteer
 from warmline.people import AdminError, find_volunteer
-from warmline.routing.context import Context
 from warmline.scheduling import rota as r
 from warmline.scheduling import rota_version  # noqa: F401  (edits bump the rota version)
 from warmline.scheduling.overrides import require_supervisor, supervises

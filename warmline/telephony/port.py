@@ -14,7 +14,7 @@ which ``telephony.twilio_words`` translates Twilio's status words at the edge.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal, Protocol
+from typing import Literal, Protocol, runtime_checkable
 
 # Why warmline calls someone itself; only callbacks so far (a volunteer who claimed a voicemail
 # is called, hears it, and is connected to the contact: SPEC §10).
@@ -43,6 +43,7 @@ class SendFailure(Exception):
         self.ambiguous = ambiguous
 
 
+@runtime_checkable
 class Telephony(Protocol):
     """A phone provider. Every method raises :class:`SendFailure` when the provider refuses or
     cannot be reached, and never logs a phone number or a message body."""

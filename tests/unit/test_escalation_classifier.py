@@ -1,0 +1,166 @@
+"""The escalation scan's second stage (issue 12): the shipped model, its scorer, and how the
+matcher combines it with the rules (warmline/escalation/classifier.py, matcher.py rule 9)."""
+
+import json
+import math
+
+import pytest
+
+from warmline.escalation.check import format_scan_json, format_scan_text
+from warmline.escalation.classifier import (
+    Classifier,
+    ModelError,
+    dump_model,
+    features,
+    load_model,
+    parse_model,
+)
+from warmline.escalation.evaluation import load_corpus
+from warmline.escalation.lexicon import default_lexicon_path, load_lexicon
+from warmline.escalation.matcher import CLASSIFIER, Matcher
+from warmline.escalation.normalise import normalise
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_model()
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    return load_lexicon(default_lexicon_path())
+
+
+def always(threshold: float = 0.0, weights: dict[str, float] | None = None) -> Classifier:
+    """A classifier that calls everything crisis (threshold 0), driven by `weights`."""
+    return Classifier(weights or {"w:taco": 2.0}, 0.0, threshold)
+
+
+def test_retraining_reproduces_the_shipped_model(model):
+    """A stale model (the dev half or the features changed, the file not regenerated) fails here:
+    retraining from the dev half must give the same threshold and the same scores."""
+    from scripts.train_escalation_model import DEV, train
+
+    fresh = parse_model(train().splitlines(), "retrained")
+    assert fresh.threshold == pytest.approx(model.threshold, abs=1e-3)
+    assert fresh.bias == pytest.approx(model.bias, abs=1e-3)
+    for example in load_corpus(DEV):
+        words = normalise(example.text).words
+        assert fresh.probability(words) == pytest.approx(model.probability(words), abs=2e-3), (
+            example.line
+        )
+
+
+def test_the_runtime_scorer_is_the_linear_model_on_the_training_features(model):
+    """The memoised per-word sums give the same score as the feature vector training sees."""
+    for text in ["i took all my pills an hour ago", "shooting hoops w my cousin", "", "kms"]:
+        words = normalise(text).words
+        z = model.bias + sum(model.weights.get(f, 0.0) * v for f, v in features(words).items())
+        assert model.probability(words) == pytest.approx(1 / (1 + math.exp(-z)), rel=1e-9)
+
+
+def test_features_are_words_pairs_and_padded_character_runs():
+    got = features(["im", "ok"])
+    scale = 1 / math.sqrt(3)
+    assert got["w:im"] == pytest.approx(scale)
+    assert {"b:^ im", "b:im ok", "b:ok $"} <= set(got)
+    assert {"c: im", "c: im ", "c:im "} <= set(got)
+    assert "c: i" not in got  # runs are 3 to 5 characters
+
+
+def test_the_shipped_model_separates_plain_cases(model):
+    crisis = normalise("i just swallowed the whole bottle of my sleeping pills").words
+    harmless = normalise("shooting hoops with my cousin after school").words
+    assert model.probability(crisis) > model.probability(harmless)
+    assert model.probability(harmless) < model.threshold
+
+
+def test_verdict_lists_the_words_that_raised_the_score_largest_first():
+    clf = Classifier({"w:taco": 3.0, "w:cold": -1.0, "b:hot taco": 1.0, "w:hot": 0.5}, 0.0, 0.5)
+    verdict = clf.verdict(["hot", "taco", "cold"])
+    assert [w for w, _ in verdict.drivers] == ["taco", "hot taco", "hot"]
+    assert verdict.drivers[0][1] == pytest.approx(3.0 / 2, abs=1e-3)
+    assert verdict.confident
+
+
+def test_model_file_round_trips_and_rejects_malformed_lines():
+    text = dump_model({"w:a": 0.5, "b:^ a": -0.25}, -1.5, 0.9, "note")
+    clf = parse_model(text.splitlines(), "m")
+    assert (clf.weights, clf.bias, clf.threshold) == ({"w:a": 0.5, "b:^ a": -0.25}, -1.5, 0.9)
+    with pytest.raises(ModelError, match="m:2: not"):
+        parse_model(["bias\t0", "oops", "threshold\t0.5"], "m")
+    with pytest.raises(ModelError, match="bias or threshold missing"):
+        parse_model(["0.5\tw:a"], "m")
+
+
+def test_load_model_names_an_unreadable_file(tmp_path):
+    with pytest.raises(ModelError, match="cannot read"):
+        load_model(tmp_path / "missing.txt")
+
+
+def test_rules_decide_alone_when_they_find_crisis(lexicon):
+    scan = Matcher(lexicon, always()).scan("i want to kill myself")
+    assert scan.level == "crisis"
+    assert scan.classifier is None
+    assert all(m.rule != CLASSIFIER for m in scan.matches)
+
+
+def test_classifier_escalates_what_the_rules_miss_and_says_why(lexicon):
+    scan = Matcher(lexicon, always()).scan("taco tonight")
+    assert scan.level == "crisis"
+    (match,) = scan.matches
+    assert (match.category, match.rule, match.level) == (CLASSIFIER, CLASSIFIER, "crisis")
+    assert match.words == ("taco",)
+    assert match.span == (0, len("taco tonight"))
+    assert scan.classifier is not None and scan.classifier.confident
+
+
+def test_below_its_threshold_the_classifier_changes_nothing_but_is_reported(lexicon):
+    scan = Matcher(lexicon, always(threshold=0.999)).scan("taco tonight")
+    assert (scan.level, scan.matches) == ("none", ())
+    assert scan.classifier is not None and not scan.classifier.confident
+
+
+def test_a_message_the_rules_lowered_for_recovery_is_not_raised_again(lexicon):
+    """Rule 7 stays: "doing much better now" lowers crisis matches to concern, and the
+    classifier does not undo it."""
+    text = "i wanted to kill myself last year but im doing much better now"
+    rules = Matcher(lexicon).scan(text)
+    assert rules.lowered, rules
+    scan = Matcher(lexicon, always()).scan(text)
+    assert scan.level == rules.level != "crisis"
+    assert scan.classifier is None
+
+
+def test_check_names_the_classifier_its_score_and_its_words(lexicon):
+    scan = Matcher(lexicon, always()).scan("taco tonight")
+    text = format_scan_text("taco tonight", scan)
+    assert "classifier: crisis, p=0.760 >= threshold 0.000" in text and "'taco' (+" in text
+    data = json.loads(format_scan_json("taco tonight", scan))
+    assert data["level"] == "crisis"
+    assert data["matches"][0]["rule"] == CLASSIFIER
+    assert data["classifier"]["drivers"][0][0] == "taco"
+    below = Matcher(lexicon, always(threshold=0.999)).scan("taco")
+    assert "below threshold 0.999" in format_scan_text("taco", below)
+    assert json.loads(format_scan_json("x", Matcher(lexicon).scan("x")))["classifier"] is None
+
+
+def test_a_long_message_is_judged_by_its_likeliest_window_not_its_length(model, lexicon):
+    """A linear score summed over hundreds of words grows without bound: 8,000 harmless "x"s once
+    scored 1.0 and escalated. Long messages are scored window by window: never higher than their
+    likeliest window, never lower than any window alone; a crisis in a long ordinary message is
+    still escalated."""
+    from warmline.escalation.classifier import WINDOW, windows
+
+    for n in (WINDOW + 1, 500, 8_000):
+        assert not model.verdict(normalise("x " * n).words).confident
+    crisis = "i took the whole bottle of my sleeping pills and i cant stay awake"
+    ordinary = "work was long and the bus was late again and i forgot my lunch " * 20
+    words = normalise(ordinary + crisis).words
+    assert len(words) > 5 * WINDOW
+    parts = [model.probability(w) for w in windows(words)]
+    assert model.verdict(words).probability == pytest.approx(max(parts))
+    assert (
+        windows(words).__next__() == words[:WINDOW] and list(windows(words))[-1] == words[-WINDOW:]
+    )
+    assert Matcher(lexicon, classifier=model).scan(ordinary + crisis).level == "crisis"

@@ -1,0 +1,218 @@
+"""The escalation scan's statistical second stage: a logistic regression over a message's words.
+
+Trained in the repository (`scripts/train_escalation_model.py`, scikit-learn, fixed seed) on the
+labelled dev corpus, exported as a small text file (`data/escalation_model.txt`) and scored here
+in pure Python: dictionary lookups, no numpy.
+
+**Features** of a message, all from its normalised words (`normalise.py`: accents, case,
+leetspeak, repeated letters and long numbers folded), each counted once per occurrence:
+
+- ``w:WORD`` — each word;
+- ``b:WORD WORD`` — each pair of neighbouring words, with ``^`` before the first and ``$`` after
+  the last ("b:^ im", "b:pills $");
+- ``c:NGRAM`` — every run of 3 to 5 characters of each word padded with one space either side
+  (" kms ", " su", "icid"), so a misspelt or unseen word still carries its pieces' weight.
+
+The model is linear, so a word's own features and its character runs add up to one number per
+word, memoised; a message costs one lookup per word and one per pair. The score is
+``bias + sum(weights) / sqrt(words + 1)`` (a long message does not win by length alone), and the
+probability is its logistic. `explain` lists which words and pairs drove it.
+
+**Long messages** are scored as overlapping windows of `WINDOW` words (every `WINDOW // 2`) and
+take their highest window: the model learnt from texts of a few dozen words at most, and summed
+over hundreds of words any small positive weight grows without bound (8,000 "x"s scored 1.0).
+A crisis sentence inside a long message still fills a window of its own.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+MODEL_FILE = "escalation_model.txt"
+MIN_GRAM, MAX_GRAM = 3, 5
+WINDOW = 32  # words; the labelled messages the model learnt from have at most 28
+_CACHE_LIMIT = 200_000
+_HEADER = "# warmline escalation model"
+
+
+class ModelError(ValueError):
+    """A model file that cannot be read; the message names the file and line."""
+
+
+def word_features(word: str) -> Iterator[str]:
+    """The features a single word contributes: itself and its padded character runs."""
+    yield "w:" + word
+    padded = " " + word + " "
+    size = len(padded)
+    for n in range(MIN_GRAM, MAX_GRAM + 1):
+        for i in range(size - n + 1):
+            yield "c:" + padded[i : i + n]
+
+
+def pair_features(words: list[str]) -> Iterator[str]:
+    """The neighbouring-word features of a message's words, start and end marked."""
+    padded = ["^", *words, "$"]
+    for a, b in zip(padded, padded[1:], strict=False):
+        yield "b:" + a + " " + b
+
+
+def features(words: list[str]) -> dict[str, float]:
+    """Every feature of a message's words with its value (count / sqrt(words + 1)); the same
+    vector the model is trained on."""
+    counts: dict[str, float] = {}
+    for word in words:
+        for f in word_features(word):
+            counts[f] = counts.get(f, 0.0) + 1.0
+    for f in pair_features(words):
+        counts[f] = counts.get(f, 0.0) + 1.0
+    scale = 1.0 / math.sqrt(len(words) + 1)
+    return {f: c * scale for f, c in counts.items()}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The classifier's view of one message: probability of crisis, whether it reaches the
+    threshold, and the words and pairs that pushed it up most, each with its share of the
+    score (weight / sqrt(words + 1)), largest first."""
+
+    probability: float
+    threshold: float
+    drivers: tuple[tuple[str, float], ...] = ()
+
+    @property
+    def confident(self) -> bool:
+        return self.probability >= self.threshold
+
+
+class Classifier:
+    """A trained model: `bias`, feature `weights`, and the `threshold` on the probability at
+    which the scan calls a message crisis (chosen by cross-validation on the dev half)."""
+
+    def __init__(self, weights: dict[str, float], bias: float, threshold: float) -> None:
+        self.weights = weights
+        self.bias = bias
+        self.threshold = threshold
+        self._words: dict[str, float] = {}
+
+    def word_weight(self, word: str) -> float:
+        """The summed weight of a word's own features (memoised)."""
+        value = self._words.get(word)
+        if value is None:
+            get = self.weights.get
+            value = sum(get(f, 0.0) for f in word_features(word))
+            if len(self._words) >= _CACHE_LIMIT:
+                self._words.clear()
+            self._words[word] = value
+        return value
+
+    def probability(self, words: list[str]) -> float:
+        """P(crisis) for a message's normalised words: of its likeliest window when it is longer
+        than `WINDOW` words."""
+        if len(words) <= WINDOW:
+            return self._probability(words)
+        return max(self._probability(window) for window in windows(words))
+
+    def _probability(self, words: list[str]) -> float:
+        weight = self.word_weight
+        get = self.weights.get
+        total = 0.0
+        for word in words:
+            total += weight(word)
+        previous = "^"
+        for word in words:
+            total += get("b:" + previous + " " + word, 0.0)
+            previous = word
+        total += get("b:" + previous + " $", 0.0)
+        return _sigmoid(self.bias + total / math.sqrt(len(words) + 1))
+
+    def verdict(self, words: list[str], top: int = 5) -> Verdict:
+        """`probability` with the `top` words or pairs that raised it most (in the likeliest
+        window of a long message)."""
+        if len(words) > WINDOW:
+            words = max(windows(words), key=self._probability)
+        scale = 1.0 / math.sqrt(len(words) + 1)
+        parts: dict[str, float] = {}
+        for word in words:
+            parts[word] = parts.get(word, 0.0) + self.word_weight(word) * scale
+        padded = ["^", *words, "$"]
+        for a, b in zip(padded, padded[1:], strict=False):
+            w = self.weights.get("b:" + a + " " + b, 0.0)
+            if w:
+                pair = " ".join(x for x in (a, b) if x not in "^$")
+                parts[pair] = parts.get(pair, 0.0) + w * scale
+        drivers = sorted(((k, v) for k, v in parts.items() if v > 0), key=lambda kv: -kv[1])
+        return Verdict(
+            self.probability(words),
+            self.threshold,
+            tuple((k, round(v, 3)) for k, v in drivers[:top]),
+        )
+
+
+def windows(words: list[str]) -> Iterator[list[str]]:
+    """Overlapping runs of `WINDOW` words, every `WINDOW // 2`, the last one ending the message."""
+    step = WINDOW // 2
+    last = len(words) - WINDOW
+    for start in range(0, last, step):
+        yield words[start : start + WINDOW]
+    yield words[last:]
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def dump_model(weights: dict[str, float], bias: float, threshold: float, notes: str) -> str:
+    """The model file's text: a header, `bias`, `threshold`, then one `weight<TAB>feature` a
+    line, features sorted, weights with 5 significant digits; `notes` become comment lines."""
+    lines = [_HEADER]
+    lines += [f"# {line}".rstrip() for line in notes.splitlines()]
+    lines.append(f"bias\t{bias:.6g}")
+    lines.append(f"threshold\t{threshold:.6g}")
+    for feature in sorted(weights):
+        lines.append(f"{weights[feature]:.5g}\t{feature}")
+    return "\n".join(lines) + "\n"
+
+
+def parse_model(lines: Iterable[str], source: str) -> Classifier:
+    """A `Classifier` from a model file's lines; `ModelError` ("source:line: why") if malformed."""
+    weights: dict[str, float] = {}
+    head: dict[str, float] = {}
+    for number, raw in enumerate(lines, 1):
+        line = raw.rstrip("\n")
+        if not line or line.startswith("#"):
+            continue
+        value, tab, feature = line.partition("\t")
+        try:
+            number_value = float(feature if value in ("bias", "threshold") else value)
+        except ValueError:
+            raise ModelError(f"{source}:{number}: not '<weight>\\t<feature>'") from None
+        if not tab or not feature:
+            raise ModelError(f"{source}:{number}: not '<weight>\\t<feature>'")
+        if value in ("bias", "threshold"):
+            head[value] = number_value
+        else:
+            weights[feature] = number_value
+    if set(head) != {"bias", "threshold"}:
+        raise ModelError(f"{source}: bias or threshold missing")
+    return Classifier(weights, head["bias"], head["threshold"])
+
+
+def load_model(path: str | Path | None = None) -> Classifier:
+    """The model at `path`, or the one shipped in the package."""
+    if path is None:
+        ref = resources.files("warmline.escalation") / "data" / MODEL_FILE
+        text = ref.read_text(encoding="utf-8")
+        return parse_model(text.splitlines(), MODEL_FILE)
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ModelError(f"{path}: cannot read: {exc}") from exc
+    return parse_model(text.splitlines(), str(path))

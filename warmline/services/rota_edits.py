@@ -1,0 +1,103 @@
+"""Editing a one-off shift or an override in place (audited); adding and removing them are in
+:mod:`warmline.services.rota`, whose contract this shares: ``edit_rota`` or PermissionDenied,
+AdminError for a refused change, local times in the line's timezone, audit details in words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from warmline.accounts.roles import require
+from warmline.audit import Actor, record
+from warmline.config import Settings
+from warmline.db.models import OneOffShift, RotaOverride
+from warmline.scheduling import one_offs, overrides, shift_text
+
+
+def edit_one_off(
+    session: Session,
+    actor: Actor,
+    settings: Settings,
+    now: dt.datetime,
+    shift_id: int,
+    *,
+    on: str,
+    start: str,
+    end: str,
+    volunteer: str,
+    supervisor: bool,
+) -> OneOffShift:
+    """Change one-off shift ``shift_id``'s date, times, person or supervisor mark; it keeps its
+    id (see :func:`warmline.scheduling.one_offs.edit_one_off`). Audited as ``shift.edit``."""
+    require(actor.role, "edit_rota")
+    tz = settings.line.timezone
+    found = session.get(OneOffShift, shift_id)
+    was = shift_text.span(found.start, found.end, tz) if found is not None else ""
+    shift = one_offs.edit_one_off(
+        session,
+        tz,
+        shift_id,
+        on=on,
+        start=start,
+        end=end,
+        volunteer=volunteer,
+        supervisor=supervisor,
+        now=now,
+        region=settings.line.region,
+    )
+    now_said = shift_text.span(shift.start, shift.end, tz)
+    record(
+        session,
+        actor,
+        "shift.edit",
+        target=f"shift:o{shift.id}",
+        detail=f"was {was}; now {now_said}",
+        at=now,
+    )
+    return shift
+
+
+def edit_override(
+    session: Session,
+    actor: Actor,
+    settings: Settings,
+    now: dt.datetime,
+    override_id: int,
+    *,
+    kind: str,
+    volunteer: str,
+    start: str,
+    end: str,
+    replacement: str | None = None,
+    supervisor: bool = False,
+    reason: str | None = None,
+) -> RotaOverride:
+    """Change override ``override_id`` in place under the rules of adding one (see
+    :func:`warmline.scheduling.overrides.edit_override`). Audited as ``override.edit``."""
+    require(actor.role, "edit_rota")
+    tz = settings.line.timezone
+    override = overrides.edit_override(
+        session,
+        tz,
+        override_id,
+        kind=kind,
+        volunteer=volunteer,
+        start=start,
+        end=end,
+        now=now,
+        replacement=replacement,
+        supervisor=supervisor,
+        reason=reason,
+        region=settings.line.region,
+    )
+    record(
+        session,
+        actor,
+        "override.edit",
+        target=f"override:{override.id}",
+        detail=f"{kind} {shift_text.span(override.start, override.end, tz)}",
+        at=now,
+    )
+    return override
