@@ -12,8 +12,8 @@ from typing import Any
 from warmline.config import ConfigError, Settings
 from warmline.context import Context
 from warmline.db.engine import Database
-from warmline.outbox import Sender
 from warmline.privacy import Vault
+from warmline.telephony.port import Telephony
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
@@ -33,8 +33,11 @@ def require_telephony(settings: Settings) -> None:
         )
 
 
-def make_sender(settings: Settings, echo: Callable[[str, str, str], None] | None = None) -> Sender:
-    """The real Twilio REST sender, or the phone simulator when there are no credentials."""
+def make_sender(
+    settings: Settings, echo: Callable[[str, str, str], None] | None = None
+) -> Telephony:
+    """The telephony port's Twilio adapter, or the phone simulator when there are no
+    credentials."""
     if settings.uses_simulator:
         from warmline.telephony.simulator import SimulatorSender
 
@@ -45,7 +48,7 @@ def make_sender(settings: Settings, echo: Callable[[str, str, str], None] | None
     client = make_client(
         settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_api_base_url
     )
-    return TwilioSender(client)
+    return TwilioSender(client, settings.public_url)
 
 
 def make_scanner(settings: Settings) -> Callable[[str], object]:
@@ -70,7 +73,7 @@ class Warmline:
     settings: Settings
     db: Database
     vault: Vault
-    sender: Sender
+    sender: Telephony
     clock: Clock = utc_now
     context: Context = field(init=False)
 
@@ -78,14 +81,15 @@ class Warmline:
         self.context = Context(self.settings, self.vault, make_scanner(self.settings))
 
     def callback_url(self, path: str) -> str | None:
-        """Absolute URL of one of our webhooks, when the public URL is known."""
+        """Absolute URL of one of our webhooks, when the public URL is known (for the web
+        layer's TwiML; the telephony adapters build their own)."""
         return f"{self.settings.public_url}{path}" if self.settings.public_url else None
 
 
 def bootstrap(
     settings: Settings,
     *,
-    sender: Sender | None = None,
+    sender: Telephony | None = None,
     clock: Clock = utc_now,
     echo: Callable[[str, str, str], None] | None = None,
     serving: bool = True,

@@ -9,14 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from warmline import texts
 from warmline.context import Context
 from warmline.db.models import Conversation, Volunteer
 from warmline.words import Command
-
-NO_CONVERSATION = (
-    "There is no open conversation on this number, so your message was not sent to anyone. "
-    "Text #status to see your conversations, #help for commands."
-)
 
 
 def bound_conversation(
@@ -46,7 +42,7 @@ class CommandCall:
         """The conversation the command is about; None (and the volunteer told) when none."""
         conv = bound_conversation(self.session, self.volunteer, self.to)
         if conv is None:
-            self.reply(NO_CONVERSATION)
+            self.reply(texts.render(self.ctx.settings, "no_conversation"))
         return conv
 
 

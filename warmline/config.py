@@ -45,6 +45,7 @@ from warmline.opening_hours import (
     parse_opening_hours,
 )
 from warmline.opening_hours import describe as describe_hours
+from warmline.texts.catalogue import CATALOGUE, CONFIGURABLE, SPANISH
 
 Mode = Literal["production", "demo", "test"]
 # Development-only secrets; refused in production mode.
@@ -170,60 +171,12 @@ class Settings:
         return replace(self, **changes)
 
 
-DEFAULT_TEXTS: dict[str, str] = {
-    "greeting": "Hi, this is {line}. A peer volunteer will text you back here soon. "
-    "If you are in danger right now, call or text 988, or call 911.",
-    "queued": "All our volunteers are with someone right now. You are number {place} in line "
-    "and we will text you as soon as someone is free.",
-    "still_queued": "You are still in line (number {place}). Someone will be with you as soon "
-    "as they can.",
-    "after_hours": "{line} is closed right now. We open again {next_open}. Your message is "
-    "saved. If you need someone now, call or text 988, or call 911 in an emergency.",
-    "closing": "Thank you for texting {line}. If you need someone now, call or text 988.",
-    "idle_closing": "We haven't heard from you in a while, so we've closed this conversation. "
-    "Text us again any time.",
-    "help": "{line}: peer support by text and phone, {hours}. In crisis, call or text 988; in an "
-    "emergency call 911. Reply STOP to stop messages.",
-    "opted_out": "You will not get more messages from {line}. Reply START to resume.",
-    "opted_in": "Welcome back to {line}. Text us any time we are open.",
-    "crisis_resources": "If you are in danger or thinking about ending your life, please call or "
-    "text 988 now (Suicide & Crisis Lifeline, 24/7), or call 911 in an emergency.",
-    # Spoken on calls (SPEC §10). The greeting must offer 9 for the crisis line.
-    "call_greeting": "Hi, this is {line}, peer support by phone. If you are in danger or thinking "
-    "about ending your life, press 9 to reach the crisis line, or hold for a peer volunteer.",
-    "call_after_hours": "{line} is closed right now. We open again {next_open}.",
-    "call_nobody_free": "All our volunteers are with someone right now.",
-    "call_voicemail": "If you are in danger, press 9 now to reach the crisis line. Or leave a "
-    "message after the tone, and a volunteer will call you back from this number.",
-    # The reply to a contact who texts ENGLISH (or, in [texts.es], ESPAÑOL).
-    "language_changed": "OK, {line} will text you in English. Para español, responde ESPAÑOL.",
-}
+# The [texts] settings and their defaults come from the texts catalogue (warmline.texts).
+DEFAULT_TEXTS: dict[str, str] = {name: CATALOGUE[name].en for name in CONFIGURABLE}
 # Spoken on calls, in calls.language: not in [texts.es].
-CALL_TEXTS = ("call_greeting", "call_after_hours", "call_nobody_free", "call_voicemail")
+CALL_TEXTS = tuple(name for name in CONFIGURABLE if CATALOGUE[name].audience == "caller")
 # What a contact who writes Spanish (or texts ESPAÑOL) gets; [texts.es] overrides each.
-DEFAULT_TEXTS_ES: dict[str, str] = {
-    "greeting": "Hola, te escribe {line}. Una persona voluntaria te responderá aquí pronto. "
-    "Si estás en peligro ahora mismo, llama o envía un mensaje de texto al 988, o llama al 911.",
-    "queued": "Ahora mismo todas las personas voluntarias están acompañando a alguien. Eres el "
-    "número {place} en la fila y te escribiremos en cuanto alguien esté libre.",
-    "still_queued": "Sigues en la fila (número {place}). Alguien te atenderá en cuanto pueda.",
-    "after_hours": "{line} está cerrado en este momento. Volvemos a abrir {next_open}. Tu "
-    "mensaje quedó guardado. Si necesitas hablar con alguien ya, llama o envía un mensaje de "
-    "texto al 988, o llama al 911 en una emergencia.",
-    "closing": "Gracias por escribir a {line}. Si necesitas a alguien ahora, llama o envía un "
-    "mensaje de texto al 988.",
-    "idle_closing": "Hace un rato que no sabemos de ti, así que cerramos esta conversación. "
-    "Escríbenos cuando quieras.",
-    "help": "{line}: apoyo entre pares por mensaje de texto y por teléfono, {hours}. En una "
-    "crisis, llama o envía un mensaje de texto al 988; en una emergencia, llama al 911. "
-    "Responde STOP para dejar de recibir mensajes.",
-    "opted_out": "Ya no recibirás más mensajes de {line}. Responde START para volver.",
-    "opted_in": "Bienvenido de nuevo a {line}. Escríbenos cuando estemos abiertos.",
-    "crisis_resources": "Si estás en peligro o pensando en quitarte la vida, por favor llama o "
-    "envía un mensaje de texto al 988 ahora (Línea de Prevención del Suicidio y Crisis, 24/7, "
-    "con atención en español), o llama al 911 en una emergencia.",
-    "language_changed": "De acuerdo, {line} te escribirá en español. For English, reply ENGLISH.",
-}
+DEFAULT_TEXTS_ES: dict[str, str] = {name: CATALOGUE[name].es or "" for name in SPANISH}
 
 
 def normalise_number(value: str, setting: str, region: str | None = None) -> str:
@@ -256,13 +209,7 @@ def region_of(number: str) -> str | None:
 
 # The placeholders each text may use: what the code that sends it passes to texts.render, which
 # always adds {line} (the line's name) and {hours} (its opening hours in words).
-ALWAYS_FILLED = ("line", "hours")
-PLACEHOLDERS: dict[str, tuple[str, ...]] = {name: ALWAYS_FILLED for name in DEFAULT_TEXTS} | {
-    "queued": (*ALWAYS_FILLED, "place"),
-    "still_queued": (*ALWAYS_FILLED, "place"),
-    "after_hours": (*ALWAYS_FILLED, "next_open"),
-    "call_after_hours": (*ALWAYS_FILLED, "next_open"),
-}
+PLACEHOLDERS: dict[str, tuple[str, ...]] = {name: CATALOGUE[name].allowed for name in CONFIGURABLE}
 LINE_KEYS = ("name", "timezone", "public_number", "relay_numbers", "hours", "crisis_line")
 # Every table and its keys; None: any key (checked by the table's own parser).
 TABLES: dict[str, tuple[str, ...] | None] = {

@@ -1,12 +1,13 @@
 """The outbox (SPEC §12): every outbound text is a row written in the same transaction as the
-change that causes it; the worker delivers due rows through the Sender port.
+change that causes it; the worker delivers due rows through the telephony port
+(``telephony.port.Telephony``).
 
 Delivery is at most once to the contact and at least once to Twilio, in three steps, so that no
 database transaction (nor SQLite's write lock) is held while Twilio is called:
 
 1. **claim** a due row in a short transaction: ``pending`` (or ``unconfirmed``, or ``claimed``
    whose lease ran out: a worker died mid-send) becomes ``claimed`` for ``LEASE``;
-2. **send** through the Sender, outside any transaction;
+2. **send** through the port, outside any transaction;
 3. **record** the result in another short transaction: the Twilio SID and ``sent``; a retry
    after backoff (2, 4, 8 ... seconds, at most 5 minutes apart, up to ``MAX_ATTEMPTS``); or a
    permanent failure, never retried. Error 21610 (the recipient replied STOP to the carrier)
@@ -21,8 +22,9 @@ nothing is lost and the volunteer's phone is not flooded.
 
 When a send may have reached Twilio without its answer being recorded (a read time-out, a
 dropped connection, a 5xx, or a crash between send and record) the row is ``unconfirmed`` or its
-claim expires; before sending it again the worker asks the Sender whether the text already went
-out (``find_sent``: Twilio's Messages list), and records that message instead of sending twice.
+claim expires; before sending it again the worker asks the port whether the text already went
+out (``Telephony.find_sent``: Twilio's Messages list), and records that message instead of
+sending twice.
 
 Status callbacks only move a message forward (queued < sending < sent < delivered/undelivered/
 failed < read), so repeated or out-of-order callbacks are harmless.
@@ -34,7 +36,6 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
@@ -42,6 +43,7 @@ from sqlalchemy.orm import Session
 from warmline.db.engine import Database, is_postgres
 from warmline.db.models import Base, Contact, Outbound
 from warmline.privacy import Vault
+from warmline.telephony.port import SendFailure, Telephony
 
 log = logging.getLogger(__name__)
 
@@ -72,30 +74,8 @@ FLOOD_WINDOW = dt.timedelta(minutes=1)
 DIGEST_EVERY = dt.timedelta(seconds=20)
 # Outbox states besides Twilio's own words: not yet sent, being sent, maybe sent.
 UNSENT = ("pending", "claimed", "unconfirmed")
-
-
-class SendFailure(Exception):
-    """What a Sender raises: ``transient`` says whether a retry may succeed, ``ambiguous``
-    whether the request may have been accepted all the same (no answer, or a 5xx)."""
-
-    def __init__(
-        self, message: str, *, code: int | None, transient: bool, ambiguous: bool = False
-    ) -> None:
-        super().__init__(message)
-        self.code = code
-        self.transient = transient
-        self.ambiguous = ambiguous
-
-
-class Sender(Protocol):
-    def send_sms(
-        self, *, from_: str, to: str, body: str, status_callback: str | None = None
-    ) -> str: ...
-
-    def find_sent(self, *, from_: str, to: str, body: str, since: dt.datetime) -> list[str]:
-        """The SIDs of texts with this body from ``from_`` to ``to`` created at or after
-        ``since``, newest first (empty when none); raises SendFailure when it cannot tell."""
-        ...
+# Delivery that will never happen (a status callback's word, or the outbox's own).
+NEVER_ARRIVES = frozenset({"failed", "undelivered"})
 
 
 @dataclass(frozen=True)
@@ -214,11 +194,10 @@ FailureHook = Callable[[Session, Outbound, dt.datetime], None]
 
 def deliver_due(
     db: Database,
-    sender: Sender,
+    telephony: Telephony,
     vault: Vault,
     now: dt.datetime,
     *,
-    status_callback: str | None = None,
     on_permanent_failure: FailureHook | None = None,
     limit: int = 100,
 ) -> DeliveryReport:
@@ -228,7 +207,7 @@ def deliver_due(
         claim = claim_next(db, now)
         if claim is None:
             break
-        outcome = _send(db, claim, sender, vault, status_callback)
+        outcome = _send(db, claim, telephony, vault)
         with db.unit_of_work() as session:
             row = session.get(Outbound, claim.id, with_for_update=True)
             if row is None or row.status != "claimed":
@@ -344,9 +323,7 @@ class _Outcome:
     unsendable: str | None = None
 
 
-def _send(
-    db: Database, claim: Claim, sender: Sender, vault: Vault, status_callback: str | None
-) -> _Outcome:
+def _send(db: Database, claim: Claim, telephony: Telephony, vault: Vault) -> _Outcome:
     """Send a claimed row, outside any transaction; after an ambiguous attempt look first."""
     to = vault.decrypt(claim.to_encrypted)
     if not to.startswith("+"):
@@ -355,15 +332,15 @@ def _send(
         if claim.check_since is not None:
             # Twilio's clock and ours differ a little: look a minute before the attempt.
             since = claim.check_since - dt.timedelta(minutes=1)
-            found = sender.find_sent(from_=claim.from_number, to=to, body=claim.body, since=since)
+            found = telephony.find_sent(
+                from_=claim.from_number, to=to, body=claim.body, since=since
+            )
             # The same words sent earlier ("ok", twice) belong to other rows: not this one.
             known = recorded(db, found)
             unclaimed = [sid for sid in found if sid not in known]
             if unclaimed:
                 return _Outcome(sid=unclaimed[-1], confirmed=True)  # the oldest such text
-        sid = sender.send_sms(
-            from_=claim.from_number, to=to, body=claim.body, status_callback=status_callback
-        )
+        sid = telephony.send_sms(from_=claim.from_number, to=to, body=claim.body)
     except SendFailure as exc:
         return _Outcome(failure=exc)
     return _Outcome(sid=sid)

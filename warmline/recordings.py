@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
-from typing import Protocol, runtime_checkable
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -28,6 +27,7 @@ from sqlalchemy.orm import Session
 from warmline.db.engine import Database
 from warmline.db.models import Conversation
 from warmline.outbox import SendFailure
+from warmline.telephony.port import Telephony
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +35,8 @@ log = logging.getLogger(__name__)
 PENDING_AT_TWILIO = (Conversation.recording_sid.is_not(None), Conversation.recording_url.is_(None))
 
 
-@runtime_checkable
-class RecordingDeleter(Protocol):
-    """The telephony port's Recordings call (``TwilioSender.delete_recording``)."""
-
-    def delete_recording(self, recording_sid: str) -> None:
-        """Delete the provider's copy; an unknown SID counts as deleted. Raises SendFailure."""
-        ...
+# What deletes the provider's copies: the telephony port (its one declaration of the call).
+RecordingDeleter = Telephony
 
 
 def forget(session: Session, conversation_ids: Iterable[int]) -> int:

@@ -47,8 +47,6 @@ LANGUAGE_WORDS: dict[str, Literal["en", "es"]] = {
     "en ingles": "en",
 }
 
-COMMANDS = ("end", "pass", "escalate", "ack", "off", "on", "status", "help", "callback")
-
 
 def keyword(body: str) -> Keyword | None:
     """The opt-out keyword the whole message is, or None."""
@@ -73,7 +71,7 @@ def language_choice(body: str) -> Literal["en", "es"] | None:
 
 @dataclass(frozen=True)
 class Command:
-    name: str  # lower-case, without '#'; may be unknown (not in COMMANDS)
+    name: str  # lower-case, without '#'; may be unknown (``routing.volunteers.COMMANDS``)
     argument: str
 
 

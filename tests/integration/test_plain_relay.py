@@ -1,5 +1,6 @@
-"""A contact writing again in an open conversation: the short way (``routing.arrival``) must do
-exactly what the general way does. On SQLite and PostgreSQL."""
+"""A contact writing again in an open conversation takes the short way (``routing.arrival``),
+which relays by the same rule and writes as the general way (``routing.relay``); the spy only
+tells the tests that they did go the short way. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

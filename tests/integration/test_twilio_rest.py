@@ -11,24 +11,29 @@ import requests
 
 from tests.support import twilio_fixtures
 from tests.support.twilio_standin import TwilioStandIn
+from warmline.telephony.port import SendFailure
 from warmline.telephony.rest import SendError, TwilioSender, make_client
 
 twilio_standin = twilio_fixtures.twilio_standin
 
 LINE = "+15550100000"
 CONTACT = "+15550123456"
+PUBLIC_URL = "https://warmline.example"
 CALLBACK = "https://warmline.example/twilio/sms/status"
 
 
-def sender_for(standin: TwilioStandIn, timeout: float = 5.0) -> TwilioSender:
+def sender_for(
+    standin: TwilioStandIn, timeout: float = 5.0, public_url: str | None = None
+) -> TwilioSender:
     return TwilioSender(
-        make_client(standin.account_sid, standin.auth_token, standin.base_url, timeout=timeout)
+        make_client(standin.account_sid, standin.auth_token, standin.base_url, timeout=timeout),
+        public_url,
     )
 
 
 def test_send_sms_returns_the_sid_twilio_gave(twilio_standin: TwilioStandIn) -> None:
-    sid = sender_for(twilio_standin).send_sms(
-        from_=LINE, to=CONTACT, body="Hi, you reached the warmline.", status_callback=CALLBACK
+    sid = sender_for(twilio_standin, public_url=PUBLIC_URL + "/").send_sms(
+        from_=LINE, to=CONTACT, body="Hi, you reached the warmline."
     )
 
     assert re.fullmatch(r"SM[0-9a-f]{32}", sid)
@@ -42,7 +47,9 @@ def test_send_sms_returns_the_sid_twilio_gave(twilio_standin: TwilioStandIn) -> 
     assert request.path == f"/2010-04-01/Accounts/{twilio_standin.account_sid}/Messages.json"
 
 
-def test_send_sms_without_status_callback_sends_none(twilio_standin: TwilioStandIn) -> None:
+def test_send_sms_without_a_public_url_asks_for_no_status_callback(
+    twilio_standin: TwilioStandIn,
+) -> None:
     sender_for(twilio_standin).send_sms(from_=LINE, to=CONTACT, body="hello")
 
     assert "StatusCallback" not in twilio_standin.requests[0].form
@@ -173,6 +180,36 @@ def test_start_call_sends_the_twiml_url_and_every_status_event(
     assert (call["Sid"], call["To"], call["From"]) == (sid, CONTACT, LINE)
 
 
+def test_place_call_builds_the_callback_urls_from_the_public_url(
+    twilio_standin: TwilioStandIn,
+) -> None:
+    sender = sender_for(twilio_standin, public_url=PUBLIC_URL)
+    sid = sender.place_call(
+        purpose="callback", conversation_id=42, from_=LINE, to=CONTACT, ring_seconds=20
+    )
+
+    [request] = twilio_standin.requests
+    assert request.valid and request.status == 201
+    assert request.form["Url"] == [f"{PUBLIC_URL}/twilio/voice/bridge?c=42"]
+    assert request.form["StatusCallback"] == [f"{PUBLIC_URL}/twilio/voice/status"]
+    assert request.form["StatusCallbackEvent"] == ["initiated", "ringing", "answered", "completed"]
+    assert request.form["Timeout"] == ["20"]
+    [call] = twilio_standin.calls()
+    assert (call["Sid"], call["To"], call["From"]) == (sid, CONTACT, LINE)
+
+
+def test_place_call_without_a_public_url_is_a_transient_failure(
+    twilio_standin: TwilioStandIn,
+) -> None:
+    with pytest.raises(SendFailure) as raised:
+        sender_for(twilio_standin).place_call(
+            purpose="callback", conversation_id=42, from_=LINE, to=CONTACT, ring_seconds=20
+        )
+
+    assert raised.value.transient
+    assert twilio_standin.requests == []  # Twilio could never have fetched the call's TwiML
+
+
 def test_start_call_without_status_callback_sends_no_events(
     twilio_standin: TwilioStandIn,
 ) -> None:
@@ -233,9 +270,9 @@ def test_no_phone_number_or_body_reaches_the_logs(
 ) -> None:
     body = "I feel awful tonight"
     caplog.set_level(logging.DEBUG)  # root: warmline.*, twilio.*, urllib3 alike
-    sender = sender_for(twilio_standin)
+    sender = sender_for(twilio_standin, public_url=PUBLIC_URL)
 
-    sender.send_sms(from_=LINE, to=CONTACT, body=body, status_callback=CALLBACK)
+    sender.send_sms(from_=LINE, to=CONTACT, body=body)
     sender.start_call(from_=LINE, to=CONTACT, url="https://warmline.example/twilio/voice")
     # Twilio's real 21211 message quotes the number; it must not travel on.
     twilio_standin.fail_next(

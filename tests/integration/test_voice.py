@@ -22,6 +22,8 @@ from warmline.db.models import Conversation, Escalation, WebhookEvent
 from warmline.people import set_blocked
 from warmline.routing import calls, queue
 from warmline.scheduling.editing import add_weekly_slot
+from warmline.telephony.fake import FakeTelephony, PlacedCall
+from warmline.telephony.port import SendFailure
 from warmline.worker import jobs
 
 CONTACT = "+12025550101"
@@ -525,6 +527,33 @@ def test_callback_call_refused_by_twilio_goes_back_to_the_queue(twilio, people):
     assert (conv.status, conv.volunteer_id) == ("queued", None)
     told = twilio.texts_to(sam.phone, twilio.deliver())
     assert any("could not call you" in b for b in told)
+
+
+def test_a_callback_call_is_asked_of_the_port_by_purpose_and_conversation_not_by_url(
+    twilio, people
+):
+    """Through the recording fake: routing names what the call is for; only the adapter knows
+    the webhooks Twilio will fetch."""
+    sam = queue_a_callback(twilio, people)
+    twilio.sms(sam.phone, "#callback")
+    phone = twilio.wl.sender = FakeTelephony(clock=twilio.wl.clock)
+    phone.fail_next(SendFailure("no answer", code=None, transient=True, ambiguous=True))
+    assert jobs.place_callbacks(twilio.wl, twilio.wl.clock()) == 0  # kept for the next run
+    assert jobs.place_callbacks(twilio.wl, twilio.wl.clock()) == 1
+    conv = conversation(twilio.wl)
+    settings = twilio.wl.settings
+    assert phone.calls == [
+        PlacedCall(
+            purpose="callback",
+            conversation_id=conv.id,
+            from_=settings.line.public_number,
+            to=sam.phone,
+            ring_seconds=settings.calls.ring_seconds,
+            sid=conv.callback_call_sid,
+        )
+    ]
+    twilio.deliver()
+    assert any("Warmline will call you now" in body for body in phone.sent[sam.phone])
 
 
 def test_spoken_texts_use_the_configured_voice_and_language(twilio, people):

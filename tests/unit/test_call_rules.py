@@ -6,13 +6,7 @@ import datetime as dt
 
 import pytest
 
-from warmline.routing.call_rules import (
-    after_dial,
-    callees,
-    final_outcome,
-    is_terminal,
-    parse_seconds,
-)
+from warmline.routing.call_rules import after_dial, callees, final_outcome
 from warmline.routing.eligibility import Candidate
 
 T0 = dt.datetime(2026, 11, 23, 23, 0, tzinfo=dt.UTC)
@@ -64,20 +58,20 @@ def test_never_more_than_ten_at_once():
 
 
 @pytest.mark.parametrize(
-    ("status", "accepted", "caller_gone", "result"),
+    ("end", "accepted", "caller_gone", "result"),
     [
-        ("completed", True, False, "answered"),
-        ("completed", True, True, "answered"),
-        ("completed", False, False, "next"),  # a voicemail or a volunteer who declined
+        ("picked-up", True, False, "answered"),
+        ("picked-up", True, True, "answered"),
+        ("picked-up", False, False, "next"),  # a voicemail or a volunteer who declined
         ("busy", False, False, "next"),
-        ("no-answer", False, False, "next"),
+        ("unanswered", False, False, "next"),
         ("failed", False, False, "next"),
-        ("canceled", False, False, "gone"),
-        ("no-answer", False, True, "gone"),
+        ("caller-left", False, False, "gone"),
+        ("unanswered", False, True, "gone"),
     ],
 )
-def test_after_dial(status, accepted, caller_gone, result):
-    assert after_dial(status, accepted, caller_gone) == result
+def test_after_dial(end, accepted, caller_gone, result):
+    assert after_dial(end, accepted, caller_gone) == result
 
 
 @pytest.mark.parametrize(
@@ -92,31 +86,3 @@ def test_after_dial(status, accepted, caller_gone, result):
 )
 def test_final_outcome(outcome, accepted, rung, final):
     assert final_outcome(outcome, accepted, rung) == final
-
-
-@pytest.mark.parametrize("status", ["completed", "busy", "no-answer", "failed", "canceled"])
-def test_terminal_statuses(status):
-    assert is_terminal(status)
-
-
-@pytest.mark.parametrize("status", ["queued", "initiated", "ringing", "in-progress", ""])
-def test_non_terminal_statuses(status):
-    assert not is_terminal(status)
-
-
-@pytest.mark.parametrize(
-    ("raw", "seconds"),
-    [
-        ("42", 42),
-        (" 7 ", 7),
-        ("0", 0),
-        ("", None),
-        ("x", None),
-        (None, None),
-        ("²", None),
-        ("9" * 12, None),
-        ("-3", None),
-    ],  # fmt: skip
-)
-def test_parse_seconds(raw, seconds):
-    assert parse_seconds(raw) == seconds

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from warmline.routing.eligibility import Candidate, choose, free_relay, is_eligible
+from warmline.routing.eligibility import Candidate, choose, free_relay, is_eligible, returning_to
 
 POOL = ("+15550100001", "+15550100002")
 T0 = dt.datetime(2026, 11, 23, 23, 0, tzinfo=dt.UTC)
@@ -117,3 +117,31 @@ def test_a_speaker_of_the_language_is_preferred_over_a_less_busy_one():
     es = cand(1, open_relays=frozenset({POOL[0]}), languages=frozenset({"en", "es"}))
     en = cand(2, languages=frozenset({"en"}))
     assert choose([es, en], pool=POOL, language="es").volunteer_id == 1
+
+
+HOURS_72 = dt.timedelta(hours=72)
+
+
+@pytest.mark.parametrize(
+    ("last_volunteer", "closed_ago", "returns_to"),
+    [
+        (7, dt.timedelta(hours=1), 7),
+        (7, HOURS_72, 7),  # the boundary is included
+        (7, HOURS_72 + dt.timedelta(seconds=1), None),
+        (7, None, None),  # never closed (their first conversation is still open)
+        (None, dt.timedelta(hours=1), None),  # closed with no volunteer (never assigned)
+    ],
+)
+def test_a_contact_returns_to_the_volunteer_of_a_recent_conversation(
+    last_volunteer, closed_ago, returns_to
+):
+    closed_at = None if closed_ago is None else T0 - closed_ago
+    assert returning_to(last_volunteer, closed_at, T0, HOURS_72) == returns_to
+
+
+def test_the_returning_contacts_volunteer_is_chosen_over_a_less_busy_one():
+    busy, idle = cand(1, open_relays=frozenset({POOL[0]})), cand(2)
+    previous = returning_to(1, T0 - dt.timedelta(hours=3), T0, HOURS_72)
+    assert choose([busy, idle], pool=POOL, previous_id=previous) == busy
+    gone_too_long = returning_to(1, T0 - dt.timedelta(days=4), T0, HOURS_72)
+    assert choose([busy, idle], pool=POOL, previous_id=gone_too_long) == idle

@@ -21,6 +21,7 @@ import logging
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from warmline import texts
 from warmline.context import Context
 from warmline.db.models import Conversation, Escalation, Volunteer
 from warmline.escalation import notices, policy
@@ -67,25 +68,25 @@ def acknowledge(
     try:
         esc_id = notices.parse_escalation_id(argument)
     except ValueError:
-        return "#ack takes an escalation number, e.g. #ack 12 (or just #ack for the latest)."
+        return texts.render(ctx.settings, "ack_bad_number")
     who = f"supervisor:{volunteer.id}" if volunteer is not None else "coordinators"
     if esc_id is None:
         latest = latest_alerted(session, volunteer.id if volunteer is not None else None)
         if latest is None:
-            return "There is no unacknowledged escalation you were alerted about."
+            return texts.render(ctx.settings, "ack_none_open")
         esc_id = latest.id
     esc = session.get(Escalation, esc_id, with_for_update=True, populate_existing=True)
     if esc is None:
-        return f"There is no escalation #{esc_id}. Check the number in the alert."
+        return texts.render(ctx.settings, "ack_unknown", id=esc_id)
     if volunteer is not None and not is_supervising(session, ctx, volunteer, now):
         if not reached(esc, volunteer.id):  # a volunteer acknowledges only what reached them
-            return f"Escalation #{esc.id} did not reach you; only those alerted may acknowledge it."
+            return texts.render(ctx.settings, "ack_not_yours", id=esc.id)
     conv = session.get(Conversation, esc.conversation_id) if esc.conversation_id else None
     alias = f" ({conv.contact.alias})" if conv is not None else ""
     if esc.acknowledged_at is not None:
         by = session.get(Volunteer, esc.acknowledged_by_id) if esc.acknowledged_by_id else None
         name = by.name if by is not None else "a coordinator"
-        return f"Escalation #{esc.id}{alias} was already acknowledged by {name}."
+        return texts.render(ctx.settings, "ack_already", id=esc.id, alias=alias, name=name)
     esc.acknowledged_at = now
     esc.acknowledged_by_id = volunteer.id if volunteer is not None else None
     add_action(esc, now, "acknowledged", by=who)
@@ -97,13 +98,13 @@ def acknowledge(
             ctx.text_volunteer(
                 session,
                 conv.volunteer,
-                f"{name} acknowledged escalation #{esc.id}{alias} and is following up.",
+                texts.render(ctx.settings, "ack_following_up", name=name, id=esc.id, alias=alias),
                 policy.NOTICE_KIND,
                 now,
                 from_=conv.relay_number,
                 conversation_id=conv.id,
             )
-    return f"Escalation #{esc.id}{alias} acknowledged. Thank you for following up."
+    return texts.render(ctx.settings, "ack_done", id=esc.id, alias=alias)
 
 
 def may_acknowledge(session: Session, ctx: Context, volunteer: Volunteer, now: dt.datetime) -> bool:

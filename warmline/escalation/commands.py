@@ -13,16 +13,11 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from warmline import outbox
+from warmline import outbox, texts
 from warmline.command_call import CommandCall
 from warmline.context import Context
 from warmline.escalation import acks, notices, policy
 from warmline.words import command
-
-NOT_A_SUPERVISOR = (
-    "Only a supervisor can acknowledge an escalation. If you need help with a conversation, "
-    "text #escalate [note] on its number."
-)
 
 
 def escalate(call: CommandCall) -> None:
@@ -33,17 +28,19 @@ def escalate(call: CommandCall) -> None:
         call.session, call.ctx, call.volunteer, conv, call.command.argument or None, call.now
     )
     alerted = notices.alerted_phrase(targets)
-    if not targets:
-        alerted += f" (phone your coordinator, or {call.ctx.settings.line.crisis_line})"
+    name = "escalation_raised" if targets else "escalation_raised_nobody"
+    settings, alias = call.ctx.settings, conv.contact.alias
+    crisis_line = settings.line.crisis_line
     call.reply(
-        f"Escalation #{esc.id} about {conv.contact.alias}: {alerted}. Nothing was sent to "
-        f"{conv.contact.alias}; stay with them."
+        texts.render(
+            settings, name, id=esc.id, alias=alias, alerted=alerted, crisis_line=crisis_line
+        )
     )
 
 
 def ack(call: CommandCall) -> None:
     if not acks.may_acknowledge(call.session, call.ctx, call.volunteer, call.now):
-        call.reply(NOT_A_SUPERVISOR)
+        call.reply(texts.render(call.ctx.settings, "ack_not_a_supervisor"))
         return
     call.reply(
         acks.acknowledge(

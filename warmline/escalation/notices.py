@@ -14,6 +14,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from warmline import texts
+
 MAX_SHOWN = 3  # matches named in one alert; the record keeps them all
 
 
@@ -41,10 +43,7 @@ def what_matched(matches: Iterable[Mapping[str, Any]], level: str | None = None)
 
 def crisis_alert(escalation_id: int, alias: str, matched: str) -> str:
     """The first alert of a crisis found by the scan."""
-    return (
-        f"Warmline ESCALATION #{escalation_id}: {alias} may be in crisis ({matched}). "
-        f"Reply #ack {escalation_id}"
-    )
+    return texts.fixed("escalation_crisis_alert", id=escalation_id, alias=alias, matched=matched)
 
 
 def volunteer_alert(
@@ -54,37 +53,29 @@ def volunteer_alert(
     about = f" about {alias}" if alias else ""
     said = f": {note}" if note else ""
     said += "" if said.endswith((".", "!", "?")) else "."
-    return (
-        f"Warmline ESCALATION #{escalation_id}: volunteer {volunteer_name} asks for a "
-        f"supervisor{about}{said} Reply #ack {escalation_id}"
+    return texts.fixed(
+        "escalation_volunteer_alert",
+        id=escalation_id,
+        volunteer=volunteer_name,
+        about=about,
+        note=said,
     )
 
 
 def realert(first_alert: str, minutes: int) -> str:
     """The alert re-sent to the next level when nobody acknowledged it in ``minutes``."""
-    return f"NOT ACKNOWLEDGED after {minutes} min. {first_alert}"
+    return texts.fixed("escalation_realert", minutes=minutes, first_alert=first_alert)
 
 
 def tell_volunteer_crisis(
     escalation_id: int, alias: str, matched: str, resources_sent: bool, alerted: str
 ) -> str:
-    resources = (
-        "They were sent the crisis resources (988, 911)"
-        if resources_sent
-        else "They had the crisis resources (988, 911) recently"
-    )
-    return (
-        f"Heads-up: {alias} may be in crisis ({matched}). {resources} and {alerted} "
-        f"(escalation #{escalation_id}). Please stay with them; #escalate [note] if you need more "
-        "help."
-    )
+    name = "escalation_crisis_heads_up" if resources_sent else "escalation_crisis_heads_up_again"
+    return texts.fixed(name, id=escalation_id, alias=alias, matched=matched, alerted=alerted)
 
 
 def tell_volunteer_concern(alias: str, matched: str) -> str:
-    return (
-        f"Heads-up: {alias}'s words may show a concern ({matched}). Nothing was sent to them. "
-        "#escalate [note] if you want a supervisor."
-    )
+    return texts.fixed("escalation_concern", alias=alias, matched=matched)
 
 
 def alerted_phrase(targets: Sequence[str]) -> str:

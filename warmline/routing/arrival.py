@@ -21,20 +21,19 @@ committed (READ COMMITTED takes a new snapshot per statement).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Executable, bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from warmline import outbox, texts
 from warmline.context import Context
 from warmline.db.engine import run_together
 from warmline.db.models import Base, Contact, Conversation, Volunteer, WebhookEvent
+from warmline.routing import relay
 from warmline.routing.conversations import INSERT_MESSAGE, from_contact, message_values
-from warmline.scheduling.timers import ARM_TIMER, timer_values
 from warmline.words import keyword, language_choice
 
 CONTACTS = Base.metadata.tables[Contact.__tablename__]
@@ -108,11 +107,6 @@ OPEN_CONVERSATION_ROW = (
         CONVERSATIONS.c.status != "closed",
     )
 )
-AWAIT_REPLY = (
-    update(CONVERSATIONS)
-    .where(CONVERSATIONS.c.id == bindparam("conversation_id"))
-    .values(awaiting_reply_since=bindparam("since"))
-)
 
 
 def arrive(
@@ -161,28 +155,15 @@ def is_plain(
 def relay_plain(
     session: Session, ctx: Context, arrival: Arrival, body: str, now: dt.datetime
 ) -> None:
-    """Store a plain text and, when its conversation is assigned, relay it to the volunteer and
-    start the response clock if it is not running (as ``conversations.contact_said``)."""
+    """Store a plain text and, when its conversation is assigned, relay it to the volunteer
+    (``relay.decide``), all in one round trip."""
     contact, conv = arrival.contact, arrival.conversation
     assert contact is not None and conv is not None
     message = from_contact(contact.id, body, 0, now)
     message.conversation_id = conv.id
-    writes: list[tuple[Executable, Mapping[str, Any]]] = [(INSERT_MESSAGE, message_values(message))]
+    batch: list[relay.Write] = [(INSERT_MESSAGE, message_values(message))]
     if conv.status == "assigned" and conv.volunteer_id is not None and conv.volunteer_phone:
-        to = ctx.to_volunteer_phone(conv.volunteer_id, conv.volunteer_phone)
-        text = texts.relay_to_volunteer(contact.alias, body)
-        from_ = conv.relay_number or ctx.settings.line.public_number
-        writes += [
-            (outbox.INSERT_OUTBOUND, row)
-            for row in outbox.outbound_rows(to, from_, text, "relay", now, conv.id)
-        ]
-        if conv.awaiting_reply_since is None:
-            due = now + dt.timedelta(minutes=ctx.settings.timeouts.response_minutes)
-            writes += [
-                (AWAIT_REPLY, {"conversation_id": conv.id, "since": now}),
-                (
-                    ARM_TIMER[session.get_bind().dialect.name],
-                    timer_values("response", conv.id, due, now),
-                ),
-            ]
-    run_together(session, writes)
+        decided = relay.decide(contact.alias, body, 0, conv.awaiting_reply_since is not None)
+        route = relay.Route(conv.id, conv.volunteer_id, conv.volunteer_phone, conv.relay_number)
+        batch += relay.writes(session, ctx, decided, route, now)
+    run_together(session, batch)

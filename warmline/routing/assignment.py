@@ -12,13 +12,15 @@ from collections.abc import Collection
 
 from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from warmline import texts
 from warmline.context import Context
-from warmline.db.engine import lock_assignment
+from warmline.db.engine import lock_assignment, run_together
 from warmline.db.models import Conversation, ConversationPass, Message, Volunteer
 from warmline.escalation import policy as escalation
-from warmline.routing.eligibility import Candidate, choose, free_relay
+from warmline.routing import relay
+from warmline.routing.eligibility import Candidate, choose, free_relay, returning_to
 from warmline.scheduling.store import on_shift_now
 from warmline.scheduling.timers import cancel_timer, set_timer
 
@@ -46,13 +48,13 @@ def candidates(
             Conversation.status == "assigned"
         )
     )
-    for volunteer_id, relay, channel in rows:
+    for volunteer_id, relay_number, channel in rows:
         if volunteer_id is None:
             continue
         if channel == "voice":
             on_call.add(volunteer_id)
-        elif relay is not None:
-            bound.setdefault(volunteer_id, set()).add(relay)
+        elif relay_number is not None:
+            bound.setdefault(volunteer_id, set()).add(relay_number)
     pool_size = len(ctx.settings.line.relay_pool)
     return [
         Candidate(
@@ -89,11 +91,7 @@ def try_assign(
         select(ConversationPass.volunteer_id).where(ConversationPass.conversation_id == conv.id)
     ).all()
     window = dt.timedelta(hours=ctx.settings.timeouts.return_to_volunteer_hours)
-    previous = (
-        contact.last_volunteer_id
-        if contact.last_closed_at is not None and now - contact.last_closed_at <= window
-        else None
-    )
+    previous = returning_to(contact.last_volunteer_id, contact.last_closed_at, now, window)
     relay_pool = ctx.settings.line.relay_pool
     chosen = choose(
         pool if pool is not None else candidates(session, ctx, now, on_shift),
@@ -126,7 +124,7 @@ def _brief(
     ctx.text_volunteer(
         session,
         volunteer,
-        texts.intro_for_volunteer(alias, conv.escalated),
+        texts.render(ctx.settings, "intro_flagged" if conv.escalated else "intro", alias=alias),
         "intro",
         now,
         from_=conv.relay_number,
@@ -156,33 +154,16 @@ def relay_contact_message(
     message: Message,
     now: dt.datetime,
 ) -> None:
-    """Forward a contact's message to their volunteer and start the response clock."""
-    alias = conv.contact.alias
-    if message.num_media:
-        note = "a picture" if message.num_media == 1 else f"{message.num_media} pictures"
-        ctx.text_volunteer(
-            session,
-            volunteer,
-            f"[{alias}] sent {note}; warmline does not forward pictures.",
-            "relay",
-            now,
-            from_=conv.relay_number,
-            conversation_id=conv.id,
-        )
-    if message.body:
-        ctx.text_volunteer(
-            session,
-            volunteer,
-            texts.relay_to_volunteer(alias, message.body),
-            "relay",
-            now,
-            from_=conv.relay_number,
-            conversation_id=conv.id,
-        )
-    if conv.awaiting_reply_since is None:
-        conv.awaiting_reply_since = now
-        response = dt.timedelta(minutes=ctx.settings.timeouts.response_minutes)
-        set_timer(session, "response", conv.id, now + response, now)
+    """Forward a contact's message to their volunteer and start the response clock: the rule
+    and the writes of ``routing.relay``, as the short way of a plain text uses them."""
+    decided = relay.decide(
+        conv.contact.alias, message.body, message.num_media, conv.awaiting_reply_since is not None
+    )
+    route = relay.Route(conv.id, volunteer.id, volunteer.phone, conv.relay_number)
+    run_together(session, relay.writes(session, ctx, decided, route, now))
+    if decided.start_clock:
+        # Written by the batch; the loaded object learns it without writing it again.
+        set_committed_value(conv, "awaiting_reply_since", now)
 
 
 def queue_place(session: Session, conv: Conversation) -> int:

@@ -51,7 +51,7 @@ def block(session: Session, ctx: Context, number: str, now: dt.datetime) -> tupl
         contact,
         now,
         reason="blocked",
-        why="was blocked by a coordinator and nothing more from them will reach you",
+        tell="contact_blocked",
     )
     return contact, True
 

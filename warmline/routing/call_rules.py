@@ -1,16 +1,17 @@
-"""Rules of a call (SPEC §10). Pure: no database, no clock, no Twilio wire format.
+"""Rules of a call (SPEC §10). Pure: no database, no clock, no Twilio wire format (the web layer
+translates Twilio's status words into the telephony port's: ``telephony.twilio_words``).
 
 Who is rung: active, on shift, not paused, not already on a call, below their capacity (a
 volunteer whose texting capacity is full is not free), and not tried already on this call. Order:
 fewest open conversations, then longest since last assignment, then lowest id; at most
 ``MAX_SIMULTANEOUS`` (Twilio dials at most ten ``<Number>``s at once).
 
-What a dialled volunteer's leg ending means (``after_dial``):
+What a dialled volunteer's leg ending means (``after_dial``, with the port's ``DialEnd``):
 
-* the volunteer pressed 1 (accepted): the call was answered, whatever ``DialCallStatus`` says;
-* ``canceled``, or the caller is gone: the caller gave up while it rang (missed);
-* ``busy``, ``no-answer``, ``failed``, and ``completed`` without a 1 (a voicemail or a volunteer
-  who declined): try the next volunteer (sequential) or take a voicemail.
+* the volunteer pressed 1 (accepted): the call was answered, however the dial ended;
+* ``caller-left``, or the caller's call has ended: the caller gave up while it rang (missed);
+* ``busy``, ``unanswered``, ``failed``, and ``picked-up`` without a 1 (a voicemail or a
+  volunteer who declined): try the next volunteer (sequential) or take a voicemail.
 
 How a call ends (``final_outcome``): answered when a volunteer accepted; a crisis transfer or a
 voicemail stays so; otherwise missed when volunteers were rung and abandoned when the caller hung
@@ -24,12 +25,12 @@ from collections.abc import Iterable
 from typing import Literal
 
 from warmline.routing.eligibility import Candidate
+from warmline.telephony.port import DialEnd
 
 MAX_SIMULTANEOUS = 10
 # Twilio ends a <Dial> after its timeLimit, four hours by default; a call still "assigned" some
 # minutes later lost its last webhooks, and would otherwise keep its volunteer from texts.
 STALE_AFTER = dt.timedelta(hours=4, minutes=10)
-TERMINAL_CALL_STATUSES = frozenset({"completed", "busy", "no-answer", "failed", "canceled"})
 ACCEPT_KEY = "1"
 CRISIS_KEY = "9"
 _NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
@@ -51,11 +52,11 @@ def callees(
     return free[: max(0, min(limit, MAX_SIMULTANEOUS))]
 
 
-def after_dial(dial_status: str, accepted: bool, caller_gone: bool = False) -> DialResult:
-    """What a ``<Dial>`` to volunteers ending with ``dial_status`` means (see module doc)."""
+def after_dial(end: DialEnd, accepted: bool, caller_gone: bool = False) -> DialResult:
+    """What a ring of volunteers that ended as ``end`` means (see module doc)."""
     if accepted:
         return "answered"
-    if caller_gone or dial_status == "canceled":
+    if caller_gone or end == "caller-left":
         return "gone"
     return "next"
 
@@ -67,15 +68,3 @@ def final_outcome(outcome: str | None, accepted: bool, rung: bool) -> str:
     if outcome in ("crisis-transfer", "voicemail"):
         return outcome
     return "missed" if rung else "abandoned"
-
-
-def is_terminal(call_status: str) -> bool:
-    return call_status in TERMINAL_CALL_STATUSES
-
-
-def parse_seconds(value: str | None) -> int | None:
-    """A Twilio duration field (whole seconds) or None when absent or not a number."""
-    value = (value or "").strip()
-    if not (value.isascii() and value.isdigit() and len(value) <= 9):
-        return None
-    return int(value)

@@ -16,37 +16,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from warmline import texts
 from warmline.context import Context
 from warmline.db.engine import Database, is_postgres
 from warmline.db.models import Contact, Conversation, Volunteer
-from warmline.outbox import SendFailure
 from warmline.routing import call_rules, conversations, queue
 from warmline.scheduling.timers import set_timer
+from warmline.telephony.port import DialEnd, SendFailure, Telephony
 
 log = logging.getLogger(__name__)
-
-
-@runtime_checkable
-class CallStarter(Protocol):
-    """The port warmline starts outbound calls through (``TwilioSender.start_call``)."""
-
-    def start_call(
-        self,
-        *,
-        from_: str,
-        to: str,
-        url: str,
-        status_callback: str | None = None,
-        status_callback_events: Sequence[str] = ...,
-        timeout: int | None = None,
-    ) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -91,7 +74,7 @@ def claim(session: Session, ctx: Context, volunteer: Volunteer, now: dt.datetime
         )
     )
     if on_call is not None:
-        return "You are already on a call; text #callback again when it is over."
+        return texts.render(ctx.settings, "callback_on_a_call")
     query = (
         select(Conversation)
         .join(Contact, Contact.id == Conversation.contact_id)
@@ -103,21 +86,16 @@ def claim(session: Session, ctx: Context, volunteer: Volunteer, now: dt.datetime
         query = query.with_for_update(of=Conversation, skip_locked=True)
     conv = session.scalars(query).first()
     if conv is None:
-        return "No callbacks are waiting. Thank you for checking."
+        return texts.render(ctx.settings, "callback_none")
     alias = conv.contact.alias
     if not conv.contact.reachable:
         conv.status, conv.closed_at, conv.close_reason = "closed", now, "no-callback"
-        return (
-            f"{alias} called from a withheld number, so warmline cannot call them back. "
-            "The request is closed; text #callback for the next one."
-        )
+        return texts.render(ctx.settings, "callback_withheld_claimed", alias=alias)
     conv.status, conv.volunteer_id, conv.assigned_at = "assigned", volunteer.id, now
     volunteer.last_assigned_at = now
     set_timer(session, "call-stale", conv.id, now + call_rules.STALE_AFTER, now)
-    return (
-        f"Warmline will call you now from {ctx.settings.line.public_number}. Answer and press 1 "
-        f"to hear {alias}'s message and be connected; they will see the line's number, not yours."
-    )
+    number = ctx.settings.line.public_number
+    return texts.render(ctx.settings, "callback_calling_you", number=number, alias=alias)
 
 
 def release(session: Session, conv: Conversation, now: dt.datetime) -> None:
@@ -126,17 +104,12 @@ def release(session: Session, conv: Conversation, now: dt.datetime) -> None:
     conv.callback_call_sid, conv.first_response_at, conv.queue_notified_at = None, None, None
 
 
-def place_calls(
-    db: Database,
-    starter: CallStarter,
-    ctx: Context,
-    url_for: Callable[[str], str | None],
-    now: dt.datetime,
-) -> int:
+def place_calls(db: Database, telephony: Telephony, ctx: Context, now: dt.datetime) -> int:
     """Start warmline's call to each volunteer who claimed a callback; how many were started.
 
-    A transient Twilio error leaves the claim for the next run; a permanent one puts the request
-    back in the queue and tells the volunteer.
+    A transient failure (Twilio unreachable, or no public URL for its webhooks yet) leaves the
+    claim for the next run; a permanent one puts the request back in the queue and tells the
+    volunteer.
     """
     with db.unit_of_work() as session:
         ids = session.scalars(
@@ -149,13 +122,6 @@ def place_calls(
         ).all()
     started = 0
     for conv_id in ids:
-        url, status_url = (
-            url_for(f"/twilio/voice/bridge?c={conv_id}"),
-            url_for("/twilio/voice/status"),
-        )
-        if url is None:
-            log.error("callback %s not placed: WARMLINE_PUBLIC_URL is not set", conv_id)
-            return started
         with db.unit_of_work() as session:
             query = select(Conversation).where(Conversation.id == conv_id)
             if is_postgres(session):
@@ -166,21 +132,19 @@ def place_calls(
             volunteer = conv.volunteer
             assert volunteer is not None
             try:
-                conv.callback_call_sid = starter.start_call(
+                conv.callback_call_sid = telephony.place_call(
+                    purpose="callback",
+                    conversation_id=conv.id,
                     from_=ctx.settings.line.public_number,
                     to=volunteer.phone,
-                    url=url,
-                    status_callback=status_url,
-                    timeout=ctx.settings.calls.ring_seconds,
+                    ring_seconds=ctx.settings.calls.ring_seconds,
                 )
             except SendFailure as exc:
                 log.warning("callback %s call not started: %s", conv_id, exc)
                 if not exc.transient:
                     release(session, conv, now)
-                    ctx.text_volunteer(
-                        session, volunteer, "Warmline could not call you for the callback; "
-                        "it is back in the queue.", "notice", now,
-                    )  # fmt: skip
+                    body = texts.render(ctx.settings, "callback_not_placed")
+                    ctx.text_volunteer(session, volunteer, body, "notice", now)
                 continue
             started += 1
     return started
@@ -211,21 +175,22 @@ def bridged(
     session: Session,
     ctx: Context,
     conv_id: int,
-    dial_status: str,
+    end: DialEnd,
     seconds: int | None,
     now: dt.datetime,
 ) -> str | None:
-    """The ``<Dial>`` to the contact ended; what to tell the volunteer (None: nothing)."""
+    """The ``<Dial>`` to the contact ended as ``end``; what to tell the volunteer (None:
+    nothing)."""
     conv = session.get(Conversation, conv_id)
     if conv is None or conv.status != "assigned":
         return None
     alias = conv.contact.alias
-    if dial_status == "completed":
+    if end == "picked-up":
         conv.outcome, conv.duration_seconds = "answered", seconds
         conversations.close(session, ctx, conv, now, reason="callback")
         return None
-    conversations.close(session, ctx, conv, now, reason=f"callback-{dial_status}"[:32])
-    return f"{alias} did not answer. The callback is closed. Thank you for calling."
+    conversations.close(session, ctx, conv, now, reason=f"callback-{end}")
+    return texts.render(ctx.settings, "callback_unanswered", alias=alias)
 
 
 def callback_call_ended(

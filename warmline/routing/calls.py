@@ -29,6 +29,7 @@ from warmline.routing import assignment, call_rules, callbacks, conversations, q
 from warmline.routing.inbound import first_time
 from warmline.routing.opening import answering, next_open_phrase
 from warmline.scheduling.timers import set_timer
+from warmline.telephony.port import CallProgress, DialEnd
 
 log = logging.getLogger(__name__)
 
@@ -248,19 +249,20 @@ def dial_ended(
     ctx: Context,
     call_sid: str,
     volunteer_id: int | None,
-    dial_status: str,
+    end: DialEnd,
     dial_seconds: int | None,
-    caller_status: str,
+    caller_gone: bool,
     now: dt.datetime,
 ) -> Step:
-    """A ``<Dial>`` to volunteers ended: the call is over, or ring the next, or voicemail."""
+    """A ``<Dial>`` to volunteers ended as ``end`` (``caller_gone``: the caller's own call has
+    ended too): the call is over, or ring the next, or voicemail."""
     conv = by_call_sid(session, call_sid)
     if conv is None or conv.status == "closed":
         if conv is not None and conv.outcome == "answered" and dial_seconds is not None:
             conv.duration_seconds = dial_seconds  # the status callback came first
         return Goodbye()
     accepted = conv.status == "assigned" and conv.volunteer_id is not None
-    result = call_rules.after_dial(dial_status, accepted, call_rules.is_terminal(caller_status))
+    result = call_rules.after_dial(end, accepted, caller_gone)
     if result == "answered":
         conv.duration_seconds = dial_seconds if dial_seconds is not None else conv.duration_seconds
         end_call(session, ctx, conv, now)
@@ -271,12 +273,12 @@ def dial_ended(
     if conv.status != "ringing":
         return Goodbye()
     if ctx.settings.calls.strategy == "simultaneous" or volunteer_id is None:
-        if dial_status == "completed":
+        if end == "picked-up":
             # A leg picked up without accepting (a voicemail, or a decline), which hung up the
             # others: ring those who are left, without the ones that picked up.
             return offer(session, ctx, conv, now)
         return TakeVoicemail(conv.id, voicemail_prompt(session, ctx, now))
-    _mark_tried(session, conv.id, volunteer_id, dial_status[:16] or "no-answer", now)
+    _mark_tried(session, conv.id, volunteer_id, end, now)
     return offer(session, ctx, conv, now)
 
 
@@ -307,14 +309,14 @@ def call_status(
     session: Session,
     ctx: Context,
     call_sid: str,
-    status: str,
+    progress: CallProgress,
     seconds: int | None,
     now: dt.datetime,
 ) -> bool:
-    """A status callback; acts once per (CallSid, CallStatus). False for a repeat."""
-    if not first_time(session, f"{call_sid}:{status}"[:64], "call-status", now):
+    """A status callback; acts once per (call, progress), on "ended". False for a repeat."""
+    if not first_time(session, f"{call_sid}:{progress}"[:64], "call-status", now):
         return False
-    if not call_rules.is_terminal(status):
+    if progress != "ended":
         return True
     conv = by_call_sid(session, call_sid)
     if conv is None:

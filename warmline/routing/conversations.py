@@ -268,9 +268,10 @@ def hand_over(
 
 
 def close_for_contact(
-    session: Session, ctx: Context, contact: Contact, now: dt.datetime, *, reason: str, why: str
+    session: Session, ctx: Context, contact: Contact, now: dt.datetime, *, reason: str, tell: str
 ) -> None:
-    """Close the contact's open conversation, if any, telling its volunteer ``why``."""
+    """Close the contact's open conversation, if any, telling its volunteer the text ``tell``
+    (a catalogue text with ``{alias}``: why it closed)."""
     conv = open_conversation(session, contact)
     if conv is not None:
         close(
@@ -279,5 +280,5 @@ def close_for_contact(
             conv,
             now,
             reason=reason,
-            tell_volunteer=f"{contact.alias} {why}; the conversation is closed.",
+            tell_volunteer=texts.render(ctx.settings, tell, alias=contact.alias),
         )

@@ -6,9 +6,10 @@ when both sides have one. When no volunteer on shift and taking conversations (n
 not one who passed it) declares the contact's language, busy or not, the language is set aside
 rather than leave the contact waiting for nobody; while one who does is on shift, they wait.
 
-Choice: a returning contact's previous volunteer when eligible; otherwise fewest open
-conversations, then longest since last assignment (never assigned counts as longest), then the
-lowest id so the result is deterministic.
+Choice: a returning contact's previous volunteer when eligible (returning: their last
+conversation closed at most ``return_to_volunteer_hours`` ago, :func:`returning_to`); otherwise
+fewest open conversations, then longest since last assignment (never assigned counts as longest),
+then the lowest id so the result is deterministic.
 """
 
 from __future__ import annotations
@@ -35,6 +36,19 @@ class Candidate:
     @property
     def open_count(self) -> int:
         return len(self.open_relays)
+
+
+def returning_to(
+    last_volunteer_id: int | None,
+    last_closed_at: dt.datetime | None,
+    now: dt.datetime,
+    window: dt.timedelta,
+) -> int | None:
+    """The volunteer a contact returns to: the one of their last conversation when it closed
+    within ``window`` before ``now`` (the boundary included), else None."""
+    if last_volunteer_id is None or last_closed_at is None:
+        return None
+    return last_volunteer_id if now - last_closed_at <= window else None
 
 
 def free_relay(candidate: Candidate, pool: Sequence[str]) -> str | None:

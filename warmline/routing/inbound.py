@@ -129,5 +129,5 @@ def _opt_out(session: Session, ctx: Context, contact: Contact, now: dt.datetime)
         contact,
         now,
         reason="opted_out",
-        why="texted STOP and has opted out: nothing more can be sent to them",
+        tell="contact_opted_out",
     )

@@ -8,14 +8,13 @@ import logging
 
 from sqlalchemy.orm import Session
 
-from warmline import outbox
+from warmline import outbox, texts
 from warmline.context import Context
 from warmline.db.engine import lock_assignment
 from warmline.db.models import Conversation, Outbound
 from warmline.routing import conversations
 
 log = logging.getLogger(__name__)
-UNDELIVERED = frozenset({"failed", "undelivered"})
 
 
 def delivery_status(
@@ -26,9 +25,9 @@ def delivery_status(
     error_code: int | None,
     now: dt.datetime,
 ) -> None:
-    """Apply a Twilio status callback (idempotent, safe out of order)."""
+    """Apply a delivery report (idempotent, safe out of order)."""
     row = outbox.record_status(session, sid, status, error_code, now)
-    if row is not None and row.status in UNDELIVERED:
+    if row is not None and row.status in outbox.NEVER_ARRIVES:
         not_delivered(session, ctx, row, now)
 
 
@@ -55,8 +54,7 @@ def not_delivered(session: Session, ctx: Context, row: Outbound, now: dt.datetim
         ctx.text_volunteer(
             session,
             volunteer,
-            f"We could not deliver a text to your phone, so {alias} went to another volunteer "
-            "and you are paused. Text #on when you can take conversations again.",
+            texts.render(ctx.settings, "unreachable", alias=alias),
             "notice",
             now,
         )

@@ -8,6 +8,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from warmline import texts
 from warmline.context import Context
 from warmline.db.engine import lock_assignment
 from warmline.db.models import Conversation, Volunteer
@@ -40,16 +41,9 @@ def announce(session: Session, ctx: Context, now: dt.datetime) -> int:
         alias = conv.contact.alias
         conv.queue_notified_at = now
         if conv.contact.reachable:
-            body = (
-                f"{alias} called {ctx.settings.line.name} and left a voicemail asking for a call "
-                "back. Text #callback and warmline will call you, play you the message and "
-                "connect you; your number stays private."
-            )
+            body = texts.render(ctx.settings, "callback_waiting", alias=alias)
         else:
-            body = (
-                f"{alias} called from a withheld number and left a voicemail. Warmline cannot "
-                "call them back, so there is nothing to do; the request is closed."
-            )
+            body = texts.render(ctx.settings, "callback_withheld", alias=alias)
             conv.status, conv.closed_at, conv.close_reason = "closed", now, "no-callback"
         ctx.text_volunteer(session, volunteer, body, "notice", now, conversation_id=conv.id)
         told += 1

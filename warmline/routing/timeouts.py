@@ -27,14 +27,13 @@ def response_timeout(session: Session, ctx: Context, conv_id: int, now: dt.datet
     ):
         return
     first, alias = conv.volunteer, conv.contact.alias
-    relay = conv.relay_number
+    relay, minutes = conv.relay_number, ctx.settings.timeouts.response_minutes
     successor = conversations.hand_over(session, ctx, conv, now, reason="timeout")
     if first is not None:
         ctx.text_volunteer(
             session,
             first,
-            f"{alias} waited {ctx.settings.timeouts.response_minutes} minutes without a reply, "
-            "so they were passed to another volunteer.",
+            texts.render(ctx.settings, "response_timeout", alias=alias, minutes=minutes),
             "notice",
             now,
             from_=relay,
@@ -43,8 +42,7 @@ def response_timeout(session: Session, ctx: Context, conv_id: int, now: dt.datet
         alert_chain(
             session,
             ctx,
-            f"Warmline: {alias} has waited {ctx.settings.timeouts.response_minutes} minutes for a "
-            "reply and no other volunteer is free. They are at the front of the queue.",
+            texts.render(ctx.settings, "response_timeout_alert", alias=alias, minutes=minutes),
             now,
         )
 
@@ -65,7 +63,7 @@ def idle_close(session: Session, ctx: Context, conv_id: int, now: dt.datetime) -
         now,
         reason="idle",
         tell_contact=texts.render(ctx.settings, "idle_closing", lang=conv.contact.language),
-        tell_volunteer=f"The conversation with {conv.contact.alias} was idle and has been closed.",
+        tell_volunteer=texts.render(ctx.settings, "idle_closed", alias=conv.contact.alias),
     )
 
 

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from warmline import texts
-from warmline.command_call import (
-    NO_CONVERSATION,
-    CommandCall,
-    Handler,
-    bound_conversation,
-)
+from warmline.command_call import CommandCall, Handler, bound_conversation
 from warmline.context import Context
 from warmline.db.engine import lock_assignment
 from warmline.db.models import Conversation, Volunteer
@@ -37,23 +33,26 @@ def volunteer_message(
     def reply(text: str) -> None:
         ctx.text_volunteer(session, volunteer, text, "notice", now, from_=to)
 
+    def say(name: str, **values: Any) -> None:
+        reply(texts.render(ctx.settings, name, **values))
+
     if not volunteer.active:
-        reply("Your warmline account is not active. Please contact your coordinator.")
+        say("account_inactive")
         return
     cmd = command(body)
     if cmd is not None:
         handler = COMMANDS.get(cmd.name)
         if handler is None:
-            reply(f"Unknown command #{cmd.name}. " + texts.COMMANDS_HELP)
+            say("unknown_command", command=cmd.name)
             return
         handler(CommandCall(session, ctx, volunteer, to, cmd, now, reply))
         return
     conv = bound_conversation(session, volunteer, to)
     if conv is None:
-        reply(NO_CONVERSATION)
+        say("no_conversation")
         return
     if num_media:
-        reply("Pictures are not forwarded to contacts; only your text was sent.")
+        say("pictures_not_sent")
     if body.strip():
         conversations.volunteer_replied(session, ctx, conv, volunteer, body, now)
 
@@ -72,7 +71,7 @@ def _end(call: CommandCall) -> None:
         note=call.command.argument or None,
         tell_contact=texts.render(call.ctx.settings, "closing", lang=conv.contact.language),
     )
-    call.reply(f"Conversation with {alias} closed. Thank you.")
+    call.reply(texts.render(call.ctx.settings, "ended", alias=alias))
 
 
 def _pass(call: CommandCall) -> None:
@@ -81,24 +80,20 @@ def _pass(call: CommandCall) -> None:
         return
     alias = conv.contact.alias
     successor = conversations.hand_over(call.session, call.ctx, conv, call.now, reason="pass")
-    if successor is None:
-        call.reply(f"{alias} is back at the front of the queue; the next free volunteer gets them.")
-    else:
-        call.reply(f"{alias} was handed to another volunteer. Thank you.")
+    name = "passed_to_queue" if successor is None else "passed_on"
+    call.reply(texts.render(call.ctx.settings, name, alias=alias))
 
 
 def _off(call: CommandCall) -> None:
     call.volunteer.paused = True
-    call.reply(
-        "Paused: you will get no new conversations. Your open ones stay with you. #on to resume."
-    )
+    call.reply(texts.render(call.ctx.settings, "paused"))
 
 
 def _on(call: CommandCall) -> None:
     lock_assignment(call.session)  # before touching the volunteer's row, as assignment does
     call.volunteer.paused = False
     call.session.flush()
-    call.reply("Welcome back: you can get new conversations again.")
+    call.reply(texts.render(call.ctx.settings, "resumed"))
     queue.drain_queue(call.session, call.ctx, call.now)
 
 
@@ -113,22 +108,31 @@ def _status(call: CommandCall) -> None:
         select(func.count(Conversation.id)).where(Conversation.status == "queued")
     )
     shift = on_shift_now(session, ctx.settings.line.timezone, now).get(v.id)
-    lines = [f"Open conversations: {len(mine)} of {v.capacity}."]
-    lines += [f"- {c.contact.alias} on {c.relay_number}" for c in mine if c.relay_number]
-    lines.append(f"Waiting in the queue: {queued}.")
+
+    def line(name: str, **values: Any) -> str:
+        return texts.render(ctx.settings, name, **values)
+
+    lines = [line("status_open", open=len(mine), capacity=v.capacity)]
+    lines += [
+        line("status_conversation", alias=c.contact.alias, number=c.relay_number)
+        for c in mine
+        if c.relay_number
+    ]
+    lines.append(line("status_queue", waiting=queued))
     if callbacks_waiting := queue.waiting(session):
-        lines.append(f"Voicemails to call back: {callbacks_waiting} (#callback takes one).")
+        lines.append(line("status_callbacks", waiting=callbacks_waiting))
     if shift is None:
-        lines.append("You are not on shift now.")
+        lines.append(line("status_off_shift"))
     else:
-        lines.append(f"On shift until {texts.local_time_phrase(ctx.settings, shift.end, now)}.")
+        until = texts.local_time_phrase(ctx.settings, shift.end, now)
+        lines.append(line("status_on_shift", until=until))
     if v.paused:
-        lines.append("You are paused (#on to resume).")
+        lines.append(line("status_paused"))
     call.reply("\n".join(lines))
 
 
 def _help(call: CommandCall) -> None:
-    call.reply(texts.COMMANDS_HELP)
+    call.reply(texts.render(call.ctx.settings, "commands_help"))
 
 
 def _callback(call: CommandCall) -> None:

@@ -35,7 +35,7 @@ from warmline.people import AdminError, find_volunteer
 from warmline.scheduling import rota as r
 from warmline.scheduling import rota_version  # noqa: F401  (edits bump the rota version)
 from warmline.scheduling.overrides import require_supervisor, supervises
-from warmline.texts import local_time_phrase
+from warmline.texts import local_time_phrase, render
 
 
 def find_occurrence(
@@ -232,11 +232,10 @@ def _tell_both(
     offerer = session.get_one(Volunteer, swap.offered_by_id)
     when = local_time_phrase(ctx.settings, swap.start, now)
     until = swap.end.astimezone(ctx.settings.line.timezone).strftime("%I:%M %p").lstrip("0")
-    line = ctx.settings.line.name
     ctx.text_volunteer(
         session,
         offerer,
-        f"{line}: {taker.name} is taking your shift {when} until {until}. Thank you!",
+        render(ctx.settings, "swap_given", taker=taker.name, when=when, until=until),
         "notice",
         now,
         dedupe_key=f"swap:{swap.id}:offerer",
@@ -244,7 +243,7 @@ def _tell_both(
     ctx.text_volunteer(
         session,
         taker,
-        f"{line}: you are now on shift {when} until {until}, taking over from {offerer.name}.",
+        render(ctx.settings, "swap_taken", when=when, until=until, offerer=offerer.name),
         "notice",
         now,
         dedupe_key=f"swap:{swap.id}:taker",

@@ -1,5 +1,7 @@
-"""Twilio REST adapter: outbound SMS and calls, and deleting recordings, through the real `twilio`
-library.
+"""Twilio REST adapter of the telephony port (`telephony.port.Telephony`): outbound SMS and calls,
+and deleting recordings, through the real `twilio` library. The webhook URLs Twilio needs (a
+text's status callback, the TwiML of warmline's own calls) are built here, from the line's
+public URL: the rest of warmline never sees one.
 
 Privacy: nothing here logs phone numbers or message bodies. The library's own request logging
 (URL, query string, headers at INFO on "twilio.http_client") is replaced by one DEBUG line with
@@ -21,11 +23,15 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response
 from twilio.rest import Client
 
-from warmline.outbox import SendFailure
+from warmline.telephony.port import CallPurpose, SendFailure
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_CALL_EVENTS = ("initiated", "ringing", "answered", "completed")
+# warmline's webhooks (web/twilio_hooks.py, web/voice_hooks.py), under the public URL.
+SMS_STATUS_PATH = "/twilio/sms/status"
+CALL_STATUS_PATH = "/twilio/voice/status"
+CALL_TWIML_PATHS: dict[CallPurpose, str] = {"callback": "/twilio/voice/bridge?c={conversation_id}"}
 
 
 class SendError(SendFailure):
@@ -100,7 +106,10 @@ def make_client(
 
 
 class TwilioSender:
-    """Sends SMS and starts calls through Twilio's REST API.
+    """Sends SMS, places calls and deletes recordings through Twilio's REST API.
+
+    `public_url` (``WARMLINE_PUBLIC_URL``) is where Twilio reaches warmline's webhooks: texts
+    ask for status callbacks there, and calls cannot be placed without it.
 
     Error and retry contract: every failure raises `SendError`.
 
@@ -115,13 +124,14 @@ class TwilioSender:
     Returns the new resource's SID (SM... for messages, CA... for calls).
     """
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Client, public_url: str | None = None) -> None:
         self._client = client
+        self._public_url = public_url.rstrip("/") if public_url else None
 
-    def send_sms(
-        self, *, from_: str, to: str, body: str, status_callback: str | None = None
-    ) -> str:
-        """Send one SMS (Twilio splits bodies over 160 GSM-7/70 UCS-2 characters); its SID."""
+    def send_sms(self, *, from_: str, to: str, body: str) -> str:
+        """Send one SMS (Twilio splits bodies over 160 GSM-7/70 UCS-2 characters); its SID.
+        With a public URL, Twilio reports its delivery to ``SMS_STATUS_PATH``."""
+        status_callback = self._url(SMS_STATUS_PATH)
         # A None status_callback is dropped by the library, not sent.
         message = _call(
             "message",
@@ -130,6 +140,9 @@ class TwilioSender:
             ),
         )
         return str(message.sid)
+
+    def _url(self, path: str) -> str | None:
+        return f"{self._public_url}{path}" if self._public_url else None
 
     def find_sent(self, *, from_: str, to: str, body: str, since: dt.datetime) -> list[str]:
         """The SIDs of messages with this body from `from_` to `to` that Twilio created at or
@@ -173,6 +186,28 @@ class TwilioSender:
             "call", lambda: self._client.calls.create(to=to, from_=from_, url=url, **extra)
         )
         return str(call.sid)
+
+    def place_call(
+        self, *, purpose: CallPurpose, conversation_id: int, from_: str, to: str, ring_seconds: int
+    ) -> str:
+        """Call ``to``; Twilio fetches what to play from ``CALL_TWIML_PATHS[purpose]`` and
+        reports every step of the call to ``CALL_STATUS_PATH``. Without a public URL Twilio
+        could reach neither: a transient `SendFailure`, so the call is tried again once it is
+        set."""
+        if self._public_url is None:
+            raise SendFailure(
+                "WARMLINE_PUBLIC_URL is not set: Twilio could not fetch the call's TwiML",
+                code=None,
+                transient=True,
+            )
+        twiml = CALL_TWIML_PATHS[purpose].format(conversation_id=conversation_id)
+        return self.start_call(
+            from_=from_,
+            to=to,
+            url=f"{self._public_url}{twiml}",
+            status_callback=f"{self._public_url}{CALL_STATUS_PATH}",
+            timeout=ring_seconds,
+        )
 
     def delete_recording(self, recording_sid: str) -> None:
         """Delete Twilio's copy of a recording (RE...); a recording Twilio no longer has (HTTP 404)

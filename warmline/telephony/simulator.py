@@ -20,15 +20,16 @@ from sqlalchemy.orm import Session
 from warmline.config import ConfigError, Line, normalise_number
 from warmline.db.models import Outbound
 from warmline.privacy import Vault
+from warmline.telephony.port import CallPurpose
 
 
 class SimulatorSender:
+    """The telephony port's adapter when there is no Twilio (``telephony.port.Telephony``)."""
+
     def __init__(self, echo: Callable[[str, str, str], None] | None = None) -> None:
         self._echo = echo
 
-    def send_sms(
-        self, *, from_: str, to: str, body: str, status_callback: str | None = None
-    ) -> str:
+    def send_sms(self, *, from_: str, to: str, body: str) -> str:
         if self._echo is not None:
             self._echo(from_, to, body)
         return f"SM{secrets.token_hex(16)}"
@@ -37,21 +38,13 @@ class SimulatorSender:
         """The simulator answers every send at once, so no attempt is ever left in doubt."""
         return []
 
-    def start_call(
-        self,
-        *,
-        from_: str,
-        to: str,
-        url: str,
-        status_callback: str | None = None,
-        status_callback_events: Sequence[str] = (),
-        timeout: int | None = None,
+    def place_call(
+        self, *, purpose: CallPurpose, conversation_id: int, from_: str, to: str, ring_seconds: int
     ) -> str:
         """The simulator has no voice: the call is only shown (callbacks in the demo)."""
         if self._echo is not None:
             self._echo(from_, to, "(warmline is calling this phone for a voicemail callback)")
         return f"CA{secrets.token_hex(16)}"
-
 
     def delete_recording(self, recording_sid: str) -> None:
         """The simulator keeps no recordings (voicemails come only from Twilio): nothing to

@@ -1,8 +1,8 @@
 """TwiML for calls, built with ``twilio.twiml.voice_response`` (SPEC §10).
 
 Pure: every URL is given by the caller (absolute, so the signature Twilio sends covers exactly
-what we check), every spoken text comes from the line's settings. Facts from Twilio's TwiML
-reference relied on here:
+what we check), every spoken text comes from the line's settings or the texts catalogue. Facts
+from Twilio's TwiML reference relied on here:
 
 * ``<Gather numDigits="1" action=...>`` posts ``Digits`` to ``action`` after one key; with no key
   it falls through to the next verb (a ``<Redirect>`` or ``<Record>``).
@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 from twilio.twiml.voice_response import VoiceResponse
 
+from warmline import texts
 from warmline.config import Calls
 
-WHISPER = "Warmline call. Press 1 to accept."
 KEY_SECONDS = 5  # how long a <Gather> waits for the key
 WHISPER_SECONDS = 8
 
@@ -56,7 +56,7 @@ def greeting(voice: Voice, text: str, menu_url: str) -> VoiceResponse:
 
 def crisis_line(voice: Voice, number: str) -> VoiceResponse:
     response = VoiceResponse()
-    _say(response, voice, "Connecting you to the crisis line now. Please stay on the line.")
+    _say(response, voice, texts.fixed("call_crisis_transfer"))
     response.dial(number)
     return response
 
@@ -83,7 +83,7 @@ def whisper(voice: Voice, accept_url: str) -> VoiceResponse:
     voicemail never takes it."""
     response = VoiceResponse()
     gather = response.gather(num_digits=1, action=accept_url, timeout=WHISPER_SECONDS)
-    _say(gather, voice, WHISPER)
+    _say(gather, voice, texts.fixed("call_whisper"))
     response.hangup()
     return response
 
@@ -114,7 +114,7 @@ def voicemail(
 
 def record(voice: Voice, record_url: str, max_seconds: int) -> VoiceResponse:
     response = VoiceResponse()
-    _say(response, voice, "Please leave your message after the tone.")
+    _say(response, voice, texts.fixed("call_leave_message"))
     _record(response, voice, record_url, max_seconds)
     return response
 
@@ -123,12 +123,12 @@ def _record(response: VoiceResponse, voice: Voice, record_url: str, max_seconds:
     response.record(
         action=record_url, max_length=max_seconds, finish_on_key="#", play_beep=True, timeout=5
     )
-    _say(response, voice, "We did not get a message. Please call again any time. Goodbye.")
+    _say(response, voice, texts.fixed("call_no_message"))
     response.hangup()
 
 
 def voicemail_saved(voice: Voice) -> VoiceResponse:
-    return hangup(voice, "Thank you. A volunteer will call you back from this number. Goodbye.")
+    return hangup(voice, texts.fixed("call_voicemail_saved"))
 
 
 def bridge_prompt(
@@ -137,12 +137,12 @@ def bridge_prompt(
     """Warmline's call to a volunteer taking a callback: the message, then 1 to connect."""
     response = VoiceResponse()
     gather = response.gather(num_digits=1, action=connect_url, timeout=10)
-    _say(gather, voice, f"Warmline callback to {alias}. Press 1 at any time to call them.")
+    _say(gather, voice, texts.fixed("callback_intro", alias=alias))
     if recording_url:
-        _say(gather, voice, "Their message:")
+        _say(gather, voice, texts.fixed("callback_their_message"))
         gather.play(recording_url)
-    _say(gather, voice, f"Press 1 to call {alias} now.")
-    _say(response, voice, "No key was pressed, so the callback goes back to the queue. Goodbye.")
+    _say(gather, voice, texts.fixed("callback_press_1", alias=alias))
+    _say(response, voice, texts.fixed("callback_no_key"))
     response.hangup()
     return response
 
@@ -152,7 +152,7 @@ def bridge_dial(
 ) -> VoiceResponse:
     """Dial the contact for the volunteer, showing the line's number."""
     response = VoiceResponse()
-    _say(response, voice, "Connecting you now.")
+    _say(response, voice, texts.fixed("callback_connecting"))
     dial = response.dial(caller_id=caller_id, timeout=timeout, action=action_url)
     dial.number(contact_number)
     return response

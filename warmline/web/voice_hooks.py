@@ -3,7 +3,8 @@
 The same signature check as every other Twilio webhook runs before each view
 (``twilio_hooks.check_signature``). Parent-call requests find their conversation by ``CallSid``;
 a volunteer's leg (whisper, accept) and warmline's callback call carry ``c`` (conversation) and
-``v`` (volunteer) in the query string, which the signature covers.
+``v`` (volunteer) in the query string, which the signature covers. Twilio's status words are
+translated into the telephony port's here (``telephony.twilio_words``), before routing sees them.
 """
 
 from __future__ import annotations
@@ -13,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
-from warmline import metrics
+from warmline import metrics, texts
 from warmline.db.models import Volunteer
 from warmline.routing import callbacks, calls
-from warmline.routing.call_rules import parse_seconds
 from warmline.telephony import twiml
+from warmline.telephony.twilio_words import call_progress, dial_end, parse_seconds
 from warmline.web import webhook_fields as fields
 from warmline.web.twilio_hooks import check_signature, warmline
 
@@ -143,8 +144,8 @@ def accept() -> Response:
 
 @bp.post("/dialed")
 def dialed() -> Response:
-    sid, dial_status = call_sid(), fields.word(request.form, "DialCallStatus")
-    caller_status = fields.optional_word(request.form, "CallStatus")
+    sid, end = call_sid(), dial_end(fields.word(request.form, "DialCallStatus"))
+    caller_gone = call_progress(fields.optional_word(request.form, "CallStatus")) == "ended"
     seconds = parse_seconds(request.form.get("DialCallDuration"))
     wl = warmline()
     # Only in sequential mode; a caller is waiting, so an odd one is ignored rather than refused.
@@ -155,9 +156,9 @@ def dialed() -> Response:
             wl.context,
             sid,
             known_volunteer(session, volunteer_id),
-            dial_status,
+            end,
             seconds,
-            caller_status,
+            caller_gone,
             wl.clock(),
         )
     )
@@ -181,11 +182,11 @@ def voicemail() -> Response:
 
 @bp.post("/status")
 def status() -> Response:
-    sid, call_state = call_sid(), fields.word(request.form, "CallStatus")
+    sid, progress = call_sid(), call_progress(fields.word(request.form, "CallStatus"))
     seconds = parse_seconds(request.form.get("CallDuration"))
     wl = warmline()
     acted = wl.db.run(
-        lambda session: calls.call_status(session, wl.context, sid, call_state, seconds, wl.clock())
+        lambda session: calls.call_status(session, wl.context, sid, progress, seconds, wl.clock())
     )
     metrics.WEBHOOKS.labels(request.path, "ok" if acted else "duplicate").inc()
     return Response("", status=204)
@@ -197,7 +198,7 @@ def bridge() -> Response:
     wl = warmline()
     found = wl.db.run(lambda session: callbacks.bridge(session, conv_id))
     if found is None:
-        return xml(twiml.hangup(voice(), "This callback is no longer waiting. Thank you."))
+        return xml(twiml.hangup(voice(), texts.fixed("callback_gone")))
     connect_url = url(f"/twilio/voice/bridge/connect?c={conv_id}")
     return xml(twiml.bridge_prompt(voice(), found.alias, found.recording_url, connect_url))
 
@@ -224,12 +225,10 @@ def bridge_connect() -> Response:
 
 @bp.post("/bridged")
 def bridged() -> Response:
-    conv_id, dial_status = arg("c"), fields.word(request.form, "DialCallStatus")
+    conv_id, end = arg("c"), dial_end(fields.word(request.form, "DialCallStatus"))
     seconds = parse_seconds(request.form.get("DialCallDuration"))
     wl = warmline()
     said = wl.db.run(
-        lambda session: callbacks.bridged(
-            session, wl.context, conv_id, dial_status, seconds, wl.clock()
-        )
+        lambda session: callbacks.bridged(session, wl.context, conv_id, end, seconds, wl.clock())
     )
     return xml(twiml.hangup(voice(), said))

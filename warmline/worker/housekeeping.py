@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
-from warmline import outbox, recordings
+from warmline import outbox, recordings, texts
 from warmline.bootstrap import Warmline
 from warmline.db.models import Message, Outbound, Timer
 from warmline.escalation.recipients import alert_coordinators
@@ -89,15 +89,20 @@ def gap_alert_text(line: str, found: list[r.Gap], tz: ZoneInfo, open_hours: bool
     """The alert listing ``found`` (gaps from now) in local time, at most ``MAX_LISTED``;
     ``open_hours`` when the line has opening hours (only they count)."""
     if not found:
-        hours = "open hour" if open_hours else "hour"
-        return f"{line}: every {hours} of the next {ALERT_DAYS} days is now covered."
+        what = "open hour" if open_hours else "hour"
+        return texts.fixed("coverage_all_covered", line=line, what=what, days=ALERT_DAYS)
     lines = [
-        f"{_local(g.start, tz)} to {_local(g.end, tz)}: {KIND_WORDS[g.kind]}"
+        texts.fixed(
+            "coverage_gap",
+            start=_local(g.start, tz),
+            end=_local(g.end, tz),
+            kind=KIND_WORDS[g.kind],
+        )
         for g in found[:MAX_LISTED]
     ]
     if len(found) > MAX_LISTED:
-        lines.append(f"and {len(found) - MAX_LISTED} more (warmline rota gaps)")
-    head = f"{line}: coverage gaps in the next {ALERT_DAYS} days changed. Gaps:"
+        lines.append(texts.fixed("coverage_more", more=len(found) - MAX_LISTED))
+    head = texts.fixed("coverage_gaps", line=line, days=ALERT_DAYS)
     return "\n".join([head, *lines])
 
 

@@ -13,7 +13,7 @@ from warmline.bootstrap import Warmline
 from warmline.context import Context
 from warmline.escalation import acks
 from warmline.routing import calls, timeouts
-from warmline.routing.callbacks import CallStarter, place_calls
+from warmline.routing.callbacks import place_calls
 from warmline.routing.outcomes import not_delivered
 from warmline.worker import housekeeping, notices
 
@@ -41,7 +41,6 @@ def deliver_outbox(wl: Warmline, now: dt.datetime) -> outbox.DeliveryReport:
         wl.sender,
         wl.vault,
         now,
-        status_callback=wl.callback_url("/twilio/sms/status"),
         on_permanent_failure=lambda s, row, at: not_delivered(s, wl.context, row, at),
     )
     for result in ("sent", "retried", "failed"):
@@ -52,9 +51,7 @@ def deliver_outbox(wl: Warmline, now: dt.datetime) -> outbox.DeliveryReport:
 
 def place_callbacks(wl: Warmline, now: dt.datetime) -> int:
     """Call the volunteers who took a voicemail callback (``#callback``); how many calls."""
-    if not isinstance(wl.sender, CallStarter):
-        return 0
-    return place_calls(wl.db, wl.sender, wl.context, wl.callback_url, now)
+    return place_calls(wl.db, wl.sender, wl.context, now)
 
 
 def fire_timers(wl: Warmline, now: dt.datetime, limit: int = 100) -> int:

@@ -143,10 +143,8 @@ def reminder(session: Session, ctx: Context, timer: Timer, now: dt.datetime) -> 
     if shift is None:
         return
     when = texts.local_time_phrase(ctx.settings, start, now)
-    body = (
-        f"Reminder from {ctx.settings.line.name}: your shift starts in "
-        f"{_duration(int(minutes))}, {when}, until {_clock(ctx, shift.end)}."
-    )
+    within, until = _duration(int(minutes)), _clock(ctx, shift.end)
+    body = texts.render(ctx.settings, "shift_reminder", within=within, when=when, until=until)
     _send_once(session, ctx, volunteer, body, "reminder", timer.key, now)
 
 
@@ -159,11 +157,7 @@ def shift_start(session: Session, ctx: Context, timer: Timer, now: dt.datetime) 
     shift = _shift_starting(load_rota(session, ctx.settings.line.timezone), volunteer.id, start)
     if shift is None or now >= shift.end:
         return
-    body = (
-        f"Your {ctx.settings.line.name} shift starts now and runs until "
-        f"{_clock(ctx, shift.end)}. New conversations will come to you here; "
-        "#off pauses them, #help lists the commands."
-    )
+    body = texts.render(ctx.settings, "shift_started", until=_clock(ctx, shift.end))
     _send_once(session, ctx, volunteer, body, "notice", timer.key, now)
 
 
@@ -180,14 +174,8 @@ def shift_end(session: Session, ctx: Context, timer: Timer, now: dt.datetime) ->
             Conversation.volunteer_id == volunteer.id, Conversation.status == "assigned"
         )
     )
-    line = ctx.settings.line.name
-    body = (
-        f"Your {line} shift has ended; thank you. You keep your open conversations "
-        f"({still_open}) until they close, but no new ones will come to you."
-        if still_open
-        else f"Your {line} shift has ended; thank you. No new conversations will come to you "
-        "until your next shift."
-    )
+    name = "shift_ended_still_open" if still_open else "shift_ended"
+    body = texts.render(ctx.settings, name, open=still_open)
     _send_once(session, ctx, volunteer, body, "notice", timer.key, now)
 
 

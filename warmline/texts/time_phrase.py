@@ -1,36 +1,28 @@
-"""The texts the line sends, filled in from the line's settings."""
+"""When something happens, in words, in the line's timezone: 'today at 6:00 PM', 'mañana a las
+9:30' (no locale needed)."""
 
 from __future__ import annotations
 
 import datetime as dt
-
-from warmline.config import Settings
-
-COMMANDS_HELP = (
-    "Warmline commands: #end [note] close the conversation; #pass hand it to someone else; "
-    "#escalate [note] alert the supervisor; #ack [id] acknowledge an alert (supervisors); "
-    "#off / #on pause or resume new conversations; #status your conversations and the queue; "
-    "#callback take a voicemail callback; #help this list. Anything else is sent to the contact."
-)
+from typing import Protocol
+from zoneinfo import ZoneInfo
 
 
-def render(settings: Settings, name: str, *, lang: str | None = None, **values: object) -> str:
-    """The configured text ``name`` with {line}, {hours} and the given values filled in, in
-    Spanish ([texts.es]) when ``lang`` is "es", else in English ([texts])."""
-    template: str = getattr(settings.texts_es if lang == "es" else settings.texts, name)
-    fields = {"line": settings.line.name, "hours": settings.line.hours} | values
-    return template.format_map(_Lenient(fields))
+class _Line(Protocol):
+    @property
+    def hours(self) -> str: ...
+
+    @property
+    def timezone(self) -> ZoneInfo: ...
 
 
-class _Lenient(dict[str, object]):
-    """Leaves an unknown {placeholder} as it is instead of failing a webhook over a typo."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+class _Settings(Protocol):
+    @property
+    def line(self) -> _Line: ...
 
 
 def local_time_phrase(
-    settings: Settings, at: dt.datetime | None, now: dt.datetime, lang: str | None = None
+    settings: _Settings, at: dt.datetime | None, now: dt.datetime, lang: str | None = None
 ) -> str:
     """'today at 6:00 PM', 'tomorrow at 9:30 AM', 'on Friday at 6:00 PM' in the line's timezone;
     with ``lang`` "es": 'hoy a las 18:00', 'mañana a las 9:30', 'el viernes a las 18:00'."""
@@ -72,15 +64,3 @@ def _spanish_time_phrase(local: dt.datetime, days: int) -> str:
     if days < 7:
         return f"el {weekday} {at} {clock}"
     return f"el {weekday} {local.day} de {SPANISH_MONTHS[local.month - 1]} {at} {clock}"
-
-
-def intro_for_volunteer(alias: str, escalated: bool) -> str:
-    flag = " This conversation was flagged as a possible crisis." if escalated else ""
-    return (
-        f"New warmline conversation with {alias}.{flag} Reply to this number to answer them; "
-        "#end to close, #pass to hand over, #help for all commands."
-    )
-
-
-def relay_to_volunteer(alias: str, body: str) -> str:
-    return f"[{alias}] {body}"
