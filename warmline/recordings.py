@@ -35,10 +35,6 @@ log = logging.getLogger(__name__)
 PENDING_AT_TWILIO = (Conversation.recording_sid.is_not(None), Conversation.recording_url.is_(None))
 
 
-# What deletes the provider's copies: the telephony port (its one declaration of the call).
-RecordingDeleter = Telephony
-
-
 def forget(session: Session, conversation_ids: Iterable[int]) -> int:
     """Forget our copy of the recordings of these conversations (closed ones only: an open
     callback request still needs its message); how many were forgotten."""
@@ -80,7 +76,7 @@ def pending_sids(session: Session, conversation_ids: Iterable[int] | None = None
     return [sid for sid in session.scalars(query) if sid is not None]
 
 
-def delete_sids(deleter: RecordingDeleter, sids: Iterable[str]) -> tuple[list[str], int]:
+def delete_sids(deleter: Telephony, sids: Iterable[str]) -> tuple[list[str], int]:
     """Ask Twilio to delete each recording: (the SIDs it deleted or no longer had, how many
     failed). Failures are logged (SID and reason only) and left for a later try."""
     done: list[str] = []
@@ -109,7 +105,7 @@ def mark_deleted(session: Session, sids: Iterable[str]) -> None:
         )
 
 
-def delete_at_twilio(db: Database, deleter: RecordingDeleter, limit: int = 200) -> tuple[int, int]:
+def delete_at_twilio(db: Database, deleter: Telephony, limit: int = 200) -> tuple[int, int]:
     """Delete Twilio's copies of every forgotten recording, at most ``limit`` per run:
     (deleted, failed). No transaction stays open while Twilio is asked."""
     with db.unit_of_work() as session:

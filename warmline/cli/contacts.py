@@ -23,7 +23,6 @@ def contact_erase(contact_ref: str, yes: bool) -> None:
     """Erase a contact's messages, number and voicemails (ours and Twilio's copies); the
     anonymous counts reports use stay. ALIAS_OR_NUMBER: the alias ("Blue Heron"), the contact
     id, or their phone number."""
-    from warmline.recordings import RecordingDeleter
     from warmline.services.contacts import ContactError, erase_contact, find_contact
 
     wl = setup(admin_mode())
@@ -38,12 +37,8 @@ def contact_erase(contact_ref: str, yes: bool) -> None:
                 "are deleted for good",
                 abort=True,
             )
-        deleter = wl.sender
-        if not isinstance(deleter, RecordingDeleter):
-            fail("this line's telephony cannot delete recordings")
-            return
         with session_scope(wl) as session:
-            done = erase_contact(session, wl.context, cli_actor(), contact_id, utc_now(), deleter)
+            done = erase_contact(session, wl.context, cli_actor(), contact_id, utc_now(), wl.sender)
     except ContactError as exc:
         fail(str(exc))
         return

@@ -46,6 +46,7 @@ from warmline.context import Context
 from warmline.db.models import Contact, Conversation, Escalation, Message, Outbound
 from warmline.queries.contacts import ERASED_HASH_PREFIX
 from warmline.routing import conversations
+from warmline.telephony.port import Telephony
 
 CANCELLED = "contact erased"
 
@@ -131,7 +132,7 @@ def erase_contact(
     actor: Actor,
     contact_ref: str | int,
     now: dt.datetime,
-    telephony: recordings.RecordingDeleter,
+    telephony: Telephony,
 ) -> Erasure:
     """Erase the contact (see the module) in the caller's unit of work; safe to repeat.
 

@@ -158,9 +158,7 @@ def purge_expired(wl: Warmline, now: dt.datetime) -> Purged:
         session.execute(
             delete(Timer).where(Timer.done_at.is_not(None), Timer.due_at < now - FIRED_TIMERS_KEPT)
         )
-    deleted = failed = 0
-    if isinstance(wl.sender, recordings.RecordingDeleter):
-        deleted, failed = recordings.delete_at_twilio(wl.db, wl.sender)
+    deleted, failed = recordings.delete_at_twilio(wl.db, wl.sender)
     if bodies or forgotten or deleted or failed:
         log.info(
             "retention: purged %s message bodies and %s voicemails older than %s; "
