@@ -16,7 +16,10 @@ facts reports count, so every report figure over any range is the same before an
   erased one's (the erased row keeps its alias, so the derived alias is taken);
 - voicemail recordings: ours (the URL warmline plays) and Twilio's copies (through the
   telephony port; one Twilio cannot delete now stays pending and housekeeping retries it);
-- volunteers' notes on their conversations and escalations (free text about the person).
+- volunteers' notes on their conversations and escalations (free text about the person), and
+  the notes coordinators added to those escalations from the dashboard or the API (kept in the
+  escalation's steps: the step stays, to say a note was made and when, its words are replaced
+  by ``ERASED_NOTE``).
 
 Conversation rows keep times, channel, outcome, escalated and the volunteer; escalation rows
 keep level, source, times and the lexicon phrases that matched (never the message's words).
@@ -44,11 +47,13 @@ from warmline.audit import Actor
 from warmline.config import ConfigError, normalise_number
 from warmline.context import Context
 from warmline.db.models import Contact, Conversation, Escalation, Message, Outbound
+from warmline.escalation.policy import get_json, set_json
 from warmline.queries.contacts import ERASED_HASH_PREFIX
 from warmline.routing import conversations
 from warmline.telephony.port import Telephony
 
 CANCELLED = "contact erased"
+ERASED_NOTE = "(erased with the contact's data)"
 
 
 class ContactError(Exception):
@@ -178,6 +183,7 @@ def erase_contact(
         .values(note=None)
         .execution_options(synchronize_session=False)
     )
+    _erase_step_notes(session, contact.id, conv_ids)
     if not already:
         contact.number_hash = ERASED_HASH_PREFIX + secrets.token_hex(24)
         contact.number_encrypted = ctx.vault.encrypt("")
@@ -202,6 +208,22 @@ def erase_contact(
     )
     session.flush()
     return result
+
+
+def _erase_step_notes(session: Session, contact_id: int, conv_ids: list[int]) -> None:
+    """Replace the words of every note in the steps of the contact's escalations."""
+    for esc in session.scalars(
+        select(Escalation).where(
+            or_(Escalation.contact_id == contact_id, Escalation.conversation_id.in_(conv_ids))
+        )
+    ):
+        steps = get_json(esc, "actions")
+        if any(s.get("note") not in (None, ERASED_NOTE) for s in steps):
+            set_json(esc, "actions", [_without_note(s) for s in steps])
+
+
+def _without_note(step: dict[str, Any]) -> dict[str, Any]:
+    return step | {"note": ERASED_NOTE} if step.get("note") is not None else step
 
 
 def _erase_bodies(session: Session, contact_id: int, conv_ids: list[int]) -> int:

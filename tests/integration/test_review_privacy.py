@@ -1,0 +1,59 @@
+"""Privacy holes found in review (rev1): each test failed before its fix."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tests.support.dashboard import post_form, signed_in
+from warmline.audit import Actor
+from warmline.db.models import Contact, Conversation, Escalation
+from warmline.escalation.policy import get_json
+from warmline.services import contacts as contact_service
+from warmline.services import escalations as escalation_service
+
+CONTACT = "+15557770123"
+NOTE = "She gave her name, Jo Harper, and says she lives on Elm Street"
+COORDINATOR = Actor("user", "coordinator@warmline.example.org", "coordinator")
+
+
+def _escalated(twilio, people, wl):
+    people.volunteer("Sam Lee", role="supervisor", capacity=1)
+    twilio.sms(CONTACT, "I want to kill myself tonight")
+    twilio.deliver()
+    with wl.db.unit_of_work() as session:
+        esc = session.scalars(select(Escalation)).one()
+        contact_id = session.scalars(
+            select(Contact.id).join(Conversation).where(Conversation.id == esc.conversation_id)
+        ).one()
+        return esc.id, contact_id
+
+
+def test_erasure_deletes_the_notes_coordinators_added_to_escalations(twilio, people, wl):
+    """The module promises notes about the person go with erasure; the notes added from the
+    dashboard and the API (kept in the escalation's steps, not its ``note`` column) stayed,
+    shown to every supervisor on /escalations."""
+    esc_id, contact_id = _escalated(twilio, people, wl)
+    with wl.db.unit_of_work() as session:
+        escalation_service.add_note(session, COORDINATOR, esc_id, NOTE, wl.clock())
+    with wl.db.unit_of_work() as session:
+        contact_service.erase_contact(
+            session, wl.context, COORDINATOR, contact_id, wl.clock(), wl.sender
+        )
+    with wl.db.unit_of_work() as session:
+        esc = session.get(Escalation, esc_id)
+        assert "Jo Harper" not in (esc.actions or "")
+        notes = [s for s in get_json(esc, "actions") if s["action"] == "note"]
+        assert len(notes) == 1  # that a note was made, and when, stays
+        page = escalation_service.recent(session, escalation_id=esc_id)
+    assert all("Jo Harper" not in (s.note or "") for s in page.items[0].steps)
+
+
+def test_the_erased_note_is_not_on_the_escalations_page(client, twilio, people, wl):
+    esc_id, contact_id = _escalated(twilio, people, wl)
+    signed_in(client, wl, "coordinator")
+    post_form(client, f"/escalations/{esc_id}/note", {"note": NOTE}, page="/escalations")
+    assert "Jo Harper" in client.get("/escalations").get_data(as_text=True)
+    post_form(
+        client, f"/contacts/{contact_id}/erase", {"confirm": "yes"}, f"/contacts/{contact_id}"
+    )
+    assert "Jo Harper" not in client.get("/escalations").get_data(as_text=True)
