@@ -57,3 +57,16 @@ def test_the_erased_note_is_not_on_the_escalations_page(client, twilio, people, 
         client, f"/contacts/{contact_id}/erase", {"confirm": "yes"}, f"/contacts/{contact_id}"
     )
     assert "Jo Harper" not in client.get("/escalations").get_data(as_text=True)
+
+
+def test_a_shown_transcript_is_never_kept_by_a_browser_or_proxy(client, twilio, people, wl):
+    """The page with a person's words must not stay in a cache (a shared computer's back
+    button, a proxy), as the TOTP secret's page and the contact export already don't."""
+    _escalated(twilio, people, wl)
+    signed_in(client, wl, "coordinator")
+    with wl.db.unit_of_work() as session:
+        conv_id = session.scalars(select(Conversation.id)).one()
+    path = f"/conversations/{conv_id}"
+    response = post_form(client, path, {"reason": "safeguarding review"}, page=path)
+    assert "kill myself" in response.get_data(as_text=True)
+    assert "no-store" in response.headers.get("Cache-Control", "")

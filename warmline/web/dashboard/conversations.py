@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import StringField
@@ -93,6 +93,9 @@ def transcript_page(conversation_id: int) -> Any:
         except service.TranscriptRefused as exc:
             flash(str(exc), "error")
             return redirect(url_for("dashboard.transcript", conversation_id=conversation_id))
-    return render_template(
-        "transcript.html", form=form, conversation_id=conversation_id, shown=shown
+    response = make_response(
+        render_template("transcript.html", form=form, conversation_id=conversation_id, shown=shown)
     )
+    # A person's words: no browser (back button on a shared computer) or proxy keeps a copy.
+    response.headers["Cache-Control"] = "no-store"
+    return response
