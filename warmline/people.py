@@ -8,6 +8,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from warmline.audit import looks_like_phone_number
 from warmline.config import ConfigError, normalise_number
 from warmline.db.contacts import find_contact, get_or_create_contact
 from warmline.db.models import (
@@ -73,6 +74,9 @@ def add_volunteer(
 def _name(value: str) -> str:
     if not value.strip():
         raise AdminError("name must not be empty")
+    # Names reach every role (rota, live view, reports) and the audit log; numbers must not.
+    if looks_like_phone_number(value):
+        raise AdminError("a name must not hold a phone number")
     return value.strip()
 
 

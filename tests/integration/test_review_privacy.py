@@ -70,3 +70,26 @@ def test_a_shown_transcript_is_never_kept_by_a_browser_or_proxy(client, twilio, 
     response = post_form(client, path, {"reason": "safeguarding review"}, page=path)
     assert "kill myself" in response.get_data(as_text=True)
     assert "no-store" in response.headers.get("Cache-Control", "")
+
+
+NAMED_BY_NUMBER = {"name": "Sam 202 555 0187", "phone": "+12025550111"}
+
+
+def test_a_volunteer_name_holding_a_phone_number_is_refused_on_the_dashboard(client, wl):
+    """A name is shown to every role (rota, live view, reports), so a number typed into it
+    would reach supervisors and viewers; it also made the audit entry refuse, a 500."""
+    signed_in(client, wl, "coordinator")
+    response = post_form(client, "/volunteers", NAMED_BY_NUMBER, page="/volunteers")
+    assert response.status_code == 400
+    assert "phone number" in response.get_data(as_text=True)
+
+
+def test_a_volunteer_name_holding_a_phone_number_is_refused_by_the_api(client, wl):
+    from tests.api.conftest import bearer
+    from warmline.accounts.tokens import add_token
+
+    with wl.db.unit_of_work() as session:
+        _, token = add_token(session, "tool", "coordinator", wl.clock())
+    response = client.post("/api/v1/volunteers", json=NAMED_BY_NUMBER, headers=bearer(token))
+    assert response.status_code == 422
+    assert "0187" not in response.get_data(as_text=True)
