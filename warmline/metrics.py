@@ -22,6 +22,9 @@ from prometheus_client.registry import REGISTRY, Collector
 from sqlalchemy import func, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from warmline.db.models import Conversation, Escalation, Outbound
+from warmline.outbox import UNSENT
+
 if TYPE_CHECKING:
     from warmline.db.engine import Database
 
@@ -68,9 +71,6 @@ class LiveFigures(Collector):
         yield failed
 
     def _read(self) -> tuple[int, dt.datetime | None, int, int, list[tuple[int | None, int]]]:
-        from warmline.db.models import Conversation, Escalation, Outbound
-        from warmline.outbox import UNSENT
-
         with self.database.unit_of_work() as session:
             backlog, oldest = session.execute(
                 select(func.count(Outbound.id), func.min(Outbound.created_at)).where(

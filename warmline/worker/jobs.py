@@ -15,6 +15,7 @@ from warmline.escalation import acks
 from warmline.routing import calls, timeouts
 from warmline.routing.callbacks import place_calls
 from warmline.routing.outcomes import not_delivered
+from warmline.scheduling.timers import claim_due
 from warmline.worker import housekeeping, notices
 
 log = logging.getLogger(__name__)
@@ -56,8 +57,6 @@ def place_callbacks(wl: Warmline, now: dt.datetime) -> int:
 
 def fire_timers(wl: Warmline, now: dt.datetime, limit: int = 100) -> int:
     """Claim due timers and run their handlers, each in its own transaction; how many fired."""
-    from warmline.scheduling.timers import claim_due
-
     fired = 0
     while fired < limit:
         with wl.db.unit_of_work() as session:

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
-from flask import abort, current_app, redirect, request, session, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user
 
 from warmline.accounts.roles import can
@@ -68,8 +68,6 @@ def warmline() -> Warmline:
 
 def now() -> dt.datetime:
     """The request's one reading of the clock."""
-    from flask import g
-
     if "now" not in g:
         g.now = warmline().clock()
     at: dt.datetime = g.now

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -27,8 +27,6 @@ def email_key() -> str:
 
 
 def pending_key() -> str:
-    from flask import session
-
     return f"pending:{session.get('pending_user', '')}"
 
 
