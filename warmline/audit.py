@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from warmline.db.models import ApiToken, AuditEntry
+from warmline.db.models import ApiToken, AuditEntry, User
 
 KINDS = ("user", "token", "cli")
 MAX_DETAIL = 500
@@ -50,6 +50,11 @@ def cli_actor() -> Actor:
     except OSError:  # no login name and no passwd entry, e.g. an arbitrary container uid
         name = f"uid {os.getuid()}"
     return Actor("cli", name, "coordinator")
+
+
+def user_actor(user: User) -> Actor:
+    """A dashboard account as an actor (its email names it)."""
+    return Actor("user", user.email, user.role)
 
 
 def token_actor(token: ApiToken) -> Actor:

@@ -164,12 +164,19 @@ def set_role(session: Session, user: User, role: str) -> None:
 
 
 def deactivate(session: Session, user: User) -> None:
-    """The account can no longer log in (its audit trail stays); AccountError when it is the last
-    active coordinator or already deactivated."""
+    """The account can no longer log in and its sessions end, for good (its audit trail stays);
+    AccountError when it is the last active coordinator or already deactivated."""
     if not user.active:
         raise AccountError(f"{user.email!r} is already deactivated")
     _keep_a_coordinator(session, user)
     user.active = False
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """Every session of the account ends, copies of its cookie included: the epoch is part of
+    each session's fingerprint (the cookie alone is not enough to be signed in)."""
+    user.session_epoch = (user.session_epoch or 0) + 1
 
 
 def activate(user: User) -> None:

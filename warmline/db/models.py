@@ -357,7 +357,8 @@ class User(Base):
     when the second factor is on, is the base32 secret encrypted with the Vault (never in clear).
     ``failed_logins`` counts wrong passwords since the last good one, shown on /users.
     ``totp_last_step`` is the 30-second step of the last TOTP code accepted, so no code is
-    accepted twice.
+    accepted twice. ``session_epoch`` is part of every session's fingerprint: logging out or
+    deactivating the account raises it, which ends every session of the account, copies included.
     """
 
     __tablename__ = "app_user"
@@ -369,6 +370,7 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary)
     totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

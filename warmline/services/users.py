@@ -23,6 +23,14 @@ def _target(user: User) -> str:
     return f"user:{user.id}"
 
 
+def _named(user: User) -> str:
+    """The account's email for the audit detail, unless it reads like a phone number (the audit
+    log refuses those: 2025550187@example.org), when ``user:<id>`` in the target is enough."""
+    return (
+        "(an email address of digits)" if audit.looks_like_phone_number(user.email) else user.email
+    )
+
+
 def add_user(
     session: Session, actor: Actor, email: str, password: str, role: str, now: dt.datetime
 ) -> User:
@@ -30,7 +38,7 @@ def add_user(
     require(actor.role, "manage_users")
     user = users.add_user(session, email, password, role, now)
     audit.record(
-        session, actor, "user.add", target=_target(user), detail=f"{user.email} as {role}", at=now
+        session, actor, "user.add", target=_target(user), detail=f"{_named(user)} as {role}", at=now
     )
     return user
 
@@ -43,7 +51,7 @@ def reset_password(
     user = users.get_user(session, email)
     users.set_password(user, password)
     audit.record(
-        session, actor, "user.reset_password", target=_target(user), detail=user.email, at=now
+        session, actor, "user.reset_password", target=_target(user), detail=_named(user), at=now
     )
     return user
 
@@ -59,7 +67,7 @@ def set_role(session: Session, actor: Actor, email: str, role: str, now: dt.date
         actor,
         "user.role",
         target=_target(user),
-        detail=f"{user.email}: {before} to {role}",
+        detail=f"{_named(user)}: {before} to {role}",
         at=now,
     )
     return user
@@ -70,7 +78,9 @@ def deactivate(session: Session, actor: Actor, email: str, now: dt.datetime) -> 
     require(actor.role, "manage_users")
     user = users.get_user(session, email)
     users.deactivate(session, user)
-    audit.record(session, actor, "user.deactivate", target=_target(user), detail=user.email, at=now)
+    audit.record(
+        session, actor, "user.deactivate", target=_target(user), detail=_named(user), at=now
+    )
     return user
 
 
@@ -79,7 +89,7 @@ def activate(session: Session, actor: Actor, email: str, now: dt.datetime) -> Us
     require(actor.role, "manage_users")
     user = users.get_user(session, email)
     users.activate(user)
-    audit.record(session, actor, "user.activate", target=_target(user), detail=user.email, at=now)
+    audit.record(session, actor, "user.activate", target=_target(user), detail=_named(user), at=now)
     return user
 
 
@@ -94,7 +104,7 @@ def enable_totp(
     user = users.get_user(session, email)
     secret = users.enable_totp(user, vault)
     audit.record(
-        session, actor, "user.totp_enable", target=_target(user), detail=user.email, at=now
+        session, actor, "user.totp_enable", target=_target(user), detail=_named(user), at=now
     )
     return user, secret, users.totp_uri(user, vault, issuer)
 
@@ -105,6 +115,21 @@ def disable_totp(session: Session, actor: Actor, email: str, now: dt.datetime) -
     user = users.get_user(session, email)
     users.disable_totp(user)
     audit.record(
-        session, actor, "user.totp_disable", target=_target(user), detail=user.email, at=now
+        session, actor, "user.totp_disable", target=_target(user), detail=_named(user), at=now
     )
     return user
+
+
+def signed_in(session: Session, user: User, now: dt.datetime) -> None:
+    """The person passed every step of the sign-in (password, then the code when the account has
+    one); audited as ``user.login`` by the account itself."""
+    audit.record(session, audit.user_actor(user), "user.login", target=_target(user), at=now)
+
+
+def log_out(session: Session, user_id: int, now: dt.datetime) -> None:
+    """End every session of the account (a copied cookie included); audited as ``user.logout``."""
+    user = session.get(User, user_id)
+    if user is None:
+        return
+    users.end_sessions(user)
+    audit.record(session, audit.user_actor(user), "user.logout", target=_target(user), at=now)

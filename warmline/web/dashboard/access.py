@@ -54,7 +54,10 @@ class Account(UserMixin):  # type: ignore[misc]
 
 
 def fingerprint(user: User) -> str:
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+    """What a session must still match: a new password, a logout or a deactivation (which raise
+    the account's session epoch) ends every session made before it."""
+    mark = f"{user.password_hash}\x00{user.session_epoch or 0}"
+    return hashlib.sha256(mark.encode()).hexdigest()[:16]
 
 
 def account_of(user: User) -> Account:

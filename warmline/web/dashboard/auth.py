@@ -17,9 +17,9 @@ from wtforms import EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from warmline.accounts import users
-from warmline.audit import record
 from warmline.db.models import User
-from warmline.web.dashboard.access import account_of, actor, now, start_session, warmline
+from warmline.services import users as user_service
+from warmline.web.dashboard.access import account_of, now, start_session, warmline
 from warmline.web.dashboard.blueprint import bp
 
 PENDING_MINUTES = 5
@@ -119,15 +119,17 @@ def _sign_in(db: Any, user: User) -> None:
     account = account_of(user)
     start_session(account, now())
     login_user(account)
-    record(db, account.actor, "user.login", target=f"user:{user.id}", at=now())
+    user_service.signed_in(db, user, now())
 
 
 @bp.post("/logout")
 def logout() -> Any:
+    """Ends every session of the account, not only this browser's: a copy of the cookie taken
+    before (a shared computer's, a stolen one) stops working too."""
     form = LogoutForm()
     if form.validate_on_submit() and current_user.is_authenticated:
         with warmline().db.unit_of_work() as db:
-            record(db, actor(), "user.logout", target=f"user:{current_user.user_id}", at=now())
+            user_service.log_out(db, current_user.user_id, now())
         logout_user()
         session.clear()
     return redirect(url_for("dashboard.login"))
