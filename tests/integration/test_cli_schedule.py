@@ -176,3 +176,33 @@ def test_a_plain_volunteer_cannot_take_a_supervisors_shift(rota):
     assert rota("volunteer", "edit", "3", "--role", "volunteer", ok=False) == (
         "error: Jo Diaz still supervises override 1; give those to another supervisor first\n"
     )
+
+
+def test_shift_edit_changes_what_is_given_and_keeps_the_rest(run, clock):
+    """`shift edit w1 --end 23:00` must not drop the shift's dates or people (it once turned a
+    shift with --from/--until into "every week" and emptied it)."""
+    run("volunteer", "add", "Sam Lee", "+15551230001", "--role", "supervisor")
+    run("volunteer", "add", "Alex Kim", "+15551230002")
+    run("volunteer", "add", "Jo Diaz", "+15551230003")
+    run(
+        "shift", "add", "--day", "mon", "--start", "18:00", "--end", "22:00",
+        "--volunteer", "+15551230002", "--supervisor", "+15551230001",
+        "--from", "2030-01-07", "--until", "2030-03-25",
+    )  # fmt: skip
+    before = run("shift", "list")
+    assert "2030-01-07" in before and "2030-03-25" in before
+
+    said = run("shift", "edit", "w1", "--end", "23:00")
+    assert said.startswith("weekly shift w1 is now") and "23:00" in said
+    after = run("shift", "list")
+    w1 = next(line for line in after.splitlines() if line.startswith("w1"))
+    assert "18:00" in w1 and "23:00" in w1 and "22:00" not in w1
+    assert "2030-01-07" in w1 and "2030-03-25" in w1
+    assert "Alex Kim" in w1 and "Sam Lee" in w1
+
+    run("shift", "edit", "w1", "--volunteer", "+15551230003", "--until", "")
+    w1 = next(line for line in run("shift", "list").splitlines() if line.startswith("w1"))
+    assert "Jo Diaz" in w1 and "Alex Kim" not in w1 and "Sam Lee" in w1  # supervisors kept
+    assert "2030-03-25" not in w1 and "2030-01-07" in w1
+
+    assert "no weekly shift w9" in run("shift", "edit", "w9", "--end", "23:00", ok=False)

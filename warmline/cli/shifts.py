@@ -95,25 +95,26 @@ def shift_add(
 
 @shift.command("edit")
 @click.argument("shift_ref", metavar="ID")
-@click.option("--day", "day_name", required=True, help="Weekday: mon..sun.")
-@click.option("--start", required=True, help="Local start, HH:MM.")
-@click.option("--end", required=True, help="Local end, HH:MM (earlier than start: next day).")
+@click.option("--day", "day_name", help="Weekday: mon..sun.")
+@click.option("--start", help="Local start, HH:MM.")
+@click.option("--end", help="Local end, HH:MM (earlier than start: next day).")
 @click.option("--volunteer", "volunteers", multiple=True, help="Phone or id; repeatable.")
 @click.option("--supervisor", "supervisors", multiple=True, help="Phone or id; repeatable.")
-@click.option("--from", "first_date", help="First date.")
-@click.option("--until", "last_date", help="Last date.")
+@click.option("--from", "first_date", help="First date ('' for none).")
+@click.option("--until", "last_date", help="Last date ('' for none).")
 @friendly
 def shift_edit(
     shift_ref: str,
-    day_name: str,
-    start: str,
-    end: str,
+    day_name: str | None,
+    start: str | None,
+    end: str | None,
     volunteers: tuple[str, ...],
     supervisors: tuple[str, ...],
     first_date: str | None,
     last_date: str | None,
 ) -> None:
-    """Give weekly shift ID (w3) a new day, times, dates and people; it keeps its id."""
+    """Change weekly shift ID (w3); it keeps its id. What is not given stays as it was (giving
+    --volunteer or --supervisor replaces that list of people)."""
     from warmline.audit import cli_actor
     from warmline.people import AdminError
     from warmline.services import rota
@@ -123,20 +124,20 @@ def shift_edit(
         raise AdminError("only weekly shifts are edited: remove the one-off and add another")
     wl = setup(admin_mode())
     with session_scope(wl) as session:
-        slot = rota.edit_weekly(
-            session,
-            cli_actor(),
-            wl.settings,
-            utc_now(),
-            number,
-            day=day_name,
-            start=start,
-            end=end,
-            volunteers=list(volunteers),
-            supervisors=list(supervisors),
-            first_date=first_date,
-            last_date=last_date,
-        )
+        fields = rota.weekly_fields(session, number)
+        given = {
+            "day": day_name,
+            "start": start,
+            "end": end,
+            "volunteers": list(volunteers) or None,
+            "supervisors": list(supervisors) or None,
+            "first_date": first_date,
+            "last_date": last_date,
+        }
+        fields |= {k: v for k, v in given.items() if v is not None}
+        fields["first_date"] = fields["first_date"] or None  # '' clears a date
+        fields["last_date"] = fields["last_date"] or None
+        slot = rota.edit_weekly(session, cli_actor(), wl.settings, utc_now(), number, **fields)
         click.echo(f"weekly shift w{slot.id} is now {rota.describe_slot(slot)}")
 
 

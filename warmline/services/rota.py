@@ -11,6 +11,7 @@ shift in words (never a phone number).
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -19,6 +20,7 @@ from warmline.audit import Actor, record
 from warmline.config import Settings
 from warmline.context import Context
 from warmline.db.models import OneOffShift, RotaOverride, SwapRequest, WeeklySlot
+from warmline.people import AdminError
 from warmline.scheduling import editing, shift_text, swaps
 from warmline.scheduling.store import load_rota
 
@@ -63,6 +65,24 @@ def add_weekly(
         session, actor, "shift.add", target=f"shift:w{slot.id}", detail=describe_slot(slot), at=now
     )
     return slot
+
+
+def weekly_fields(session: Session, slot_id: int) -> dict[str, Any]:
+    """Weekly shift ``slot_id`` as :func:`edit_weekly` takes it (day, times, people by id,
+    dates), so that a caller changing one thing passes the rest as they are; AdminError when
+    there is no such shift."""
+    slot = session.get(WeeklySlot, slot_id)
+    if slot is None:
+        raise AdminError(f"no weekly shift w{slot_id}")
+    return {
+        "day": editing.WEEKDAYS[slot.weekday],
+        "start": slot.start_local.strftime("%H:%M"),
+        "end": slot.end_local.strftime("%H:%M"),
+        "volunteers": [str(a.volunteer_id) for a in slot.assignments if not a.supervisor],
+        "supervisors": [str(a.volunteer_id) for a in slot.assignments if a.supervisor],
+        "first_date": slot.first_date.isoformat() if slot.first_date else None,
+        "last_date": slot.last_date.isoformat() if slot.last_date else None,
+    }
 
 
 def edit_weekly(
