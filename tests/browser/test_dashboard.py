@@ -170,3 +170,60 @@ def test_a_viewer_gets_a_calm_403_and_a_wrong_password_a_message(served, browser
     page.goto(served + "/audit")
     expect(page.get_by_role("heading", name="Forbidden")).to_be_visible()
     shoot(page, "forbidden")
+
+
+def test_refusals_in_the_browser_stale_csrf_a_viewers_edit_and_repeated_failures(
+    served, browser, wl
+):
+    """Issue 15's refusals, as a browser meets them: a form whose CSRF token was tampered with
+    is refused (400, a calm page, nothing added); a viewer who sends the rota's form gets 403;
+    the sixth wrong password within a minute gets 429."""
+    from playwright.sync_api import expect
+    from sqlalchemy import func, select
+
+    from warmline.db.models import WeeklySlot
+
+    make_user(wl, "coordinator", email="coordinator@warmline.example.org")
+    make_user(wl, "viewer", email="viewer@warmline.example.org")
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    log_in(page, served, "coordinator@warmline.example.org")
+    page.goto(served + "/rota")
+    page.get_by_text("Add a weekly shift").click()
+    form = page.locator("form", has=page.get_by_role("button", name="Add weekly shift"))
+    form.get_by_label("Start").fill("18:00")
+    form.get_by_label("End").fill("22:00")
+    form.locator("input[name=csrf_token]").evaluate("input => input.value = 'forged'")
+    with page.expect_response(lambda r: r.request.method == "POST") as sent:
+        form.get_by_role("button", name="Add weekly shift").click()
+    assert sent.value.status == 400
+    expect(page.get_by_role("heading", name="This form has expired")).to_be_visible()
+    with wl.db.unit_of_work() as session:
+        assert session.scalar(select(func.count(WeeklySlot.id))) == 0
+
+    viewer = browser.new_page(viewport={"width": 1280, "height": 800})
+    log_in(viewer, served, "viewer@warmline.example.org")
+    viewer.goto(served + "/rota")
+    expect(viewer.get_by_text("Add a weekly shift")).to_have_count(0)  # read-only for viewers
+    status = viewer.evaluate(
+        """async () => {
+            const token = document.querySelector('input[name=csrf_token]')?.value
+                || document.querySelector('meta[name=csrf-token]')?.content || '';
+            const body = new URLSearchParams({csrf_token: token, kind: 'weekly', day: 'mon',
+                                              start: '18:00', end: '22:00'});
+            const r = await fetch('/rota/shifts', {method: 'POST', body});
+            return r.status;
+        }"""
+    )
+    assert status == 403
+
+    stranger = browser.new_page(viewport={"width": 1280, "height": 800})
+    statuses = []
+    for _ in range(6):
+        stranger.goto(served + "/login")
+        stranger.get_by_label("Email").fill("coordinator@warmline.example.org")
+        stranger.get_by_label("Password").fill("not the password")
+        with stranger.expect_response(lambda r: r.request.method == "POST") as sent:
+            stranger.get_by_role("button", name="Log in").click()
+        statuses.append(sent.value.status)
+    assert statuses[:5] == [401] * 5 and statuses[5] == 429
+    expect(stranger.get_by_text("Too many attempts")).to_be_visible()
