@@ -40,7 +40,10 @@ def test_add_user_normalises_the_email_and_authenticates(session):
     assert user.password_hash.startswith("$argon2id$")
     later = NOW + dt.timedelta(hours=1)
     assert users.authenticate(session, "ROSA@example.org", PASSWORD, later) is user
-    assert user.last_login_at == later and user.failed_logins == 0
+    assert user.failed_logins == 0
+    assert user.last_login_at is None  # the password is one step; signing in sets it (below)
+    user_service.signed_in(session, user, later)
+    assert user.last_login_at == later
 
 
 def test_wrong_passwords_count_and_a_good_one_clears_them(session):

@@ -288,6 +288,7 @@ def test_an_account_with_totp_needs_its_code(client, wl, clock):
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login/code")
     assert client.get("/").status_code == 302  # not signed in by the password alone
+    assert last_login(wl, account.email) is None  # nor shown on /users as having signed in
     page = client.get("/login/code").get_data(as_text=True)
     assert "Code from your authenticator app" in page
     token = csrf_token(client, "/login/code")
@@ -298,6 +299,14 @@ def test_an_account_with_totp_needs_its_code(client, wl, clock):
     response = client.post("/login/code", data={"code": code, "csrf_token": token})
     assert response.status_code == 302
     assert client.get("/").status_code == 200
+    assert last_login(wl, account.email) == clock()
+
+
+def last_login(wl, email):
+    from warmline.accounts import users as accounts
+
+    with wl.db.unit_of_work() as session:
+        return accounts.get_user(session, email).last_login_at
 
 
 def test_a_totp_code_cannot_sign_in_twice(app, client, wl, clock):

@@ -77,7 +77,7 @@ def authenticate(session: Session, email: str, password: str, now: dt.datetime) 
     """The active account whose password this is, or None.
 
     Checks the password only: when ``user.totp_secret`` is set, the caller must also pass
-    :func:`verify_totp` before logging the person in. A success sets ``last_login_at`` and clears
+    :func:`verify_totp` before logging the person in. A success clears
     ``failed_logins`` (and rehashes a hash made with older parameters); a wrong password counts
     in ``failed_logins``. Unknown and deactivated accounts take as long as a wrong password, so
     timing does not tell which emails have accounts.
@@ -94,7 +94,6 @@ def authenticate(session: Session, email: str, password: str, now: dt.datetime) 
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     user.failed_logins = 0
-    user.last_login_at = now
     return user
 
 

@@ -122,7 +122,9 @@ def disable_totp(session: Session, actor: Actor, email: str, now: dt.datetime) -
 
 def signed_in(session: Session, user: User, now: dt.datetime) -> None:
     """The person passed every step of the sign-in (password, then the code when the account has
-    one); audited as ``user.login`` by the account itself."""
+    one): their ``last_login_at`` is now, and it is audited as ``user.login`` by the account
+    itself. (Knowing the password alone, without the code, changes nothing that /users shows.)"""
+    user.last_login_at = now
     audit.record(session, audit.user_actor(user), "user.login", target=_target(user), at=now)
 
 
