@@ -206,3 +206,22 @@ def test_shift_edit_changes_what_is_given_and_keeps_the_rest(run, clock):
     assert "2030-03-25" not in w1 and "2030-01-07" in w1
 
     assert "no weekly shift w9" in run("shift", "edit", "w9", "--end", "23:00", ok=False)
+
+
+def test_shift_edit_changes_a_one_off_shift_in_place(run):
+    """The dashboard edits one-off shifts; the CLI does too, keeping what is not given."""
+    run("volunteer", "add", "Sam Lee", "+15551230001", "--role", "supervisor")
+    run("volunteer", "add", "Alex Kim", "+15551230002")
+    run(
+        "shift", "add", "--date", "2030-01-08", "--start", "18:00", "--end", "22:00",
+        "--volunteer", "+15551230002",
+    )  # fmt: skip
+    said = run("shift", "edit", "o1", "--end", "23:30")
+    assert said.startswith("one-off shift o1 is now") and "23:30" in said
+    o1 = next(line for line in run("shift", "list").splitlines() if line.startswith("o1"))
+    assert "18:00" in o1 and "23:30" in o1 and "Alex Kim" in o1
+    run("shift", "edit", "o1", "--supervisor", "+15551230001", "--date", "2030-01-09")
+    o1 = next(line for line in run("shift", "list").splitlines() if line.startswith("o1"))
+    assert "Sam Lee" in o1 and "Alex Kim" not in o1 and "01-09" in o1
+    assert "--date is for one-off" in run("shift", "edit", "w1", "--date", "2030-01-09", ok=False)
+    assert "not a --day" in run("shift", "edit", "o1", "--day", "mon", ok=False)

@@ -102,6 +102,7 @@ def shift_add(
 @click.option("--supervisor", "supervisors", multiple=True, help="Phone or id; repeatable.")
 @click.option("--from", "first_date", help="First date ('' for none).")
 @click.option("--until", "last_date", help="Last date ('' for none).")
+@click.option("--date", "on", help="New date of a one-off shift: YYYY-MM-DD.")
 @friendly
 def shift_edit(
     shift_ref: str,
@@ -112,16 +113,27 @@ def shift_edit(
     supervisors: tuple[str, ...],
     first_date: str | None,
     last_date: str | None,
+    on: str | None,
 ) -> None:
-    """Change weekly shift ID (w3); it keeps its id. What is not given stays as it was (giving
-    --volunteer or --supervisor replaces that list of people)."""
+    """Change shift ID (w3 weekly, o2 one-off); it keeps its id. What is not given stays as it
+    was. For a weekly shift --volunteer or --supervisor replaces that list of people; a one-off
+    shift is one person's: --volunteer or --supervisor names them (and whether they supervise)."""
     from warmline.audit import cli_actor
     from warmline.people import AdminError
     from warmline.services import rota
 
     kind, number = shift_text.parse_shift_ref(shift_ref)
     if kind == "o":
-        raise AdminError("only weekly shifts are edited: remove the one-off and add another")
+        if day_name or first_date is not None or last_date is not None:
+            raise AdminError("a one-off shift has a --date, not a --day, --from or --until")
+        if len(volunteers) + len(supervisors) > 1:
+            raise AdminError(
+                "a one-off shift is one person's: give one --volunteer or --supervisor"
+            )
+        _edit_one_off(number, on, start, end, volunteers, supervisors)
+        return
+    if on is not None:
+        raise AdminError("--date is for one-off shifts; a weekly shift has a --day")
     wl = setup(admin_mode())
     with session_scope(wl) as session:
         fields = rota.weekly_fields(session, number)
@@ -139,6 +151,32 @@ def shift_edit(
         fields["last_date"] = fields["last_date"] or None
         slot = rota.edit_weekly(session, cli_actor(), wl.settings, utc_now(), number, **fields)
         click.echo(f"weekly shift w{slot.id} is now {rota.describe_slot(slot)}")
+
+
+def _edit_one_off(
+    number: int,
+    on: str | None,
+    start: str | None,
+    end: str | None,
+    volunteers: tuple[str, ...],
+    supervisors: tuple[str, ...],
+) -> None:
+    from warmline.audit import cli_actor
+    from warmline.services import rota_edits
+
+    wl = setup(admin_mode())
+    with session_scope(wl) as session:
+        fields = rota_edits.one_off_fields(session, wl.settings, number)
+        given = {"on": on, "start": start, "end": end}
+        fields |= {k: v for k, v in given.items() if v is not None}
+        if volunteers or supervisors:
+            fields["volunteer"] = (volunteers or supervisors)[0]
+            fields["supervisor"] = bool(supervisors)
+        shift = rota_edits.edit_one_off(
+            session, cli_actor(), wl.settings, utc_now(), number, **fields
+        )
+        said = shift_text.span(shift.start, shift.end, wl.settings.line.timezone)
+        click.echo(f"one-off shift o{shift.id} is now {said}")
 
 
 @shift.command("list")

@@ -6,6 +6,7 @@ AdminError for a refused change, local times in the line's timezone, audit detai
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -13,7 +14,26 @@ from warmline.accounts.roles import require
 from warmline.audit import Actor, record
 from warmline.config import Settings
 from warmline.db.models import OneOffShift, RotaOverride
+from warmline.people import AdminError
 from warmline.scheduling import one_offs, overrides, shift_text
+
+
+def one_off_fields(session: Session, settings: Settings, shift_id: int) -> dict[str, Any]:
+    """One-off shift ``shift_id`` as :func:`edit_one_off` takes it (local date and times, the
+    person by id), so that a caller changing one thing passes the rest as they are; AdminError
+    when there is no such shift."""
+    shift = session.get(OneOffShift, shift_id)
+    if shift is None:
+        raise AdminError(f"no one-off shift o{shift_id}")
+    tz = settings.line.timezone
+    start, end = shift.start.astimezone(tz), shift.end.astimezone(tz)
+    return {
+        "on": start.date().isoformat(),
+        "start": start.strftime("%H:%M"),
+        "end": end.strftime("%H:%M"),
+        "volunteer": str(shift.volunteer_id),
+        "supervisor": shift.supervisor,
+    }
 
 
 def edit_one_off(
