@@ -110,7 +110,18 @@ def test_weekly_and_one_off_shifts(client, tokens, people, wl) -> None:
     assert [s["id"] for s in ones["items"]] == [made[1]["id"]]
 
     put_one_off = client.put(f"/api/v1/shifts/{made[0]['id']}", json=weekly, headers=auth)
-    assert "cannot be edited" in is_problem(put_one_off, 422)["detail"]
+    assert "needs its date" in is_problem(put_one_off, 422)["detail"]
+    as_put = {k: v for k, v in one_off.items() if k != "kind"}
+    moved = as_put | {"end": "13:30", "volunteers": [], "supervisors": [cy.id]}
+    both = client.put(f"/api/v1/shifts/{made[0]['id']}", json=as_put, headers=auth)
+    assert "one person" in is_problem(both, 422)["detail"]
+    edited = client.put(f"/api/v1/shifts/{made[0]['id']}", json=moved, headers=auth)
+    assert edited.status_code == 200, edited.get_json()
+    shown = edited.get_json()
+    assert shown["id"] == made[0]["id"] and shown["people"][0]["name"] == "Cy"
+    assert shown["people"][0]["supervisor"] is True and shown["ends_at"].startswith(
+        "2026-11-25T18:30"
+    )
     assert client.delete(f"/api/v1/shifts/{made[0]['id']}", headers=auth).status_code == 204
     is_problem(client.get(f"/api/v1/shifts/{made[0]['id']}", headers=auth), 404)
     is_problem(client.delete("/api/v1/shifts/x1", headers=auth), 404)
@@ -119,7 +130,14 @@ def test_weekly_and_one_off_shifts(client, tokens, people, wl) -> None:
                                            422)["detail"]  # fmt: skip
     is_problem(client.post("/api/v1/shifts", json=weekly, headers=bearer(tokens["viewer"])), 403)
     actions = [action for _, _, action, _ in audit_log(wl)]
-    assert actions == ["shift.add", "shift.edit", "shift.add", "shift.add", "shift.remove"]
+    assert actions == [
+        "shift.add",
+        "shift.edit",
+        "shift.add",
+        "shift.add",
+        "shift.edit",
+        "shift.remove",
+    ]
 
 
 def test_swaps_offered_taken_and_cancelled_and_overrides(client, tokens, people, wl) -> None:

@@ -15,6 +15,7 @@ from warmline.people import AdminError
 from warmline.queries import shifts as shift_view
 from warmline.scheduling.shift_text import WEEKDAYS
 from warmline.services import rota as service
+from warmline.services import rota_edits
 from warmline.web.api import auth
 from warmline.web.api.common import (
     ListArgs,
@@ -108,6 +109,14 @@ class NewShiftSchema(WeeklyShiftSchema):
     date = local_date("The one-off's local date.")
 
 
+class EditShiftSchema(WeeklyShiftSchema):
+    """A weekly shift (``w…``): ``day``, times, optional dates and its people. A one-off shift
+    (``o…``): ``date``, times and its one person, in ``volunteers`` or in ``supervisors``."""
+
+    day = F.String(validate=ma.validate.OneOf(WEEKDAYS))
+    date = local_date("A one-off shift's local date.")
+
+
 def _ids(values: list[int]) -> list[str]:
     return [str(v) for v in values]
 
@@ -183,18 +192,31 @@ class OneShift(MethodView):
         with auth.warmline().db.unit_of_work() as session:
             return _existing(session, shift_id)
 
-    @rota.arguments(WeeklyShiftSchema)
+    @rota.arguments(EditShiftSchema)
     @rota.response(200, ShiftRecordSchema)
     @errors(rota, "edit_rota", 400, 404)
     def put(self, body: dict[str, Any], shift_id: str) -> Any:
-        """Replace a weekly shift's day, times, dates and people (it keeps its id); a one-off
-        cannot be edited (422: remove it and add another)."""
+        """Replace a shift, which keeps its id: a weekly one's day, times, dates and people; a
+        one-off's date, times and its one person. 422 when the rota's rules refuse it."""
         who = auth.allowed("edit_rota")
         wl = auth.warmline()
         with refusals(422, AdminError), wl.db.unit_of_work() as session:
             _existing(session, shift_id)
             if shift_id.startswith("o"):
-                abort(422, "A one-off shift cannot be edited: remove it and add another.")
+                people = [(v, False) for v in body["volunteers"]]
+                people += [(v, True) for v in body["supervisors"]]
+                if "date" not in body:
+                    abort(422, "A one-off shift needs its date.")
+                if len(people) != 1:
+                    abort(422, "A one-off shift is one person's: one volunteer or supervisor.")
+                rota_edits.edit_one_off(
+                    session, who, wl.settings, wl.clock(), int(shift_id[1:]),
+                    on=body["date"].isoformat(), start=body["start"], end=body["end"],
+                    volunteer=str(people[0][0]), supervisor=people[0][1],
+                )  # fmt: skip
+                return _existing(session, shift_id)
+            if "day" not in body:
+                abort(422, "A weekly shift needs its day.")
             first, last = _dates(body)
             service.edit_weekly(
                 session, who, wl.settings, wl.clock(), int(shift_id[1:]), day=body["day"],
