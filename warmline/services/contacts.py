@@ -383,4 +383,11 @@ def _escalation(e: Escalation) -> dict[str, Any]:
         "raised_at": _iso(e.created_at),
         "acknowledged_at": _iso(e.acknowledged_at),
         "note": e.note,
+        # What the people who handled it wrote about it (dashboard and API notes), without
+        # who wrote them: the record is the contact's, the authors are not.
+        "notes": [
+            {"at": step.get("at"), "note": step.get("note")}
+            for step in get_json(e, "actions")
+            if step.get("action") == "note"
+        ],
     }

@@ -1,4 +1,6 @@
-"""Privacy holes found in review (rev1): each test failed before its fix."""
+"""Notes about a contact, transcripts and volunteers' names (found in review; each test failed
+before its fix): erasure takes the notes, an export gives them, a transcript is never cached and
+a name cannot carry a phone number."""
 
 from __future__ import annotations
 
@@ -46,6 +48,21 @@ def test_erasure_deletes_the_notes_coordinators_added_to_escalations(twilio, peo
         assert len(notes) == 1  # that a note was made, and when, stays
         page = escalation_service.recent(session, escalation_id=esc_id)
     assert all("Jo Harper" not in (s.note or "") for s in page.items[0].steps)
+
+
+def test_the_export_gives_the_notes_written_about_the_contact_without_their_authors(
+    twilio, people, wl
+):
+    esc_id, contact_id = _escalated(twilio, people, wl)
+    with wl.db.unit_of_work() as session:
+        escalation_service.add_note(session, COORDINATOR, esc_id, NOTE, wl.clock())
+    with wl.db.unit_of_work() as session:
+        data = contact_service.export_contact(
+            session, wl.context, COORDINATOR, contact_id, wl.clock()
+        )
+    [escalation] = data["escalations"]
+    assert [n["note"] for n in escalation["notes"]] == [NOTE]
+    assert COORDINATOR.name not in str(data)
 
 
 def test_the_erased_note_is_not_on_the_escalations_page(client, twilio, people, wl):
