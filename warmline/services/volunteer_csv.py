@@ -28,6 +28,7 @@ from warmline.audit import Actor, record
 from warmline.config import Settings
 from warmline.db.models import Volunteer
 from warmline.services import volunteers
+from warmline.services.spreadsheet import safe_cell, unquoted
 
 REQUIRED = ("name", "phone")
 OPTIONAL = ("role", "capacity", "languages", "active")
@@ -165,7 +166,11 @@ def export(session: Session, actor: Actor, now: dt.datetime) -> str:
     found = people.list_volunteers(session)
     for v in found:
         writer.writerow(
-            (v.name, v.phone, v.role, v.capacity, v.languages, "yes" if v.active else "no")
+            [
+                safe_cell(c)
+                for c in (v.name, v.phone, v.role, v.capacity, v.languages)
+                + ("yes" if v.active else "no",)
+            ]
         )
     record(session, actor, "volunteer.export", detail=f"{len(found)} volunteer(s)", at=now)
     return out.getvalue()
@@ -202,7 +207,7 @@ def _parse(text: str) -> list[ImportRow]:
 
 def _row(line: int, cells: dict[str, str], extra: bool) -> ImportRow:
     def cell(name: str) -> str:
-        return (cells.get(name) or "").strip()
+        return unquoted((cells.get(name) or "").strip())
 
     row = ImportRow(
         line=line,

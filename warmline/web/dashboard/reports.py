@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from warmline.config import Settings
 from warmline.queries import reports
 from warmline.scheduling.shift_text import local_instant
+from warmline.services.spreadsheet import safe_rows
 from warmline.web.dashboard import charts
 from warmline.web.dashboard.access import now, require, warmline
 from warmline.web.dashboard.blueprint import bp
@@ -126,7 +127,7 @@ def _drawn(figures: dict[str, Any]) -> dict[str, Any]:
 
 def _csv(rows: Iterable[Sequence[object]]) -> str:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    csv.writer(out, lineterminator="\r\n").writerows(safe_rows(rows))
     return out.getvalue()
 
 
