@@ -124,6 +124,7 @@ def test_export_is_a_csv_download_and_is_audited(wl, client, people):
     response = dash.get("/volunteers/export.csv")
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Cache-Control"] == "no-store"
     assert response.get_data(as_text=True).splitlines() == [
         "name,phone,role,capacity,languages,active",
         "Sam Lee,+15555550140,volunteer,2,,yes",

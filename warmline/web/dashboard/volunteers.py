@@ -194,5 +194,8 @@ def export() -> Any:
     return Response(
         text,
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="volunteers-{stamp}.csv"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="volunteers-{stamp}.csv"',
+            "Cache-Control": "no-store",  # volunteers' numbers: no copy in a cache
+        },
     )
