@@ -43,7 +43,7 @@ def create_app(warmline: Warmline | None = None) -> Flask:
 
     from warmline.web import dashboard
 
-    dashboard.init_app(app)  # last: it exempts the blueprints above from CSRF by name
+    dashboard.init_app(app)  # last: the blueprints registered above are exempt from its CSRF
 
     @app.errorhandler(HTTPException)
     def plain_error(exc: HTTPException) -> tuple[str, int]:
