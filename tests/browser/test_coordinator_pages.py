@@ -10,28 +10,9 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(os.environ.get("SHOTS_DIR", "/tmp/shots-d2"))
 SIZES = {"laptop": (1280, 800), "phone": (390, 844)}
 LOGIN = re.compile(r"log in as (\S+), password (\S+)")
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        message = f"{CHROMIUM} is missing (scripts/test installs Debian's chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        found = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-        )
-        yield found
-        found.close()
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from tests.support.dashboard import PASSWORD, make_user
 from warmline.app import create_app
 from warmline.telephony.signature import sign
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(os.environ.get("WARMLINE_SHOTS", "/tmp/shots-d1"))
 SIZES = {"laptop": (1280, 800), "phone": (390, 844)}
 
@@ -33,24 +32,6 @@ def served(wl):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        message = f"{CHROMIUM} is missing (scripts/test installs Debian's chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-        )
-        yield chromium
-        chromium.close()
 
 
 def text_the_line(base: str, wl, standin, from_: str, body: str, sid: str) -> None:

@@ -8,25 +8,10 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-
 
 @pytest.fixture
-def page():
-    if not os.path.exists(CHROMIUM):
-        message = f"{CHROMIUM} is missing (scripts/test installs Debian's chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
-        )
-        yield browser.new_page()
-        browser.close()
+def page(browser):
+    return browser.new_page()
 
 
 SHOTS = Path(os.environ.get("TMPDIR", "/tmp"))

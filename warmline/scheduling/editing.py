@@ -287,9 +287,10 @@ def remove_slot(session: Session, slot_id: int) -> None:
     session.delete(slot)
 
 
-def remove_shift(session: Session, tz: ZoneInfo, ref: str) -> str:
+def remove_shift(session: Session, tz: ZoneInfo, ref: str) -> tuple[str, str]:
     """Remove the weekly (``w3``) or one-off (``o3``) shift; a bare ``3`` only when one of the
-    two exists. Returns what was removed, e.g. ``weekly shift w3: Mon 18:00 → 22:00, 4 h``."""
+    two exists. Returns the shift's full id and what was removed, in words:
+    ``("w3", "weekly shift w3: Mon 18:00 → 22:00, 4 h")``."""
     kind, number = parse_shift_ref(ref)
     slot = session.get(WeeklySlot, number) if kind in ("w", None) else None
     one_off = session.get(OneOffShift, number) if kind in ("o", None) else None
@@ -304,10 +305,10 @@ def remove_shift(session: Session, tz: ZoneInfo, ref: str) -> str:
             f"weekly shift w{number}: {weekly_span(slot.weekday, slot.start_local, slot.end_local)}"
         )
         session.delete(slot)
-        return said
+        return f"w{number}", said
     if one_off is not None:
         said = f"one-off shift o{number}: {span(one_off.start, one_off.end, tz)}"
         session.delete(one_off)
-        return said
+        return f"o{number}", said
     what = {"w": "weekly shift w", "o": "one-off shift o", None: "shift "}[kind]
     raise AdminError(f"no {what}{number}")

@@ -166,8 +166,7 @@ def remove_shift(
 ) -> str:
     """Remove weekly (``w3``) or one-off (``o3``) shift; returns what was removed, in words."""
     require(actor.role, "edit_rota")
-    said = editing.remove_shift(session, settings.line.timezone, ref)
-    ident = said.split(":", 1)[0].rsplit(" ", 1)[-1]  # "weekly shift w3: ..." -> "w3"
+    ident, said = editing.remove_shift(session, settings.line.timezone, ref)
     record(session, actor, "shift.remove", target=f"shift:{ident}", detail=said, at=now)
     return said
 
@@ -236,15 +235,7 @@ def offer_swap(
     require(actor.role, "edit_rota")
     rota = load_rota(session, settings.line.timezone)
     swap = swaps.offer(session, rota, volunteer, at, now, settings.line.region)
-    record(
-        session,
-        actor,
-        "swap.offer",
-        target=f"swap:{swap.id}",
-        detail=_period(settings, swap),
-        at=now,
-    )
-    return swap
+    return _audited(session, actor, settings, now, "swap.offer", swap)
 
 
 def take_swap(
@@ -260,15 +251,7 @@ def take_swap(
     require(actor.role, "edit_rota")
     rota = load_rota(session, settings.line.timezone)
     swap = swaps.take(session, rota, swap_id, taker, now, ctx, settings.line.region)
-    record(
-        session,
-        actor,
-        "swap.take",
-        target=f"swap:{swap.id}",
-        detail=_period(settings, swap),
-        at=now,
-    )
-    return swap
+    return _audited(session, actor, settings, now, "swap.take", swap)
 
 
 def reassign_shift(
@@ -285,15 +268,7 @@ def reassign_shift(
     require(actor.role, "edit_rota")
     rota = load_rota(session, settings.line.timezone)
     swap = swaps.reassign(session, rota, volunteer, at, to, now, ctx, settings.line.region)
-    record(
-        session,
-        actor,
-        "swap.reassign",
-        target=f"swap:{swap.id}",
-        detail=_period(settings, swap),
-        at=now,
-    )
-    return swap
+    return _audited(session, actor, settings, now, "swap.reassign", swap)
 
 
 def cancel_swap(session: Session, actor: Actor, now: dt.datetime, swap_id: int) -> SwapRequest:
@@ -304,5 +279,15 @@ def cancel_swap(session: Session, actor: Actor, now: dt.datetime, swap_id: int) 
     return swap
 
 
-def _period(settings: Settings, swap: SwapRequest) -> str:
-    return shift_text.span(swap.start, swap.end, settings.line.timezone)
+def _audited(
+    session: Session,
+    actor: Actor,
+    settings: Settings,
+    now: dt.datetime,
+    action: str,
+    swap: SwapRequest,
+) -> SwapRequest:
+    """Record ``action`` on ``swap`` (its period in words) and hand the swap back."""
+    period = shift_text.span(swap.start, swap.end, settings.line.timezone)
+    record(session, actor, action, target=f"swap:{swap.id}", detail=period, at=now)
+    return swap

@@ -36,6 +36,24 @@ def one_off_fields(session: Session, settings: Settings, shift_id: int) -> dict[
     }
 
 
+def override_fields(session: Session, settings: Settings, override_id: int) -> dict[str, Any]:
+    """Override ``override_id`` as :func:`edit_override` takes it (local 'YYYY-MM-DD HH:MM'
+    start and end, people by id); AdminError when there is no such override."""
+    override = session.get(RotaOverride, override_id)
+    if override is None:
+        raise AdminError(f"no override {override_id}")
+    tz = settings.line.timezone
+    return {
+        "kind": override.kind,
+        "volunteer": str(override.volunteer_id),
+        "replacement": str(override.replacement_id) if override.replacement_id else None,
+        "start": f"{override.start.astimezone(tz):%Y-%m-%d %H:%M}",
+        "end": f"{override.end.astimezone(tz):%Y-%m-%d %H:%M}",
+        "reason": override.reason,
+        "supervisor": override.supervisor and override.kind == "add",
+    }
+
+
 def edit_one_off(
     session: Session,
     actor: Actor,

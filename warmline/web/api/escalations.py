@@ -15,7 +15,6 @@ from warmline.web.api.common import (
     MAX_ID,
     ListArgs,
     api_blueprint,
-    envelope,
     errors,
     not_found,
     page_of,
@@ -97,7 +96,7 @@ class Escalations(MethodView):
         wl = auth.warmline()
         with wl.db.unit_of_work() as session:
             page = service.recent(session, open_only=args.pop("open", False), **args)
-        return envelope(page.items, page.total, page.limit, page.offset)
+        return page  # the page schema reads its items, total, limit and offset
 
 
 @alarms.route("/<int:escalation_id>")

@@ -53,7 +53,7 @@ class Conversations(MethodView):
         wl = auth.warmline()
         with wl.db.unit_of_work() as session:
             page = conversation_view.page(session, **args)
-        return envelope(page.items, page.total, page.limit, page.offset)
+        return page  # the page schema reads its items, total, limit and offset
 
 
 class AuditSchema(ma.Schema):

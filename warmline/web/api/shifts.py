@@ -20,7 +20,6 @@ from warmline.web.api import auth
 from warmline.web.api.common import (
     ListArgs,
     api_blueprint,
-    envelope,
     errors,
     not_found,
     page_of,
@@ -134,7 +133,7 @@ class Shifts(MethodView):
         args.setdefault("since", wl.clock())
         with wl.db.unit_of_work() as session:
             page = shift_view.shifts(session, wl.settings.line.timezone, **args)
-        return envelope(page.items, page.total, page.limit, page.offset)
+        return page  # the page schema reads its items, total, limit and offset
 
     @rota.arguments(NewShiftSchema)
     @rota.response(201, ShiftListSchema)

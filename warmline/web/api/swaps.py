@@ -21,7 +21,6 @@ from warmline.web.api.common import (
     ONE_LINE,
     ListArgs,
     api_blueprint,
-    envelope,
     errors,
     instant,
     not_found,
@@ -91,7 +90,7 @@ class Overrides(MethodView):
         args.setdefault("since", wl.clock())
         with wl.db.unit_of_work() as session:
             page = shift_view.overrides(session, **args)
-        return envelope(page.items, page.total, page.limit, page.offset)
+        return page  # the page schema reads its items, total, limit and offset
 
     @changes.arguments(NewOverrideSchema)
     @changes.response(201, OverrideSchema)
@@ -179,7 +178,7 @@ class Swaps(MethodView):
         args.setdefault("since", wl.clock())
         with wl.db.unit_of_work() as session:
             page = shift_view.swaps(session, **args)
-        return envelope(page.items, page.total, page.limit, page.offset)
+        return page  # the page schema reads its items, total, limit and offset
 
     @trades.arguments(NewSwapSchema)
     @trades.response(201, SwapSchema)

@@ -8,11 +8,10 @@ from typing import Any
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
-from warmline.db.models import Volunteer
+from warmline.people import volunteer_names
 from warmline.queries import conversations as query
 from warmline.services import conversations as service
 from warmline.web.dashboard.access import actor, now, require, warmline
@@ -63,9 +62,8 @@ def conversations_page() -> Any:
     offset = request.args.get("offset", 0, type=int)
     with warmline().db.unit_of_work() as session:
         page = query.page(session, **_filters(), limit=PER_PAGE, offset=offset)
-        volunteers = session.execute(
-            select(Volunteer.id, Volunteer.name).order_by(Volunteer.name)
-        ).all()
+        names = volunteer_names(session)
+    volunteers = sorted(names.items(), key=lambda item: (item[1], item[0]))
     args = {k: v for k, v in request.args.items() if k != "offset" and v}
     return render_template(
         "conversations.html",

@@ -12,7 +12,6 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from warmline.db.models import OneOffShift, RotaOverride
 from warmline.people import AdminError, list_volunteers
 from warmline.services import rota_edits
 from warmline.web.dashboard.access import actor, now, require, warmline
@@ -42,22 +41,14 @@ def _form(template: str, item_id: int, values: MultiDict[str, str], error: str |
 @bp.get("/rota/one-offs/<int:shift_id>/edit", endpoint="rota_edit_one_off")
 @require("edit_rota")
 def edit_one_off_page(shift_id: int) -> Any:
-    tz = warmline().settings.line.timezone
-    with warmline().db.unit_of_work() as session:
-        shift = session.get(OneOffShift, shift_id)
-        if shift is None:
-            flash(f"There is no one-off shift o{shift_id}.", "error")
-            return _back()
-        start, end = shift.start.astimezone(tz), shift.end.astimezone(tz)
-        values = MultiDict(
-            {
-                "on": start.date().isoformat(),
-                "start": f"{start:%H:%M}",
-                "end": f"{end:%H:%M}",
-                "volunteer": str(shift.volunteer_id),
-                "supervisor": "yes" if shift.supervisor else "",
-            }
-        )
+    wl = warmline()
+    try:
+        with wl.db.unit_of_work() as session:
+            fields = rota_edits.one_off_fields(session, wl.settings, shift_id)
+    except AdminError:
+        flash(f"There is no one-off shift o{shift_id}.", "error")
+        return _back()
+    values = MultiDict({**fields, "supervisor": "yes" if fields["supervisor"] else ""})
     return _form("rota_edit_one_off.html", shift_id, values, None)
 
 
@@ -88,26 +79,30 @@ def save_one_off(shift_id: int) -> Any:
 @bp.get("/rota/overrides/<int:override_id>/edit", endpoint="rota_edit_override")
 @require("edit_rota")
 def edit_override_page(override_id: int) -> Any:
-    tz = warmline().settings.line.timezone
-    with warmline().db.unit_of_work() as session:
-        override = session.get(RotaOverride, override_id)
-        if override is None:
-            flash(f"There is no override {override_id}.", "error")
-            return _back()
-        start, end = override.start.astimezone(tz), override.end.astimezone(tz)
-        values = MultiDict(
-            {
-                "kind": override.kind,
-                "volunteer": str(override.volunteer_id),
-                "replacement": str(override.replacement_id or ""),
-                "start_date": start.date().isoformat(),
-                "start_time": f"{start:%H:%M}",
-                "end_date": end.date().isoformat(),
-                "end_time": f"{end:%H:%M}",
-                "reason": override.reason or "",
-                "supervisor": "yes" if override.supervisor and override.kind == "add" else "",
-            }
-        )
+    wl = warmline()
+    try:
+        with wl.db.unit_of_work() as session:
+            fields = rota_edits.override_fields(session, wl.settings, override_id)
+    except AdminError:
+        flash(f"There is no override {override_id}.", "error")
+        return _back()
+    (start_date, start_time), (end_date, end_time) = (
+        fields["start"].split(" "),
+        fields["end"].split(" "),
+    )
+    values = MultiDict(
+        {
+            "kind": fields["kind"],
+            "volunteer": fields["volunteer"],
+            "replacement": fields["replacement"] or "",
+            "start_date": start_date,
+            "start_time": start_time,
+            "end_date": end_date,
+            "end_time": end_time,
+            "reason": fields["reason"] or "",
+            "supervisor": "yes" if fields["supervisor"] else "",
+        }
+    )
     return _form("rota_edit_override.html", override_id, values, None)
 
 
