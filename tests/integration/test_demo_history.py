@@ -13,7 +13,7 @@ from warmline.bootstrap import bootstrap
 from warmline.db.migrate import upgrade
 from warmline.db.models import Contact, Conversation, Escalation, Message
 from warmline.demo import seed
-from warmline.services import escalations
+from warmline.queries import escalations
 
 
 def _generate(wl):

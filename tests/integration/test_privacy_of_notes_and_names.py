@@ -10,6 +10,7 @@ from tests.support.dashboard import post_form, signed_in
 from warmline.audit import Actor
 from warmline.db.models import Contact, Conversation, Escalation
 from warmline.escalation.policy import get_json
+from warmline.queries import escalations as escalation_query
 from warmline.services import contacts as contact_service
 from warmline.services import escalations as escalation_service
 
@@ -46,7 +47,7 @@ def test_erasure_deletes_the_notes_coordinators_added_to_escalations(twilio, peo
         assert "Jo Harper" not in (esc.actions or "")
         notes = [s for s in get_json(esc, "actions") if s["action"] == "note"]
         assert len(notes) == 1  # that a note was made, and when, stays
-        page = escalation_service.recent(session, escalation_id=esc_id)
+        page = escalation_query.recent(session, escalation_id=esc_id)
     assert all("Jo Harper" not in (s.note or "") for s in page.items[0].steps)
 
 

@@ -9,6 +9,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from sqlalchemy.orm import Session
 
+from warmline.queries import escalations as query
 from warmline.services import escalations as service
 from warmline.web.api import auth
 from warmline.web.api.common import (
@@ -74,9 +75,9 @@ class NoteSchema(ma.Schema):
     )
 
 
-def _one(session: Session, escalation_id: int) -> service.EscalationRow:
+def _one(session: Session, escalation_id: int) -> query.EscalationRow:
     found = (
-        service.recent(session, escalation_id=escalation_id).items
+        query.recent(session, escalation_id=escalation_id).items
         if escalation_id <= MAX_ID
         else ()
     )
@@ -95,7 +96,7 @@ class Escalations(MethodView):
         auth.allowed("handle_escalations")
         wl = auth.warmline()
         with wl.db.unit_of_work() as session:
-            page = service.recent(session, open_only=args.pop("open", False), **args)
+            page = query.recent(session, open_only=args.pop("open", False), **args)
         return page  # the page schema reads its items, total, limit and offset
 
 

@@ -9,6 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from warmline.queries import escalations as query
 from warmline.services import escalations as service
 from warmline.web.dashboard.access import actor, now, require, warmline
 from warmline.web.dashboard.auth import safe_next
@@ -27,7 +28,7 @@ def escalations_page() -> Any:
     open_only = request.args.get("show") == "open"
     offset = request.args.get("offset", 0, type=int)
     with warmline().db.unit_of_work() as session:
-        page = service.recent(session, open_only=open_only, limit=PER_PAGE, offset=offset)
+        page = query.recent(session, open_only=open_only, limit=PER_PAGE, offset=offset)
     return render_template("escalations.html", page=page, open_only=open_only, at=now())
 
 
