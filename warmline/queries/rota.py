@@ -16,11 +16,10 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from warmline.config import Settings
-from warmline.db.models import Volunteer
+from warmline.people import volunteer_names
 from warmline.scheduling import hours
 from warmline.scheduling import rota as domain
 from warmline.scheduling.rota import Gap
@@ -83,7 +82,7 @@ def week(session: Session, settings: Settings, first_date: dt.date) -> WeekView:
     midnights = [local_instant(tz, first_date + dt.timedelta(days=n), dt.time(0)) for n in range(8)]
     lo, hi = midnights[0], midnights[-1]
     line_rota = load_rota(session, tz)
-    names = _names(session)
+    names = volunteer_names(session)
     shifts = sorted(
         (
             RotaShift(
@@ -124,10 +123,6 @@ def gaps(
     kind)`` with kind ``"uncovered"`` or ``"no_supervisor"``."""
     tz = settings.line.timezone
     return tuple(hours.open_gaps(settings.opening_hours, load_rota(session, tz), since, until))
-
-
-def _names(session: Session) -> dict[int, str]:
-    return {vid: name for vid, name in session.execute(select(Volunteer.id, Volunteer.name))}
 
 
 def _closed(settings: Settings, tz: ZoneInfo, lo: dt.datetime, hi: dt.datetime) -> list[Period]:
