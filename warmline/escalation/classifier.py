@@ -30,6 +30,7 @@ import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
+from itertools import repeat
 from pathlib import Path
 
 MODEL_FILE = "escalation_model.txt"
@@ -97,13 +98,13 @@ class Classifier:
         self.bias = bias
         self.threshold = threshold
         self._words: dict[str, float] = {}
-        # The pair weights by their first word: two lookups and no string built per pair, which
-        # is most of the scan's cost otherwise.
-        self._pairs: dict[str, dict[str, float]] = {}
+        # The pair weights keyed by (first, second) word: the tuples `zip` makes anyway, so a
+        # pair costs one lookup and no string building, which was most of the scan's cost.
+        self._pairs: dict[tuple[str, str], float] = {}
         for feature, value in weights.items():
             if feature.startswith("b:"):
                 first, _, second = feature[2:].partition(" ")
-                self._pairs.setdefault(first, {})[second] = value
+                self._pairs[first, second] = value
 
     def word_weight(self, word: str) -> float:
         """The summed weight of a word's own features (memoised)."""
@@ -121,23 +122,37 @@ class Classifier:
         than `WINDOW` words."""
         if len(words) <= WINDOW:
             return self._probability(words)
-        return max(self._probability(window) for window in windows(words))
+        # Every window's sum from the same per-word weights and pair weights, computed once: a
+        # window [s, e) holds the weights of words s..e-1, the pairs inside it, and its own
+        # start and end pairs ("^ word", "word $").
+        ws = self._word_weights(words)
+        pairs = self._pair_weights(words)  # pairs[i]: words[i-1], words[i]; pairs[0] is "^ w0"
+        get = self._pairs.get
+        best = -math.inf
+        for s, e in window_bounds(len(words)):
+            total = sum(ws[s:e]) + sum(pairs[s + 1 : e])
+            total += get(("^", words[s]), 0.0) + get((words[e - 1], "$"), 0.0)
+            best = max(best, total / math.sqrt(e - s + 1))
+        return _sigmoid(self.bias + best)
 
     def _probability(self, words: list[str]) -> float:
-        weight = self.word_weight
-        pairs = self._pairs.get
-        total = 0.0
-        previous = "^"
-        for word in words:
-            total += weight(word)
-            after = pairs(previous)
-            if after is not None:
-                total += after.get(word, 0.0)
-            previous = word
-        after = pairs(previous)
-        if after is not None:
-            total += after.get("$", 0.0)
+        total = sum(self._word_weights(words)) + sum(self._pair_weights(words))
+        total += self._pairs.get((words[-1] if words else "^", "$"), 0.0)
         return _sigmoid(self.bias + total / math.sqrt(len(words) + 1))
+
+    def _word_weights(self, words: list[str]) -> list[float]:
+        ws = list(map(self._words.get, words))
+        if None in ws:
+            return [
+                self.word_weight(word) if w is None else w
+                for word, w in zip(words, ws, strict=True)
+            ]
+        return ws  # type: ignore[return-value]
+
+    def _pair_weights(self, words: list[str]) -> list[float]:
+        """The weight of each word's pair with the one before it ("^" before the first)."""
+        pairs = zip(["^", *words], words, strict=False)
+        return list(map(self._pairs.get, pairs, repeat(0.0, len(words))))
 
     def verdict(self, words: list[str], top: int = 5) -> Verdict:
         """`probability` with the `top` words or pairs that raised it most (in the likeliest
@@ -162,13 +177,20 @@ class Classifier:
         )
 
 
-def windows(words: list[str]) -> Iterator[list[str]]:
-    """Overlapping runs of `WINDOW` words, every `WINDOW // 2`, the last one ending the message."""
+def window_bounds(size: int) -> Iterator[tuple[int, int]]:
+    """[start, end) of overlapping runs of `WINDOW` words in a message of `size` words, every
+    `WINDOW // 2`, the last one ending the message."""
     step = WINDOW // 2
-    last = len(words) - WINDOW
+    last = size - WINDOW
     for start in range(0, last, step):
-        yield words[start : start + WINDOW]
-    yield words[last:]
+        yield start, start + WINDOW
+    yield last, size
+
+
+def windows(words: list[str]) -> Iterator[list[str]]:
+    """The words of each window of `window_bounds`."""
+    for start, end in window_bounds(len(words)):
+        yield words[start:end]
 
 
 def _sigmoid(z: float) -> float:

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Literal
 
 import ahocorasick
@@ -55,6 +56,8 @@ Level = Literal["crisis", "concern", "none"]
 
 _RANK = {"none": 0, "concern": 1, "crisis": 2}
 _PHRASE, _IDIOM, _PART, _RULE = 0, 1, 2, 3
+_UNREAD = "\x00"  # not in `Matcher._reading` yet (None there means "read as itself")
+_READING_LIMIT = 200_000
 
 
 @dataclass(frozen=True)
@@ -118,7 +121,7 @@ class Matcher:
     def __init__(self, lexicon: Lexicon, classifier: Classifier | None = None) -> None:
         self.lexicon = lexicon
         self.classifier = classifier
-        entries: dict[str, list[tuple[int, int, int]]] = {}
+        entries: dict[str, list[tuple[int, int, int]]] = {}  # key -> (kind, index, length)
 
         def key_of(words: tuple[str, ...], prefix: bool) -> str:
             return " " + " ".join(words) + ("" if prefix else " ")
@@ -139,9 +142,11 @@ class Matcher:
 
         self._negation = NegationScope(lexicon)
 
+        # Each key maps to (its length, its entries): every entry of one key starts at the same
+        # word, so a hit costs one word-position lookup per key found, not one per entry.
         self._automaton = ahocorasick.Automaton()
         for key, values in entries.items():
-            self._automaton.add_word(key, tuple(values))
+            self._automaton.add_word(key, (len(key), tuple((k, i) for k, i, _ in values)))
         self._automaton.make_automaton()
 
         # Typos are read towards the words of phrases and rule parts only; the words of idioms,
@@ -172,6 +177,7 @@ class Matcher:
         }
         self._min_length = lexicon.fuzzy_min_length
         self._fuzzy = FuzzyIndex(targets, lexicon.fuzzy_min_length, known | common_words())
+        self._reading: dict[str, str | None] = {}  # word -> what rule 2 reads it as
 
     def scan(self, text: str) -> Scan:
         """Scan one message; pure, and never raises on any str."""
@@ -190,7 +196,12 @@ class Matcher:
         """Rule 9."""
         probability = classifier.probability(words)
         if probability < classifier.threshold:
-            return dataclasses.replace(scan, classifier=Verdict(probability, classifier.threshold))
+            return Scan(
+                scan.level,
+                scan.matches,
+                scan.suppressed,
+                Verdict(probability, classifier.threshold),
+            )
         verdict = classifier.verdict(words)
         match = Match(
             CLASSIFIER,
@@ -206,40 +217,51 @@ class Matcher:
     def _correct(self, norm: Normalised) -> tuple[Normalised, dict[int, str]]:
         """Rule 2: `norm` with informal spellings and misspelt words replaced by the lexicon
         words they stand for; also returns {word index: the word it was read as}."""
-        min_length = self._min_length
-        lookup = self._fuzzy.lookup
-        spellings = self.lexicon.spellings
-        typos: dict[int, str] = {}
         words = norm.words
-        for i, word in enumerate(words):
-            target = spellings.get(word)
-            if target is None and (len(word) >= min_length or CENSORED in word):
-                target = lookup(word)
-            if target is not None and target != word:
-                typos[i] = target
-        if not typos:
-            return norm, typos
+        read = list(map(self._reading.get, words, repeat(_UNREAD, len(words))))
+        if _UNREAD in read:
+            read = [self._read(w) if r is _UNREAD else r for w, r in zip(words, read, strict=True)]
+        if read.count(None) == len(read):
+            return norm, {}
+        typos = {i: target for i, target in enumerate(read) if target is not None}
         fixed = list(words)
         for i, target in typos.items():
             fixed[i] = target
         return dataclasses.replace(norm, text=" " + " ".join(fixed) + " "), typos
 
+    def _read(self, word: str) -> str | None:
+        """Rule 2 for one word: the lexicon word it is read as, or None (memoised)."""
+        target = self.lexicon.spellings.get(word)
+        if target is None and (len(word) >= self._min_length or CENSORED in word):
+            target = self._fuzzy.lookup(word)
+        if target == word:
+            target = None
+        if len(self._reading) >= _READING_LIMIT:
+            self._reading.clear()
+        self._reading[word] = target
+        return target
+
     def _exact_hits(self, norm: Normalised) -> tuple[list[_Hit], Occurrences]:
-        found = list(self._automaton.iter(norm.text))
+        text = norm.text
+        found = list(self._automaton.iter(text))
         if not found:
             return [], {}
-        word_index = norm.word_index
-        text = norm.text
+        count = text.count
         hits = []
         parts: Occurrences = {}
-        for end, values in found:
-            last = -1
-            for kind, index, length in values:
-                first = word_index(end - length + 2)
-                if last < 0:
-                    last = word_index(end - 1 if text[end] == " " else end)
+        for end, (length, values) in found:
+            # the word holding the key's first letter, and the one holding its last: the spaces
+            # before it, less the one the text starts with
+            first = count(" ", 0, end - length + 2) - 1
+            last = count(" ", 0, end if text[end] == " " else end + 1) - 1
+            for kind, index in values:
                 if kind == _PART:
-                    parts.setdefault(index, []).append((first, last))
+                    place = (first, last)
+                    seen = parts.get(index)
+                    if seen is None:
+                        parts[index] = [place]
+                    else:
+                        seen.append(place)
                 else:
                     hits.append(_Hit(kind, index, first, last))
         if parts:
