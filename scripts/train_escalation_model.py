@@ -8,12 +8,16 @@ Usage: .venv/bin/python scripts/train_escalation_model.py [--check] [--report] [
    `tests/unit/data/escalation_eval*.txt` (518 messages, `<label> | <message>`) are added to every
    training set, never to a scored fold: they widen the vocabulary (cross-validation showed
    AUC 0.920 -> 0.934 with them) and the figures stay those of dev messages only.
-2. **Cross-validation** (5 folds, stratified by label and language, seed 0): a logistic regression
-   (scikit-learn, L2, C below, balanced class weights) trained on four folds scores the fifth.
+2. **Cross-validation by batch**: the dev half was written in batches, each by other hands at
+   another time (`writer_groups`: its "# ---- ... batch" comment lines). A logistic regression
+   (scikit-learn, L2, C below, balanced class weights) trained on every other batch scores each
+   batch, so every dev message gets the score of a model that never saw its writer: what the
+   detector meets in use. (Random folds mixed each writer's messages into training and scoring;
+   they called the classifier far better than it was on the next batch written.)
    The threshold is the highest probability at which the combined detector (rules' crisis OR
    probability >= threshold, with the rules' recovery lowering kept) reaches `TARGET_RECALL` on
-   the out-of-fold scores, provided the classifier alone then raises no more than
-   `MAX_EXTRA_ALARMS` of the non-crisis messages; else the threshold where it raises exactly that.
+   these scores, provided the classifier alone then raises no more than `MAX_EXTRA_ALARMS` of
+   the non-crisis messages; else the threshold where it raises exactly that.
 3. The final model is trained on the whole dev half and written, weights rounded, features whose
    weight rounds to 0 left out. Everything is deterministic: same corpus, same file.
 
@@ -51,10 +55,9 @@ OLDER = [
 ]
 OUT = ROOT / "warmline" / "escalation" / "data" / MODEL_FILE
 C = 4.0
-FOLDS = 5
 SEED = 0
 TARGET_RECALL = 0.99
-MAX_EXTRA_ALARMS = 0.015
+MAX_EXTRA_ALARMS = 0.03
 MIN_WEIGHT = 5e-4
 
 
@@ -100,22 +103,35 @@ def fit(rows: list[dict[str, float]], labels: list[int]) -> Trained:
     return Trained(weights, float(model.intercept_[0]))
 
 
-def out_of_fold(examples: list[Example], rows: list[dict[str, float]]) -> list[float]:
-    """Each dev message's probability from the model trained on the folds it is not in."""
-    from sklearn.model_selection import StratifiedKFold
+def writer_groups(path: Path, examples: list[Example]) -> list[int]:
+    """The batch each dev message came in: a comment line opening with "# ---" that names a
+    batch ("# ---- second batch (helper E ...") or an addition ("# --- added by ...") starts
+    the next group. Each batch was written by other hands at another time, so a model trained on
+    the other batches scores a batch the way it will score messages from people it never saw."""
+    starts = [
+        number
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if line.startswith("# ---") and ("batch" in line or "added by" in line)
+    ]
+    return [sum(1 for start in starts if start < e.line) for e in examples]
 
+
+def out_of_fold(
+    examples: list[Example], rows: list[dict[str, float]], groups: list[int]
+) -> list[float]:
+    """Each dev message's probability from the model trained on every other batch (step 2)."""
     labels = [int(e.crisis) for e in examples]
-    strata = [f"{e.crisis}-{e.lang}" for e in examples]
     scores = [0.0] * len(examples)
     extra_rows, extra_labels = older()
-    folds = StratifiedKFold(n_splits=FOLDS, shuffle=True, random_state=SEED)
-    for train, held in folds.split(rows, strata):
+    for group in sorted(set(groups)):
+        train = [i for i, g in enumerate(groups) if g != group]
         trained = fit(
             [rows[i] for i in train] + extra_rows, [labels[i] for i in train] + extra_labels
         )
         model = Classifier(trained.weights, trained.bias, 1.0)
-        for i in held:
-            scores[i] = model.probability(normalise(examples[i].text).words)
+        for i, g in enumerate(groups):
+            if g == group:
+                scores[i] = model.probability(normalise(examples[i].text).words)
     return scores
 
 
@@ -164,13 +180,14 @@ def train(report: bool = False) -> str:
     examples = load_corpus(DEV)
     rows = vectors(examples)
     labels = [int(e.crisis) for e in examples]
-    scores = out_of_fold(examples, rows)
+    groups = writer_groups(DEV, examples)
+    scores = out_of_fold(examples, rows, groups)
     rules = rule_levels(examples)
     threshold = choose_threshold(examples, scores, rules)
     cv = evaluate(examples, combined(examples, scores, rules, threshold))
     alone = evaluate(examples, combined(examples, scores, [(False, False)] * len(rules), threshold))
     if report:
-        print(f"threshold {threshold:.4f} (C={C}, {FOLDS}-fold CV, seed {SEED})\n")
+        print(f"threshold {threshold:.4f} (C={C}, cross-validated by batch, seed {SEED})\n")
         print(format_report(cv, "dev.txt, rules OR classifier, classifier out-of-fold"))
         print()
         print(format_report(alone, "dev.txt, classifier alone, out-of-fold"))
@@ -182,7 +199,8 @@ def train(report: bool = False) -> str:
         f"Trained by scripts/train_escalation_model.py on {DEV.relative_to(ROOT)}:\n"
         f"{len(examples)} messages, {sum(labels)} crisis, and the older sets' "
         f"{len(extra_labels)}; logistic regression, C={C}, balanced classes.\n"
-        f"{FOLDS}-fold CV (seed {SEED}), rules OR classifier at the threshold: recall "
+        f"Cross-validated by batch ({len(set(groups))} batches), rules OR classifier at the "
+        f"threshold: recall "
         f"{o.caught}/{o.crisis}, false alarms {o.false_alarms}/{o.other}.\n"
         f"Regenerate with the script; tests check this file is what it writes."
     )
