@@ -143,6 +143,20 @@ def test_recovered_lowers_crisis_to_concern_and_says_why():
     assert any("crisis lowered to concern" in s.reason for s in result.suppressed)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i was suicidal years ago but i got better and now its back, i have the pills in my hand",
+        "im doing much better now. jk. i have the rope ready for tonight",
+        "estaba mucho mejor, ya estoy bien decia, pero hoy me tome todas las pastillas",
+    ],
+)
+def test_a_crisis_told_after_the_safety_phrase_is_not_lowered(text):
+    """Safety now closes the story told before it; what comes after it is the present."""
+    result = scan(text)
+    assert result.level == "crisis", result
+
+
 # --- clause-scoped negation ---------------------------------------------------------------------
 
 

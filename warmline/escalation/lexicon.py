@@ -95,6 +95,7 @@ class Lexicon:
     past_cues: tuple[tuple[str, ...], ...] = ()
     past_window: int = 2
     recovered: tuple[tuple[str, ...], ...] = ()
+    topic: tuple[tuple[str, ...], ...] = ()
     inverted: frozenset[str] = frozenset()
     spellings: dict[str, str] = field(default_factory=dict)
 
@@ -202,8 +203,8 @@ class _Loader:
             negation_window=self.integer(settings, "negation_window", 3, 0),
             past_cues=tuple(self.words(past, "negation.past")),
             past_window=self.integer(settings, "past_window", 2, 0),
-            recovered=tuple(self.words(recovered, "negation.recovered"))
-            + tuple(self.words(topic, "negation.topic")),
+            recovered=tuple(self.words(recovered, "negation.recovered")),
+            topic=tuple(self.words(topic, "negation.topic")),
             inverted=frozenset(w[0] for w in self.words(inverted, "negation.inverted", True)),
             spellings=spellings,
             fuzzy_min_length=self.integer(settings, "fuzzy_min_length", 4, 3),

@@ -18,10 +18,11 @@ Rules, in order:
 6. **Negation and the past** (`negation.py`): a match negated in its own clause ("I'm NOT
    suicidal"; a negation cue between a rule's parts), or put in the past ("I USED TO want to
    die"), is suppressed. A rule with `negatable = false` is never suppressed by negation.
-7. **Recovered or a topic**: when the message says the texter is safe now (`[negation]
-   recovered`: "doing much better now", "ya estoy bien") or is about the subject rather than
-   the texter (`[negation] topic`: "a documentary", "for class"), its crisis matches are
-   reported as concern.
+7. **Recovered or a topic**: when the message is about the subject rather than the texter
+   (`[negation] topic`: "a documentary", "for class"), its crisis matches are reported as
+   concern; when it says the texter is safe now (`[negation] recovered`: "doing much better
+   now", "ya estoy bien"), so are the crisis matches *before* that phrase, the story it closes
+   (a crisis told after it is now again).
 8. **Overlaps**: a rule match holding a phrase match of its category (at its level or higher)
    is dropped, so the plainer phrase is reported; then, of the matches left, one whose words lie
    within another match of the same
@@ -353,18 +354,23 @@ class Matcher:
                     ),
                 )
             )
-        recovered = self._rules.recovered
-        safe_now = [
-            (first, last)
-            for first, last in (parts.get(recovered, ()) if recovered is not None else ())
+        # Rule 7: (first word, last word, anywhere) of each cue of safety now or of a topic
+        lowering = [
+            (first, last, cls == self._rules.topic)
+            for cls in (self._rules.recovered, self._rules.topic)
+            if cls is not None
+            for first, last in parts.get(cls, ())
             # "im NOT safe now" says the opposite
             if self._negation.reason(first, [], norm.words, spans, original) is None
         ]
-        if safe_now:
-            first, last = safe_now[0]
-            cue = original[spans[first][0] : spans[last][1]]
+        for first, last, anywhere in lowering:
+            # A topic covers the whole message ("what do i say to a friend who is suicidal").
+            # Safety now only covers what came before it: "i was suicidal, doing much better
+            # now" is lowered; "i got better but now its back, i have the pills in my hand" is not.
+            start = spans[first][0]
+            cue = original[start : spans[last][1]]
             for i, m in enumerate(matches):
-                if m.level == "crisis":
+                if m.level == "crisis" and (anywhere or m.span[1] <= start):
                     matches[i] = dataclasses.replace(m, level="concern")
                     suppressed.append(Suppressed(m.phrase, m.span, f"{_LOWERED}: {cue!r}"))
         level_: Level = "none"

@@ -37,6 +37,9 @@ class RuleIndex:
         self.recovered: int | None = None
         if lexicon.recovered:
             self.recovered = self._class(frozenset((words, False) for words in lexicon.recovered))
+        self.topic: int | None = None
+        if lexicon.topic:
+            self.topic = self._class(frozenset((words, False) for words in lexicon.topic))
         sizes = {cid: len(atoms) for atoms, cid in self.classes.items()}
         self._by_anchor: dict[int, list[int]] = {}
         for r, ids in enumerate(self._parts):
