@@ -89,6 +89,24 @@ class Verdict:
         return self.probability >= self.threshold
 
 
+class _WordWeights(dict[str, float]):
+    """Each word's summed feature weight, computed on first lookup (`__missing__`, so a scan
+    maps `__getitem__` over its words with no test for the unseen ones), at most `_CACHE_LIMIT`
+    words."""
+
+    def __init__(self, weights: dict[str, float]) -> None:
+        super().__init__()
+        self._weights = weights
+
+    def __missing__(self, word: str) -> float:
+        get = self._weights.get
+        value = sum(get(f, 0.0) for f in word_features(word))
+        if len(self) >= _CACHE_LIMIT:
+            self.clear()
+        self[word] = value
+        return value
+
+
 class Classifier:
     """A trained model: `bias`, feature `weights`, and the `threshold` on the probability at
     which the scan calls a message crisis (chosen by cross-validation on the dev half)."""
@@ -97,7 +115,7 @@ class Classifier:
         self.weights = weights
         self.bias = bias
         self.threshold = threshold
-        self._words: dict[str, float] = {}
+        self._words = _WordWeights(weights)
         # The pair weights keyed by (first, second) word: the tuples `zip` makes anyway, so a
         # pair costs one lookup and no string building, which was most of the scan's cost.
         self._pairs: dict[tuple[str, str], float] = {}
@@ -106,75 +124,60 @@ class Classifier:
                 first, _, second = feature[2:].partition(" ")
                 self._pairs[first, second] = value
 
-    def word_weight(self, word: str) -> float:
-        """The summed weight of a word's own features (memoised)."""
-        value = self._words.get(word)
-        if value is None:
-            get = self.weights.get
-            value = sum(get(f, 0.0) for f in word_features(word))
-            if len(self._words) >= _CACHE_LIMIT:
-                self._words.clear()
-            self._words[word] = value
-        return value
-
     def probability(self, words: list[str]) -> float:
         """P(crisis) for a message's normalised words: of its likeliest window when it is longer
         than `WINDOW` words."""
-        if len(words) <= WINDOW:
-            return self._probability(words)
-        # Every window's sum from the same per-word weights and pair weights, computed once: a
-        # window [s, e) holds the weights of words s..e-1, the pairs inside it, and its own
-        # start and end pairs ("^ word", "word $").
-        ws = self._word_weights(words)
+        return self.verdict(words, top=0).probability
+
+    def verdict(self, words: list[str], top: int = 5) -> Verdict:
+        """`probability` with, when it reaches the threshold, the `top` words or pairs that
+        raised it most (in the likeliest window of a long message)."""
+        ws = list(map(self._words.__getitem__, words))
         pairs = self._pair_weights(words)  # pairs[i]: words[i-1], words[i]; pairs[0] is "^ w0"
         get = self._pairs.get
-        best = -math.inf
-        for s, e in window_bounds(len(words)):
-            total = sum(ws[s:e]) + sum(pairs[s + 1 : e])
-            total += get(("^", words[s]), 0.0) + get((words[e - 1], "$"), 0.0)
-            best = max(best, total / math.sqrt(e - s + 1))
-        return _sigmoid(self.bias + best)
-
-    def _probability(self, words: list[str]) -> float:
-        total = sum(self._word_weights(words)) + sum(self._pair_weights(words))
-        total += self._pairs.get((words[-1] if words else "^", "$"), 0.0)
-        return _sigmoid(self.bias + total / math.sqrt(len(words) + 1))
-
-    def _word_weights(self, words: list[str]) -> list[float]:
-        ws = list(map(self._words.get, words))
-        if None in ws:
-            return [
-                self.word_weight(word) if w is None else w
-                for word, w in zip(words, ws, strict=True)
-            ]
-        return ws  # type: ignore[return-value]
+        start, end = 0, len(words)
+        if len(words) <= WINDOW:
+            total = sum(ws) + sum(pairs) + get((words[-1] if words else "^", "$"), 0.0)
+            best = total / math.sqrt(len(words) + 1)
+        else:
+            # Every window's sum from the same per-word and pair weights: a window [s, e) holds
+            # the weights of words s..e-1, the pairs inside it, and its own start and end pairs.
+            best = -math.inf
+            for s, e in window_bounds(len(words)):
+                total = sum(ws[s:e]) + sum(pairs[s + 1 : e])
+                total += get(("^", words[s]), 0.0) + get((words[e - 1], "$"), 0.0)
+                if total / math.sqrt(e - s + 1) > best:
+                    best, start, end = total / math.sqrt(e - s + 1), s, e
+        probability = _sigmoid(self.bias + best)
+        if top <= 0 or probability < self.threshold:
+            return Verdict(probability, self.threshold)
+        scale = 1.0 / math.sqrt(end - start + 1)
+        parts: dict[str, float] = {}
+        for i in range(start, end):
+            parts[words[i]] = parts.get(words[i], 0.0) + ws[i] * scale
+        for i in range(start + 1, end):
+            if pairs[i]:
+                pair = words[i - 1] + " " + words[i]
+                parts[pair] = parts.get(pair, 0.0) + pairs[i] * scale
+        if end > start:  # the start and end pairs ("^ word", "word $") count for their word
+            for word, edge in (
+                (words[start], ("^", words[start])),
+                (words[end - 1], (words[end - 1], "$")),
+            ):
+                weight = get(edge, 0.0)
+                if weight:
+                    parts[word] = parts.get(word, 0.0) + weight * scale
+        drivers = sorted(parts.items(), key=lambda kv: -kv[1])[:top]
+        return Verdict(
+            probability,
+            self.threshold,
+            tuple((k, round(v, 3)) for k, v in drivers if v > 0),
+        )
 
     def _pair_weights(self, words: list[str]) -> list[float]:
         """The weight of each word's pair with the one before it ("^" before the first)."""
         pairs = zip(["^", *words], words, strict=False)
         return list(map(self._pairs.get, pairs, repeat(0.0, len(words))))
-
-    def verdict(self, words: list[str], top: int = 5) -> Verdict:
-        """`probability` with the `top` words or pairs that raised it most (in the likeliest
-        window of a long message)."""
-        if len(words) > WINDOW:
-            words = max(windows(words), key=self._probability)
-        scale = 1.0 / math.sqrt(len(words) + 1)
-        parts: dict[str, float] = {}
-        for word in words:
-            parts[word] = parts.get(word, 0.0) + self.word_weight(word) * scale
-        padded = ["^", *words, "$"]
-        for a, b in zip(padded, padded[1:], strict=False):
-            w = self.weights.get("b:" + a + " " + b, 0.0)
-            if w:
-                pair = " ".join(x for x in (a, b) if x not in "^$")
-                parts[pair] = parts.get(pair, 0.0) + w * scale
-        drivers = sorted(((k, v) for k, v in parts.items() if v > 0), key=lambda kv: -kv[1])
-        return Verdict(
-            self.probability(words),
-            self.threshold,
-            tuple((k, round(v, 3)) for k, v in drivers[:top]),
-        )
 
 
 def window_bounds(size: int) -> Iterator[tuple[int, int]]:

@@ -195,15 +195,9 @@ class Matcher:
         self, text: str, words: list[str], scan: Scan, classifier: Classifier
     ) -> Scan:
         """Rule 9."""
-        probability = classifier.probability(words)
-        if probability < classifier.threshold:
-            return Scan(
-                scan.level,
-                scan.matches,
-                scan.suppressed,
-                Verdict(probability, classifier.threshold),
-            )
         verdict = classifier.verdict(words)
+        if not verdict.confident:
+            return Scan(scan.level, scan.matches, scan.suppressed, verdict)
         match = Match(
             CLASSIFIER,
             "crisis",
