@@ -7,18 +7,22 @@ each language: recall >= 0.97 on crisis messages, false alarms <= 0.03 on the re
 none). The detector is what `bootstrap.make_scanner` builds: the rules OR the classifier
 (`classifier.py`, trained on the dev half by `scripts/train_escalation_model.py`).
 
-The dev half is the classifier's training set, so its figures here are in-sample; the dev
-estimate is the script's 5-fold cross-validation (`--report`; recall 0.957, false alarms 0.031
-after the second round, 2026-12-01, summed in the model file's header), itself optimistic since
-the rules were tuned on most of dev. The frozen test half is the honest estimate. It does not meet
-the targets yet: its target test is a strict expected failure, which turns into a failure the day
-the detector meets them, so that the mark is then removed. What it scored after the second round
-of rules and the retrained model (2026-12-01: recall 0.872, false alarms 0.062; en 0.878 / 0.067,
-es 0.863 / 0.050; the rules alone 0.798 and 0.044) is a floor no change may fall below. The
-first round had scored 0.867 / 0.062 (es 0.87 / 0.045): Spanish lost two catches and gained two
-false alarms in the second round, hence its lower floor. The false-alarm ceiling is looser than
-the rules' alone: the classifier buys crisis messages caught for false alarms, a trade chosen on
-dev data only (recall first: a missed crisis is the failure a warmline cannot afford).
+The dev half is the classifier's training set and the rules were tuned on it, so its figures
+here are in-sample. It was written in batches by many independent writers (the third to fifth
+rounds added 20 batches, 10,000 messages, each scored before any tuning: its header says what
+the detector as it stood caught, 0.59 to 0.91 of the crisis messages, with 0.03 to 0.32 false
+alarms on their hard look-alikes). Its honest estimate is the training script's cross-validation
+by batch, a model trained on the other batches scoring each one (recall 0.880, false alarms
+0.088 after the fifth round, in the model file's header). Neither half meets the targets yet:
+their target tests are strict expected failures, which turn into failures the day the detector
+meets them, so that the mark is then removed.
+
+The frozen test half is the independent measure. What it scored after the fifth round
+(2026-12-01: recall 0.949, false alarms 0.059; en 0.950 / 0.065, es 0.949 / 0.045; after the
+second round it had been 0.872 / 0.062) is a floor no change may fall below: recall may not
+fall, false alarms may not rise. The classifier buys crisis messages caught for false alarms;
+how many it may add is chosen on the dev half only (recall first: a missed crisis is the
+failure a warmline cannot afford).
 The table per language and per category is printed (`pytest -s`) and is the assertion message;
 `bench/escalation_report.py FILE --errors` lists the misses.
 
@@ -51,8 +55,8 @@ DATA = Path(__file__).parent / "data"
 HALVES = ["test.txt", "dev.txt"]
 LEGACY = ["escalation_eval.txt", "escalation_eval_holdout.txt"]
 RECALL, FALSE_ALARMS = 0.97, 0.03
-# What the frozen test half scored after the second round (issue 12); never to get worse.
-TEST_HALF_FLOOR = {"all": (0.87, 0.062), "en": (0.875, 0.068), "es": (0.86, 0.050)}
+# What the frozen test half scored after the fifth round (issue 12); never to get worse.
+TEST_HALF_FLOOR = {"all": (0.949, 0.059), "en": (0.949, 0.066), "es": (0.949, 0.045)}
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +135,12 @@ def test_halves_are_disjoint_and_together_as_large_as_the_issue_asks():
                 strict=True, reason="issue 12: the frozen half is short of the targets"
             ),
         ),
-        "dev.txt",
+        pytest.param(
+            "dev.txt",
+            marks=pytest.mark.xfail(
+                strict=True, reason="issue 12: short of the targets on its hard batches too"
+            ),
+        ),
     ],
 )
 def test_half_meets_the_recall_and_false_alarm_targets(name, matcher):
@@ -142,7 +151,7 @@ def test_half_meets_the_recall_and_false_alarm_targets(name, matcher):
     assert not failures, table + "\n" + "\n".join(failures)
 
 
-def test_the_frozen_half_never_scores_worse_than_after_the_second_round(matcher):
+def test_the_frozen_half_never_scores_worse_than_after_the_fifth_round(matcher):
     result = evaluate(half("test.txt"), lambda text: matcher.scan(text).level)
     table = format_report(result, "test.txt")
     worse = []
