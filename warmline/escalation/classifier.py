@@ -27,10 +27,12 @@ A crisis sentence inside a long message still fills a window of its own.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 
 MODEL_FILE = "escalation_model.txt"
@@ -132,14 +134,16 @@ class Classifier:
     def verdict(self, words: list[str], top: int = 5) -> Verdict:
         """`probability` with, when it reaches the threshold, the `top` words or pairs that
         raised it most (in the likeliest window of a long message)."""
-        ws = list(map(self._words.__getitem__, words))
-        pairs = self._pair_weights(words)  # pairs[i]: words[i-1], words[i]; pairs[0] is "^ w0"
         get = self._pairs.get
         start, end = 0, len(words)
-        if len(words) <= WINDOW:
-            total = sum(ws) + sum(pairs) + get((words[-1] if words else "^", "$"), 0.0)
+        if len(words) <= WINDOW:  # most messages: sums straight from the lookups, no lists
+            total = sum(map(self._words.__getitem__, words))
+            total += sum(map(get, zip(["^", *words], words, strict=False), repeat(0.0, end)))
+            total += get((words[-1] if words else "^", "$"), 0.0)
             best = total / math.sqrt(len(words) + 1)
         else:
+            ws = list(map(self._words.__getitem__, words))
+            pairs = self._pair_weights(words)  # pairs[i]: words[i-1], words[i]; [0]: "^ w0"
             # Every window's sum from the same per-word and pair weights: a window [s, e) holds
             # the weights of words s..e-1, the pairs inside it, and its own start and end pairs.
             best = -math.inf
@@ -151,12 +155,17 @@ class Classifier:
         probability = _sigmoid(self.bias + best)
         if top <= 0 or probability < self.threshold:
             return Verdict(probability, self.threshold)
+        if len(words) <= WINDOW:  # the long branch has them already
+            ws = list(map(self._words.__getitem__, words))
+            pairs = self._pair_weights(words)
         scale = 1.0 / math.sqrt(end - start + 1)
-        parts: dict[str, float] = {}
-        for i in range(start, end):
-            parts[words[i]] = parts.get(words[i], 0.0) + ws[i] * scale
+        weight_of = self._words.__getitem__
+        parts = {
+            word: weight_of(word) * count * scale
+            for word, count in Counter(words[start:end]).items()
+        }
         for i in range(start + 1, end):
-            if pairs[i]:
+            if pairs[i] > 0:  # a pair that lowers the score is never one of the drivers
                 pair = words[i - 1] + " " + words[i]
                 parts[pair] = parts.get(pair, 0.0) + pairs[i] * scale
         if end > start:  # the start and end pairs ("^ word", "word $") count for their word
@@ -167,7 +176,7 @@ class Classifier:
                 weight = get(edge, 0.0)
                 if weight:
                     parts[word] = parts.get(word, 0.0) + weight * scale
-        drivers = sorted(parts.items(), key=lambda kv: -kv[1])[:top]
+        drivers = sorted(parts.items(), key=itemgetter(1), reverse=True)[:top]
         return Verdict(
             probability,
             self.threshold,

@@ -40,6 +40,7 @@ class RuleIndex:
         self.topic: int | None = None
         if lexicon.topic:
             self.topic = self._class(frozenset((words, False) for words in lexicon.topic))
+        self._part_sets = [frozenset(ids) for ids in self._parts]
         sizes = {cid: len(atoms) for atoms, cid in self.classes.items()}
         self._by_anchor: dict[int, list[int]] = {}
         for r, ids in enumerate(self._parts):
@@ -57,11 +58,11 @@ class RuleIndex:
     def matches(self, found: Occurrences) -> list[tuple[int, Chain]]:
         """(rule index, chain) for every rule match in a message whose atoms were `found`."""
         out: list[tuple[int, Chain]] = []
+        present = found.keys()
         for anchor in found:
             for r in self._by_anchor.get(anchor, ()):
-                parts = self._parts[r]
-                if all(c in found for c in parts):
-                    out.extend((r, chain) for chain in self._chains(r, parts, found))
+                if present >= self._part_sets[r]:  # every part occurs somewhere
+                    out.extend((r, chain) for chain in self._chains(r, self._parts[r], found))
         return out
 
     def _chains(self, r: int, parts: tuple[int, ...], found: Occurrences) -> list[Chain]:
