@@ -54,7 +54,7 @@ OLDER = [
     for name in ("escalation_eval.txt", "escalation_eval_holdout.txt")
 ]
 OUT = ROOT / "warmline" / "escalation" / "data" / MODEL_FILE
-C = 4.0
+C = 8.0
 SEED = 0
 TARGET_RECALL = 0.99
 MAX_EXTRA_ALARMS = 0.03
