@@ -164,3 +164,15 @@ def test_a_long_message_is_judged_by_its_likeliest_window_not_its_length(model, 
         windows(words).__next__() == words[:WINDOW] and list(windows(words))[-1] == words[-WINDOW:]
     )
     assert Matcher(lexicon, classifier=model).scan(ordinary + crisis).level == "crisis"
+
+
+def test_a_message_of_words_the_model_never_learnt_is_not_called_crisis(model):
+    """700 tokens such as "word57" (read "wordst") add up the weights of word pieces the model
+    never learnt to read; it scored them 0.85 and above, so a long pasted text was escalated.
+    The classifier does not call crisis when most words it scored are outside its vocabulary."""
+    words = normalise(" ".join(f"word{i}" for i in range(700))).words
+    verdict = model.verdict(words)
+    assert verdict.unfamiliar and not verdict.confident
+    # a crisis message in known words is still called
+    crisis = normalise("i took all my sleeping pills an hour ago and i cant stay awake").words
+    assert model.verdict(crisis).confident

@@ -39,6 +39,11 @@ def format_scan_text(text: str, scan: Scan) -> str:
                 f"  classifier: crisis, p={verdict.probability:.3f} >= threshold "
                 f"{verdict.threshold:.3f}; words that drove it: {drivers or '-'}"
             )
+        elif verdict.unfamiliar:
+            lines.append(
+                f"  classifier: p={verdict.probability:.3f}, not used: most words are unknown "
+                "to the model"
+            )
         else:
             lines.append(
                 f"  classifier: p={verdict.probability:.3f} below threshold {verdict.threshold:.3f}"
@@ -56,8 +61,9 @@ def format_scan_json(text: str, scan: Scan) -> str:
     or null for a phrase; `phrase` is then the rule's pattern), `words` (the excerpt each part
     matched) and `typos` (misspelt words and what they were read as). A match the classifier
     made has `category` and `rule` "classifier" and `words` the words that drove it; `classifier`
-    is null when the rules decided alone, else its `probability`, `threshold` and `drivers`
-    (`[word, share of the score]`, largest first).
+    is null when the rules decided alone, else its `probability`, `threshold`, `drivers`
+    (`[word, share of the score]`, largest first) and `unfamiliar` (most words unknown to the
+    model, so it did not call crisis).
     """
     verdict = scan.classifier
     return json.dumps(
@@ -86,6 +92,7 @@ def format_scan_json(text: str, scan: Scan) -> str:
                 "probability": round(verdict.probability, 4),
                 "threshold": verdict.threshold,
                 "drivers": [[w, share] for w, share in verdict.drivers],
+                "unfamiliar": verdict.unfamiliar,
             },
         }
     )

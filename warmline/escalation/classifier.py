@@ -80,15 +80,18 @@ def features(words: list[str]) -> dict[str, float]:
 class Verdict:
     """The classifier's view of one message: probability of crisis, whether it reaches the
     threshold, and the words and pairs that pushed it up most, each with its share of the
-    score (weight / sqrt(words + 1)), largest first."""
+    score (weight / sqrt(words + 1)), largest first. `unfamiliar` when most of the words it
+    scored are not in the model's vocabulary ("word1 word2 ... word700"): its probability is
+    then the sum of word pieces it never learnt to read, and it does not call crisis."""
 
     probability: float
     threshold: float
     drivers: tuple[tuple[str, float], ...] = ()
+    unfamiliar: bool = False
 
     @property
     def confident(self) -> bool:
-        return self.probability >= self.threshold
+        return not self.unfamiliar and self.probability >= self.threshold
 
 
 class _WordWeights(dict[str, float]):
@@ -118,6 +121,7 @@ class Classifier:
         self.bias = bias
         self.threshold = threshold
         self._words = _WordWeights(weights)
+        self._known = frozenset(f[2:] for f in weights if f.startswith("w:"))
         # The pair weights keyed by (first, second) word: the tuples `zip` makes anyway, so a
         # pair costs one lookup and no string building, which was most of the scan's cost.
         self._pairs: dict[tuple[str, str], float] = {}
@@ -155,6 +159,9 @@ class Classifier:
         probability = _sigmoid(self.bias + best)
         if top <= 0 or probability < self.threshold:
             return Verdict(probability, self.threshold)
+        familiar = sum(map(self._known.__contains__, words[start:end]))
+        if 2 * familiar < end - start:
+            return Verdict(probability, self.threshold, unfamiliar=True)
         if len(words) <= WINDOW:  # the long branch has them already
             ws = list(map(self._words.__getitem__, words))
             pairs = self._pair_weights(words)
