@@ -17,6 +17,13 @@ by batch, a model trained on the other batches scoring each one (recall 0.883, f
 their target tests are strict expected failures, which turn into failures the day the detector
 meets them, so that the mark is then removed.
 
+The validation set (`data/escalation/validation.txt`, 1,985 messages) is the second one: four
+writers of a seventh round wrote it after the shipped model was trained, as texts to rural and
+big-city warmlines in both languages. The shipped detector catches 0.887 of its crisis messages
+with 0.069 false alarms (en 0.894 / 0.066, es 0.881 / 0.072), the best estimate of what new
+writers' messages meet; its floor is held like the test half's. A retrain on it was tried and
+not shipped (the test half's false alarms rose by two), so it stays unseen.
+
 The frozen test half is the independent measure. What it scores now (2026-12-01, after the sixth
 round: recall 0.952, false alarms 0.062; en 0.960 / 0.070, es 0.939 / 0.045) is a floor no
 change may fall below. At the start of that day it scored 0.872 / 0.062. After the fifth round
@@ -60,6 +67,9 @@ DATA = Path(__file__).parent / "data"
 HALVES = ["test.txt", "dev.txt"]
 LEGACY = ["escalation_eval.txt", "escalation_eval_holdout.txt"]
 RECALL, FALSE_ALARMS = 0.97, 0.03
+# What the validation set (`data/escalation/validation.txt`: four writers of a seventh round,
+# written after the shipped model was trained, never trained or tuned on) scores with it.
+VALIDATION_FLOOR = {"all": (0.887, 0.070), "en": (0.894, 0.066), "es": (0.880, 0.073)}
 # What the frozen test half scores after the sixth round (issue 12); never to get worse.
 TEST_HALF_FLOOR = {"all": (0.951, 0.062), "en": (0.960, 0.070), "es": (0.939, 0.045)}
 
@@ -127,6 +137,8 @@ def test_halves_are_disjoint_and_together_as_large_as_the_issue_asks():
     test, dev = half("test.txt"), half("dev.txt")
     shared = {key(e) for e in test} & {key(e) for e in dev}
     assert not shared, f"{len(shared)} messages are in both halves"
+    unseen = {key(e) for e in half("validation.txt")}
+    assert not unseen & ({key(e) for e in test} | {key(e) for e in dev})
     assert len(test) + len(dev) >= 1500
     assert sum(e.lang == "es" for e in [*test, *dev]) >= 300
 
@@ -156,11 +168,14 @@ def test_half_meets_the_recall_and_false_alarm_targets(name, matcher):
     assert not failures, table + "\n" + "\n".join(failures)
 
 
-def test_the_frozen_half_never_scores_worse_than_after_the_sixth_round(matcher):
-    result = evaluate(half("test.txt"), lambda text: matcher.scan(text).level)
-    table = format_report(result, "test.txt")
+@pytest.mark.parametrize(
+    ("name", "floor"), [("test.txt", TEST_HALF_FLOOR), ("validation.txt", VALIDATION_FLOOR)]
+)
+def test_the_unseen_sets_never_score_worse_than_after_the_sixth_round(matcher, name, floor):
+    result = evaluate(half(name), lambda text: matcher.scan(text).level)
+    table = format_report(result, name)
     worse = []
-    for scope, (least_recall, most_alarms) in TEST_HALF_FLOOR.items():
+    for scope, (least_recall, most_alarms) in floor.items():
         score = result.overall if scope == "all" else result.by_language[scope]
         if score.recall is None or score.recall < least_recall:
             worse.append(f"{scope}: recall {rate(score.recall)} below {least_recall}")
