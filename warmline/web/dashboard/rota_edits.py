@@ -7,6 +7,7 @@ message above it and what was typed still in it (status 400); a save goes back t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -20,6 +21,18 @@ from warmline.web.dashboard.blueprint import bp
 
 def _back() -> Any:
     return redirect(url_for("dashboard.rota", week=request.args.get("week") or None))
+
+
+def _fields(load: Callable[..., dict[str, Any]], item_id: int, missing: str) -> Any:
+    """What the edit service gives of the shift or override to edit, or None (and `missing`
+    flashed) when it does not exist."""
+    wl = warmline()
+    try:
+        with wl.db.unit_of_work() as session:
+            return load(session, wl.settings, item_id)
+    except AdminError:
+        flash(missing, "error")
+        return None
 
 
 def _form(template: str, item_id: int, values: MultiDict[str, str], error: str | None) -> Any:
@@ -41,12 +54,8 @@ def _form(template: str, item_id: int, values: MultiDict[str, str], error: str |
 @bp.get("/rota/one-offs/<int:shift_id>/edit", endpoint="rota_edit_one_off")
 @require("edit_rota")
 def edit_one_off_page(shift_id: int) -> Any:
-    wl = warmline()
-    try:
-        with wl.db.unit_of_work() as session:
-            fields = rota_edits.one_off_fields(session, wl.settings, shift_id)
-    except AdminError:
-        flash(f"There is no one-off shift o{shift_id}.", "error")
+    fields = _fields(rota_edits.one_off_fields, shift_id, f"There is no one-off shift o{shift_id}.")
+    if fields is None:
         return _back()
     values = MultiDict({**fields, "supervisor": "yes" if fields["supervisor"] else ""})
     return _form("rota_edit_one_off.html", shift_id, values, None)
@@ -79,12 +88,10 @@ def save_one_off(shift_id: int) -> Any:
 @bp.get("/rota/overrides/<int:override_id>/edit", endpoint="rota_edit_override")
 @require("edit_rota")
 def edit_override_page(override_id: int) -> Any:
-    wl = warmline()
-    try:
-        with wl.db.unit_of_work() as session:
-            fields = rota_edits.override_fields(session, wl.settings, override_id)
-    except AdminError:
-        flash(f"There is no override {override_id}.", "error")
+    fields = _fields(
+        rota_edits.override_fields, override_id, f"There is no override {override_id}."
+    )
+    if fields is None:
         return _back()
     (start_date, start_time), (end_date, end_time) = (
         fields["start"].split(" "),
