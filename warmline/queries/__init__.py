@@ -16,7 +16,7 @@ The interface (stable: the dashboard, the API and the CLI use it)::
         OpenConversation(conversation_id, contact_id, alias, channel, volunteer_id,
                          volunteer_name, started_at, age_s, escalated)
         OpenEscalation(id, conversation_id, contact_id, alias, level, source, raised_at,
-                       acknowledged, acknowledged_at, acknowledged_by)
+                       acknowledged_at, acknowledged_by; .acknowledged)
     now.on_shift(session, settings, at) -> tuple[OnShift]   (the snapshot's first part alone)
 
     conversations.page(session, *, since=None, until=None, volunteer_id=None, escalated=None,

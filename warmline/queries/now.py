@@ -83,9 +83,12 @@ class OpenEscalation:
     level: str
     source: str
     raised_at: dt.datetime
-    acknowledged: bool
     acknowledged_at: dt.datetime | None
     acknowledged_by: str | None
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.acknowledged_at is not None
 
 
 @dataclass(frozen=True)
@@ -233,7 +236,6 @@ def _escalations(session: Session) -> tuple[OpenEscalation, ...]:
             level=level,
             source=source,
             raised_at=raised,
-            acknowledged=acked is not None,
             acknowledged_at=acked,
             acknowledged_by=acked_by,
         )
