@@ -167,7 +167,11 @@ def rate_cold(
     word's typo lookup or classifier weight is memoised (the build itself is not timed)."""
     cpu, wall = [], []
     for _ in range(runs):
-        fresh = None if model is None else Classifier(model.weights, model.bias, model.threshold)
+        fresh = (
+            None
+            if model is None
+            else Classifier(model.weights, model.bias, model.threshold, model.harmless)
+        )
         scan = Matcher(lexicon, fresh).scan
         start_cpu, start_wall = time.process_time(), time.perf_counter()
         for text in messages:

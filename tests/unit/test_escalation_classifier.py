@@ -1,5 +1,5 @@
 """The escalation scan's second stage (issue 12): the shipped model, its scorer, and how the
-matcher combines it with the rules (warmline/escalation/classifier.py, matcher.py rule 9)."""
+matcher combines it with the rules (warmline/escalation/classifier.py, matcher.py rules 9, 10)."""
 
 import json
 import math
@@ -91,6 +91,13 @@ def test_model_file_round_trips_and_rejects_malformed_lines():
         parse_model(["bias\t0", "oops", "threshold\t0.5"], "m")
     with pytest.raises(ModelError, match="bias or threshold missing"):
         parse_model(["0.5\tw:a"], "m")
+    assert clf.harmless == 0.0  # a model file of before the bound never lowers the rules
+    with_bound = parse_model(
+        dump_model({"w:a": 0.5}, 0.0, 0.9, "", harmless=0.05).splitlines(), "m"
+    )
+    assert with_bound.harmless == 0.05
+    with pytest.raises(ModelError, match="harmless 0.95 is not between 0 and the threshold"):
+        parse_model(["bias\t0", "threshold\t0.9", "harmless\t0.95"], "m")
 
 
 def test_load_model_names_an_unreadable_file(tmp_path):
@@ -98,7 +105,7 @@ def test_load_model_names_an_unreadable_file(tmp_path):
         load_model(tmp_path / "missing.txt")
 
 
-def test_rules_decide_alone_when_they_find_crisis(lexicon):
+def test_rules_decide_alone_when_they_find_crisis_and_the_model_has_no_harmless_bound(lexicon):
     scan = Matcher(lexicon, always()).scan("i want to kill myself")
     assert scan.level == "crisis"
     assert scan.classifier is None
@@ -130,6 +137,53 @@ def test_a_message_the_rules_lowered_for_recovery_is_not_raised_again(lexicon):
     scan = Matcher(lexicon, always()).scan(text)
     assert scan.level == rules.level != "crisis"
     assert scan.classifier is None
+
+
+def harmless_unless(crisis_word: str, bound: float = 0.05) -> Classifier:
+    """A model that reads every known word as harmless (p ~ 0.011) except `crisis_word`."""
+    words = ["i", "have", "a", "knife", "in", "my", "hand", "peeling", "apples", "for", "the"]
+    weights = {f"w:{w}": 0.0 for w in words} | {f"w:{crisis_word}": 6.0}
+    return Classifier(weights, -4.5, 0.8, harmless=bound)
+
+
+def test_rules_crisis_is_lowered_to_concern_when_every_sentence_reads_harmless(lexicon):
+    """Rule 10: the rules fire on "knife in my hand"; the model, having seen such words in
+    harmless texts, reads the message as harmless, so the volunteer hears of it as concern and
+    the contact gets no crisis text. The check output says why."""
+    text = "i have a knife in my hand, peeling apples for the pie"
+    assert Matcher(lexicon).scan(text).level == "crisis"
+    scan = Matcher(lexicon, harmless_unless("tonight")).scan(text)
+    assert scan.level == "concern"
+    assert scan.matches and all(m.level == "concern" for m in scan.matches)
+    assert scan.lowered
+    assert scan.classifier is not None and scan.classifier.harmless
+    assert scan.classifier.probability < 0.05
+    assert any("reads every sentence as harmless" in s.reason for s in scan.suppressed)
+    assert "classifier: harmless, p=0.011 at most" in format_scan_text(text, scan)
+    assert json.loads(format_scan_json(text, scan))["classifier"]["harmless"] is True
+
+
+def test_a_crisis_sentence_after_small_talk_is_not_lowered_with_the_whole(lexicon):
+    """Small talk dilutes a short crisis sentence in the whole message's score: each sentence is
+    also scored alone, and one that does not read harmless keeps the rules' crisis."""
+    clf = harmless_unless("tonight")
+    talk = "i have a knife in my hand. peeling apples for the pie " * 6
+    crisis = talk + ". i have a knife in my hand tonight"
+    whole = normalise(crisis).words
+    assert clf.probability(whole) < clf.harmless  # the whole message alone would be lowered
+    assert Matcher(lexicon, clf).scan(crisis).level == "crisis"
+    # cut at "but" / "pero" too, not only at punctuation
+    assert Matcher(lexicon, clf).scan(talk + " but i have a knife in my hand tonight").level == (
+        "crisis"
+    )
+
+
+def test_the_rules_crisis_stands_without_a_bound_or_on_words_the_model_never_learnt(lexicon):
+    text = "i have a knife in my hand, peeling apples for the pie"
+    assert Matcher(lexicon, harmless_unless("tonight", bound=0.0)).scan(text).level == "crisis"
+    unknown = "i have a knife in my hand " + "zqx vbn wrt plk mnb " * 2  # mostly unknown words
+    assert Matcher(lexicon).scan(unknown).level == "crisis"
+    assert Matcher(lexicon, harmless_unless("tonight")).scan(unknown).level == "crisis"
 
 
 def test_check_names_the_classifier_its_score_and_its_words(lexicon):

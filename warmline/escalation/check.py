@@ -14,7 +14,7 @@ def format_scan_text(text: str, scan: Scan) -> str:
     match names the rule, its pattern and the words each part matched; misspelt words are shown
     with the lexicon word they were read as. When the classifier was consulted, a last line gives
     its probability against its threshold and, when it fired, the words that drove it with their
-    share of the score.
+    share of the score; or, when it read a message the rules call crisis as harmless, that.
     """
     lines = [f"{scan.level}: {text!r}"]
     for m in scan.matches:
@@ -39,6 +39,11 @@ def format_scan_text(text: str, scan: Scan) -> str:
                 f"  classifier: crisis, p={verdict.probability:.3f} >= threshold "
                 f"{verdict.threshold:.3f}; words that drove it: {drivers or '-'}"
             )
+        elif verdict.harmless:
+            lines.append(
+                f"  classifier: harmless, p={verdict.probability:.3f} at most in the message and "
+                "each sentence: the rules' crisis is lowered to concern"
+            )
         elif verdict.unfamiliar:
             lines.append(
                 f"  classifier: p={verdict.probability:.3f}, not used: most words are unknown "
@@ -62,8 +67,10 @@ def format_scan_json(text: str, scan: Scan) -> str:
     matched) and `typos` (misspelt words and what they were read as). A match the classifier
     made has `category` and `rule` "classifier" and `words` the words that drove it; `classifier`
     is null when the rules decided alone, else its `probability`, `threshold`, `drivers`
-    (`[word, share of the score]`, largest first) and `unfamiliar` (most words unknown to the
-    model, so it did not call crisis).
+    (`[word, share of the score]`, largest first), `unfamiliar` (most words unknown to the
+    model, so it did not call crisis) and `harmless` (the message and each sentence scored below
+    the model's harmless bound, so the rules' crisis was lowered to concern; `probability` is
+    the highest of those scores).
     """
     verdict = scan.classifier
     return json.dumps(
@@ -93,6 +100,7 @@ def format_scan_json(text: str, scan: Scan) -> str:
                 "threshold": verdict.threshold,
                 "drivers": [[w, share] for w, share in verdict.drivers],
                 "unfamiliar": verdict.unfamiliar,
+                "harmless": verdict.harmless,
             },
         }
     )

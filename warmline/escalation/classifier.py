@@ -22,11 +22,18 @@ probability is its logistic. `explain` lists which words and pairs drove it.
 take their highest window: the model learnt from texts of a few dozen words at most, and summed
 over hundreds of words any small positive weight grows without bound (8,000 "x"s scored 1.0).
 A crisis sentence inside a long message still fills a window of its own.
+
+**Harmless** (`Classifier.harmless`, the model file's `harmless` line; 0 turns it off): the
+probability below which the matcher lowers the rules' crisis to concern when the whole message
+*and every sentence of it* (`sentences`) score below it. Each sentence is scored alone because
+small talk dilutes a short crisis sentence in the whole message's score ("my day was ok, got a
+new plant. i think im going to hang myself tonight" scores 0.03 whole, far higher alone).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -35,11 +42,21 @@ from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
 
+from warmline.escalation.normalise import normalise
+
 MODEL_FILE = "escalation_model.txt"
 MIN_GRAM, MAX_GRAM = 3, 5
 WINDOW = 32  # words; the labelled messages the model learnt from have at most 28
 _CACHE_LIMIT = 200_000
 _HEADER = "# warmline escalation model"
+# Where a message is cut into sentences for `sentences`: after . ! ? ; or an ellipsis, at line
+# breaks, and around the words that turn a message from small talk to what it is about.
+_SENTENCE_BREAK = re.compile(
+    r"(?<=[.!?;\u2026])\s+|\n+|\s+(?:but|pero|anyway|anyways|although|aunque|also|tho|though)\s+",
+    re.IGNORECASE,
+)
+MIN_SENTENCE_WORDS = 3  # a shorter piece ("ok.", "lol") says nothing on its own
+_HEAD_KEYS = ("bias", "threshold", "harmless")
 
 
 class ModelError(ValueError):
@@ -82,12 +99,16 @@ class Verdict:
     threshold, and the words and pairs that pushed it up most, each with its share of the
     score (weight / sqrt(words + 1)), largest first. `unfamiliar` when most of the words it
     scored are not in the model's vocabulary ("word1 word2 ... word700"): its probability is
-    then the sum of word pieces it never learnt to read, and it does not call crisis."""
+    then the sum of word pieces it never learnt to read, and it does not call crisis.
+    `harmless` when the matcher lowered the rules' crisis because the message and each of its
+    sentences scored below the model's harmless bound; `probability` is then the highest of
+    those scores."""
 
     probability: float
     threshold: float
     drivers: tuple[tuple[str, float], ...] = ()
     unfamiliar: bool = False
+    harmless: bool = False
 
     @property
     def confident(self) -> bool:
@@ -114,12 +135,16 @@ class _WordWeights(dict[str, float]):
 
 class Classifier:
     """A trained model: `bias`, feature `weights`, and the `threshold` on the probability at
-    which the scan calls a message crisis (chosen by cross-validation on the dev half)."""
+    which the scan calls a message crisis, and the `harmless` bound below which it lowers the
+    rules' crisis (both chosen by cross-validation on the dev half; `harmless` 0 never lowers)."""
 
-    def __init__(self, weights: dict[str, float], bias: float, threshold: float) -> None:
+    def __init__(
+        self, weights: dict[str, float], bias: float, threshold: float, harmless: float = 0.0
+    ) -> None:
         self.weights = weights
         self.bias = bias
         self.threshold = threshold
+        self.harmless = harmless
         self._words = _WordWeights(weights)
         self._known = frozenset(f[2:] for f in weights if f.startswith("w:"))
         # The pair weights keyed by (first, second) word: the tuples `zip` makes anyway, so a
@@ -134,6 +159,14 @@ class Classifier:
         """P(crisis) for a message's normalised words: of its likeliest window when it is longer
         than `WINDOW` words."""
         return self.verdict(words, top=0).probability
+
+    def familiar(self, words: list[str]) -> bool:
+        """At least half the words are in the model's vocabulary: it learnt to read them."""
+        return 2 * sum(map(self._known.__contains__, words)) >= len(words)
+
+    def highest(self, pieces: Iterable[list[str]]) -> float:
+        """The highest probability of any of `pieces` (a message's words and its `sentences`)."""
+        return max((self.probability(words) for words in pieces), default=0.0)
 
     def verdict(self, words: list[str], top: int = 5) -> Verdict:
         """`probability` with, when it reaches the threshold, the `top` words or pairs that
@@ -159,8 +192,7 @@ class Classifier:
         probability = _sigmoid(self.bias + best)
         if top <= 0 or probability < self.threshold:
             return Verdict(probability, self.threshold)
-        familiar = sum(map(self._known.__contains__, words[start:end]))
-        if 2 * familiar < end - start:
+        if not self.familiar(words[start:end]):
             return Verdict(probability, self.threshold, unfamiliar=True)
         if len(words) <= WINDOW:  # the long branch has them already
             ws = list(map(self._words.__getitem__, words))
@@ -196,6 +228,15 @@ class Classifier:
         return list(map(self._pairs.get, pairs, repeat(0.0, len(words))))
 
 
+def sentences(text: str) -> list[list[str]]:
+    """The normalised words of each sentence of `text` of at least `MIN_SENTENCE_WORDS` words,
+    when it has more than one."""
+    parts = [normalise(part).words for part in _SENTENCE_BREAK.split(text) if part]
+    if len(parts) < 2:
+        return []
+    return [words for words in parts if len(words) >= MIN_SENTENCE_WORDS]
+
+
 def window_bounds(size: int) -> Iterator[tuple[int, int]]:
     """[start, end) of overlapping runs of `WINDOW` words in a message of `size` words, every
     `WINDOW // 2`, the last one ending the message."""
@@ -219,20 +260,25 @@ def _sigmoid(z: float) -> float:
     return e / (1.0 + e)
 
 
-def dump_model(weights: dict[str, float], bias: float, threshold: float, notes: str) -> str:
-    """The model file's text: a header, `bias`, `threshold`, then one `weight<TAB>feature` a
-    line, features sorted, weights with 5 significant digits; `notes` become comment lines."""
+def dump_model(
+    weights: dict[str, float], bias: float, threshold: float, notes: str, harmless: float = 0.0
+) -> str:
+    """The model file's text: a header, `bias`, `threshold`, `harmless`, then one
+    `weight<TAB>feature` a line, features sorted, weights with 5 significant digits; `notes`
+    become comment lines."""
     lines = [_HEADER]
     lines += [f"# {line}".rstrip() for line in notes.splitlines()]
     lines.append(f"bias\t{bias:.6g}")
     lines.append(f"threshold\t{threshold:.6g}")
+    lines.append(f"harmless\t{harmless:.6g}")
     for feature in sorted(weights):
         lines.append(f"{weights[feature]:.5g}\t{feature}")
     return "\n".join(lines) + "\n"
 
 
 def parse_model(lines: Iterable[str], source: str) -> Classifier:
-    """A `Classifier` from a model file's lines; `ModelError` ("source:line: why") if malformed."""
+    """A `Classifier` from a model file's lines; `ModelError` ("source:line: why") if malformed.
+    `harmless` may be left out (a model file of before it: it never lowers the rules)."""
     weights: dict[str, float] = {}
     head: dict[str, float] = {}
     for number, raw in enumerate(lines, 1):
@@ -241,18 +287,21 @@ def parse_model(lines: Iterable[str], source: str) -> Classifier:
             continue
         value, tab, feature = line.partition("\t")
         try:
-            number_value = float(feature if value in ("bias", "threshold") else value)
+            number_value = float(feature if value in _HEAD_KEYS else value)
         except ValueError:
             raise ModelError(f"{source}:{number}: not '<weight>\\t<feature>'") from None
         if not tab or not feature:
             raise ModelError(f"{source}:{number}: not '<weight>\\t<feature>'")
-        if value in ("bias", "threshold"):
+        if value in _HEAD_KEYS:
             head[value] = number_value
         else:
             weights[feature] = number_value
-    if set(head) != {"bias", "threshold"}:
+    if not {"bias", "threshold"} <= set(head):
         raise ModelError(f"{source}: bias or threshold missing")
-    return Classifier(weights, head["bias"], head["threshold"])
+    harmless = head.get("harmless", 0.0)
+    if not 0.0 <= harmless < head["threshold"]:
+        raise ModelError(f"{source}: harmless {harmless} is not between 0 and the threshold")
+    return Classifier(weights, head["bias"], head["threshold"], harmless)
 
 
 def load_model(path: str | Path | None = None) -> Classifier:

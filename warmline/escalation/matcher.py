@@ -35,6 +35,15 @@ The scan's level is the highest level among the matches left: crisis > concern >
    probability reaches its threshold; the scan then holds one `Match` of category and rule
    "classifier" whose `phrase` gives the probability and whose `words` are the words that drove
    it. Rule 6's negation still suppresses rule matches; the classifier judges the message whole.
+10. **Harmless by every sentence** (`Classifier.harmless`): a message the rules call crisis is
+   lowered to concern when the classifier reads it as harmless: the whole message and each of
+   its sentences score below the model's harmless bound, far below its threshold, and at least
+   half its words are ones the model learnt. The rules fire on words; the classifier has seen
+   those words in harmless texts ("i have a knife in my hand, peeling apples for the pie", "cut
+   myself a huge slice of cake"). The volunteer still hears of it as concern; `scan.classifier`
+   holds the highest score with `harmless` set, and each lowered match a suppression saying so.
+   Scoring each sentence alone keeps a short crisis sentence after small talk from being read
+   as harmless with the whole.
 """
 
 from __future__ import annotations
@@ -46,7 +55,7 @@ from typing import Literal
 
 import ahocorasick
 
-from warmline.escalation.classifier import Classifier, Verdict
+from warmline.escalation.classifier import Classifier, Verdict, sentences
 from warmline.escalation.fuzzy import FuzzyIndex, common_words
 from warmline.escalation.lexicon import Atom, Lexicon, Rule
 from warmline.escalation.negation import NegationScope
@@ -187,9 +196,38 @@ class Matcher:
         norm, typos = self._correct(norm)
         hits, parts = self._exact_hits(norm)
         scan = self._resolve(norm, hits, typos, parts) if hits else _NOTHING
-        if self.classifier is None or scan.level == "crisis" or scan.lowered:
+        if self.classifier is None:
+            return scan
+        if scan.level == "crisis":
+            return self._lower_if_harmless(text, words, scan, self.classifier)
+        if scan.lowered:
             return scan
         return self._second_stage(text, words, scan, self.classifier)
+
+    def _lower_if_harmless(
+        self, text: str, words: list[str], scan: Scan, classifier: Classifier
+    ) -> Scan:
+        """Rule 10."""
+        bound = classifier.harmless
+        if bound <= 0.0 or not words or not classifier.familiar(words):
+            return scan
+        highest = classifier.highest([words, *sentences(text)])
+        if highest >= bound:
+            return scan
+        reason = (
+            f"{_LOWERED}: the classifier reads every sentence as harmless "
+            f"(p={highest:.3f} at most, below {bound:g})"
+        )
+        matches = tuple(
+            dataclasses.replace(m, level="concern") if m.level == "crisis" else m
+            for m in scan.matches
+        )
+        lowered = [
+            Suppressed(m.phrase, m.span, reason) for m in scan.matches if m.level == "crisis"
+        ]
+        suppressed = tuple(sorted((*scan.suppressed, *lowered), key=lambda s: s.span))
+        verdict = Verdict(highest, classifier.threshold, harmless=True)
+        return Scan("concern", matches, suppressed, verdict)
 
     def _second_stage(
         self, text: str, words: list[str], scan: Scan, classifier: Classifier
