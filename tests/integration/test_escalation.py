@@ -161,6 +161,21 @@ def test_crisis_resources_are_not_repeated_within_the_window(twilio, people, clo
     assert actions(esc).count("matched_again") == 2
 
 
+def test_help_alone_is_the_keyword_answered_with_988_not_an_alert(twilio, people):
+    """HELP is a carrier keyword: its answer names 988 and 911. The scan does not also read it
+    as a plea (the classifier scores "help" near its threshold) and alert the supervisors."""
+    sam = people.volunteer("Sam")
+    sue = people.volunteer("Sue", role="supervisor")
+    twilio.sms(CONTACT, "HELP")
+    delivered = twilio.deliver()
+    to_contact = twilio.texts_to(CONTACT, delivered)
+    assert crisis_text(twilio.wl) not in to_contact
+    assert any("988" in body for body in to_contact)
+    assert twilio.texts_to(sue.phone, delivered) == []
+    assert escalations(twilio.wl) == []
+    assert twilio.texts_to(sam.phone, delivered)[-1].endswith("] HELP")  # still relayed
+
+
 def test_crisis_resources_are_never_throttled_by_the_flood_cap(twilio, people):
     people.volunteer("Sam")
     cap = twilio.wl.settings.routing.flood_max_auto_texts_per_hour

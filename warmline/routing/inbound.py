@@ -96,7 +96,12 @@ def _contact_message(
     if chosen is not None:  # confirmed; the message still reaches the volunteer, like HELP
         reply = texts.render(ctx.settings, "language_changed", lang=lang)
         ctx.text_contact(session, contact, reply, "notice", now)
-    screening = escalation.screen(session, ctx, contact, message, now)
+    if word == "help" or chosen is not None:
+        # A keyword alone is a command, answered above (the help text names 988 and 911), not
+        # something the contact told us: the scan would read "help" as a plea and alert.
+        screening = escalation.Screening(escalation.NOTHING)
+    else:
+        screening = escalation.screen(session, ctx, contact, message, now)
     conv = conversations.open_conversation(session, contact)
     if conv is None:
         conv = conversations.start_conversation(
