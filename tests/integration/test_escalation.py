@@ -176,6 +176,22 @@ def test_help_alone_is_the_keyword_answered_with_988_not_an_alert(twilio, people
     assert twilio.texts_to(sam.phone, delivered)[-1].endswith("] HELP")  # still relayed
 
 
+def test_a_harmless_text_the_rules_misread_reaches_the_volunteer_as_concern(twilio, people):
+    """Rule 10: the rules fire on "cut myself"; the classifier reads every sentence as harmless,
+    so the contact gets no crisis text and no supervisor is alerted, but the volunteer is told
+    it may show a concern."""
+    sam = people.volunteer("Sam")
+    sue = people.volunteer("Sue", role="supervisor")
+    body = "cut myself a huge slice of birthday cake"
+    twilio.sms(CONTACT, body)
+    delivered = twilio.deliver()
+    assert crisis_text(twilio.wl) not in twilio.texts_to(CONTACT, delivered)
+    assert twilio.texts_to(sue.phone, delivered) == []
+    assert any("may show a concern" in t for t in twilio.texts_to(sam.phone, delivered))
+    [esc] = escalations(twilio.wl)
+    assert (esc.level, esc.source) == ("concern", "scan")
+
+
 def test_crisis_resources_are_never_throttled_by_the_flood_cap(twilio, people):
     people.volunteer("Sam")
     cap = twilio.wl.settings.routing.flood_max_auto_texts_per_hour

@@ -4,37 +4,36 @@
 `data/escalation/dev.txt` is the DEV half, written independently; the detector is tuned on it.
 Both are in the format of `warmline/escalation/evaluation.py`. The issue's targets, overall and in
 each language: recall >= 0.97 on crisis messages, false alarms <= 0.03 on the rest (concern and
-none). The detector is what `bootstrap.make_scanner` builds: the rules OR the classifier
+none). The detector is what `bootstrap.make_scanner` builds: the rules (lowered to concern when
+the classifier reads every sentence as harmless, matcher rule 10) OR the classifier
 (`classifier.py`, trained on the dev half by `scripts/train_escalation_model.py`).
 
 The dev half is the classifier's training set and the rules were tuned on it, so its figures
-here are in-sample. It was written in batches by many independent writers (the third to sixth
-rounds added 28 batches, 14,000 messages, each scored before any tuning: its header says what
-the detector as it stood caught, 0.59 to 0.96 of the crisis messages, with 0.03 to 0.32 false
-alarms on their hard look-alikes). Its honest estimate is the training script's cross-validation
-by batch, a model trained on the other batches scoring each one (recall 0.883, false alarms
-0.088 after the sixth round, in the model file's header). Neither half meets the targets yet:
-their target tests are strict expected failures, which turn into failures the day the detector
-meets them, so that the mark is then removed.
+here are in-sample. It was written in batches by many independent writers (the third to ninth
+rounds added 39 batches, about 23,000 messages, each scored before any tuning: its header says
+what the detector as it stood caught, 0.59 to 0.96 of the crisis messages, with 0.03 to 0.32
+false alarms on their hard look-alikes). Its honest estimate is the training script's
+cross-validation by batch, a model trained on the other batches scoring each one (recall 0.931,
+false alarms 0.083 after the ninth round, in the model file's header; 0.883 / 0.088 after the
+sixth). Neither half meets both targets yet: their target tests are strict expected failures,
+which turn into failures the day the detector meets them, so that the mark is then removed.
 
-The validation set (`data/escalation/validation.txt`, 1,985 messages) is the second one: four
-writers of a seventh round wrote it after the shipped model was trained, as texts to rural and
-big-city warmlines in both languages. The shipped detector catches 0.887 of its crisis messages
-with 0.069 false alarms (en 0.894 / 0.066, es 0.881 / 0.072), the best estimate of what new
-writers' messages meet; its floor is held like the test half's. A retrain on it was tried and
-not shipped (the test half's false alarms rose by two), so it stays unseen.
+The validation set (`data/escalation/validation.txt`, 990 messages) is the second measure: two
+writers of the eighth round wrote it without seeing either half or the model's data, as texts
+to a suburban English warmline and a Spanish-language one. It was scored three times and never
+tuned on: by the detector of before the eighth round (recall 0.867, false alarms 0.046), by the
+eighth round's (0.916 / 0.031), and by the shipped ninth round's, chosen on the dev half alone:
+recall 0.934, false alarms 0.040 (en 0.953 / 0.045, es 0.915 / 0.035). That is the best estimate
+of what new writers' messages meet. Its floor is held like the test half's. (The seventh round's
+validation set, which this one replaced, is in the dev half now.)
 
-The frozen test half is the independent measure. What it scores now (2026-12-01, after the sixth
-round: recall 0.952, false alarms 0.062; en 0.960 / 0.070, es 0.939 / 0.045) is a floor no
-change may fall below. At the start of that day it scored 0.872 / 0.062. After the fifth round
-it scored 0.949 / 0.059 (en 0.950 / 0.065, es 0.949 / 0.045). The sixth round's data was written
-because the fifth round's model called everyday openers crisis ("hola, estoy muy sola esta
-noche"). Its model was chosen on the dev half's cross-validation alone, and on this half it
-catches one crisis message more and raises two false alarms more. Spanish catches two messages
-fewer and English three more. That movement is within a few messages, and it is recorded here
-rather than hidden by a looser floor. The classifier buys crisis messages caught for false
-alarms; how many it may add is chosen on the dev half only (recall first: a missed crisis is
-the failure a warmline cannot afford).
+The frozen test half is the independent measure. What it scores after the ninth round
+(2026-12-01: recall 0.973, false alarms 0.050; en 0.971 / 0.058, es 0.975 / 0.035) is a floor no
+change may fall below: its recall meets the target, its false alarms do not. It scored 0.872 /
+0.062 at the start of that day and 0.952 / 0.062 after the sixth round. The eighth round added
+rule 10 (the rules' crisis lowered when the classifier reads every sentence as harmless) and a
+lower threshold; both were chosen on the dev half's cross-validation alone (recall first: a
+missed crisis is the failure a warmline cannot afford).
 The table per language and per category is printed (`pytest -s`) and is the assertion message;
 `bench/escalation_report.py FILE --errors` lists the misses.
 
@@ -67,11 +66,11 @@ DATA = Path(__file__).parent / "data"
 HALVES = ["test.txt", "dev.txt"]
 LEGACY = ["escalation_eval.txt", "escalation_eval_holdout.txt"]
 RECALL, FALSE_ALARMS = 0.97, 0.03
-# What the validation set (`data/escalation/validation.txt`: four writers of a seventh round,
-# written after the shipped model was trained, never trained or tuned on) scores with it.
-VALIDATION_FLOOR = {"all": (0.887, 0.070), "en": (0.894, 0.066), "es": (0.880, 0.073)}
-# What the frozen test half scores after the sixth round (issue 12); never to get worse.
-TEST_HALF_FLOOR = {"all": (0.951, 0.062), "en": (0.960, 0.070), "es": (0.939, 0.045)}
+# What the validation set (`data/escalation/validation.txt`: two writers of the eighth round,
+# never trained or tuned on) scores with the shipped detector.
+VALIDATION_FLOOR = {"all": (0.933, 0.041), "en": (0.952, 0.046), "es": (0.914, 0.035)}
+# What the frozen test half scores after the ninth round (issue 12); never to get worse.
+TEST_HALF_FLOOR = {"all": (0.972, 0.051), "en": (0.971, 0.058), "es": (0.974, 0.035)}
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +148,7 @@ def test_halves_are_disjoint_and_together_as_large_as_the_issue_asks():
         pytest.param(
             "test.txt",
             marks=pytest.mark.xfail(
-                strict=True, reason="issue 12: the frozen half is short of the targets"
+                strict=True, reason="issue 12: the frozen half's false alarms are above 0.03"
             ),
         ),
         pytest.param(
@@ -171,7 +170,7 @@ def test_half_meets_the_recall_and_false_alarm_targets(name, matcher):
 @pytest.mark.parametrize(
     ("name", "floor"), [("test.txt", TEST_HALF_FLOOR), ("validation.txt", VALIDATION_FLOOR)]
 )
-def test_the_unseen_sets_never_score_worse_than_after_the_sixth_round(matcher, name, floor):
+def test_the_unseen_sets_never_score_worse_than_after_the_ninth_round(matcher, name, floor):
     result = evaluate(half(name), lambda text: matcher.scan(text).level)
     table = format_report(result, name)
     worse = []
