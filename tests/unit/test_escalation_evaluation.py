@@ -102,6 +102,19 @@ def test_the_report_script_prints_the_table_for_each_file(tmp_path, capsys):
     assert "explicit" in out and "missed (" in out and "false alarms (" in out
 
 
+def test_the_report_scans_with_the_classifier_unless_told_rules_only(tmp_path, capsys):
+    """The figures a reader quotes are the product's: the rules and the shipped classifier.
+    "cut myself a huge slice of birthday cake" fires a rule; the classifier reads it as
+    harmless (rule 10), so only the rules alone call it a false alarm."""
+    corpus = tmp_path / "mini.txt"
+    corpus.write_text("none | lookalike_cutting | en | cut myself a huge slice of birthday cake\n")
+    assert report_main([str(corpus)]) == 0
+    out = capsys.readouterr().out
+    assert "0.000 (0/1)" in out and "(1/1)" not in out
+    assert report_main([str(corpus), "--rules-only"]) == 0
+    assert "1.000 (1/1)" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(
     "content, message",
     [
