@@ -476,7 +476,8 @@ def test_a_contact_text_with_nul_control_or_length_is_stored_and_relayed(twilio,
     with twilio.wl.db.unit_of_work() as session:
         assert [m.body for m in session.scalars(select(Message))] == [kept]
     to_sam = twilio.texts_to(sam.phone, drain(twilio))
-    relayed = "".join(to_sam[1:])
+    # the texts relayed, not a heads-up the scan may add: what it calls crisis is tested elsewhere
+    relayed = "".join(t for t in to_sam[1:] if not t.startswith("Heads-up:"))
     assert relayed.replace(" ", "").endswith(kept.replace(" ", "")[-50:])
 
 

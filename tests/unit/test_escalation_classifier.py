@@ -199,6 +199,19 @@ def test_check_names_the_classifier_its_score_and_its_words(lexicon):
     assert json.loads(format_scan_json("x", Matcher(lexicon).scan("x")))["classifier"] is None
 
 
+def test_joining_words_and_single_letters_alone_are_never_called_crisis(model):
+    """Words such as "and", "y" (Spanish "and") and "here" are common in long crisis messages and
+    gained weight from them; a text of nothing else ("and then?", "y here") reached the threshold
+    on them alone and alerted a supervisor. One word of content is enough to be judged."""
+    toy = Classifier({"w:and": 5.0, "w:then": 5.0, "w:x": 5.0, "w:taco": 5.0}, 0.0, 0.5)
+    assert not toy.verdict(["and", "then"]).confident
+    assert toy.verdict(["and", "then"]).unfamiliar
+    assert not toy.verdict(["x"] * 40).confident
+    assert toy.verdict(["and", "taco"]).confident
+    for text in ["and then?", "y", "y here", "and " * 40]:
+        assert not model.verdict(normalise(text).words).confident, text
+
+
 def test_a_long_message_is_judged_by_its_likeliest_window_not_its_length(model, lexicon):
     """A linear score summed over hundreds of words grows without bound: 8,000 harmless "x"s once
     scored 1.0 and escalated. Long messages are scored window by window: never higher than their

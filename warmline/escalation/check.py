@@ -47,7 +47,7 @@ def format_scan_text(text: str, scan: Scan) -> str:
         elif verdict.unfamiliar:
             lines.append(
                 f"  classifier: p={verdict.probability:.3f}, not used: most words are unknown "
-                "to the model"
+                "to the model, or none says more than 'and', 'then', 'here' or a letter"
             )
         else:
             lines.append(
@@ -68,9 +68,9 @@ def format_scan_json(text: str, scan: Scan) -> str:
     made has `category` and `rule` "classifier" and `words` the words that drove it; `classifier`
     is null when the rules decided alone, else its `probability`, `threshold`, `drivers`
     (`[word, share of the score]`, largest first), `unfamiliar` (most words unknown to the
-    model, so it did not call crisis) and `harmless` (the message and each sentence scored below
-    the model's harmless bound, so the rules' crisis was lowered to concern; `probability` is
-    the highest of those scores).
+    model, or none more than a joining word or letter, so it did not call crisis) and
+    `harmless` (the message and each sentence scored below the model's harmless bound, so the
+    rules' crisis was lowered to concern; `probability` is the highest of those scores).
     """
     verdict = scan.classifier
     return json.dumps(

@@ -57,6 +57,14 @@ _SENTENCE_BREAK = re.compile(
 )
 MIN_SENTENCE_WORDS = 3  # a shorter piece ("ok.", "lol") says nothing on its own
 _HEAD_KEYS = ("bias", "threshold", "harmless")
+# Words that say nothing alone, normalised (`normalise` folds doubled letters): joining words,
+# articles, "here" and "then". Common in long crisis messages, they carry weight in the model
+# ("y" 2.1, "and" 0.9), and a text of nothing else ("and then?", "y", "x here") reached the
+# threshold on them; single letters count too ("x x x ...").
+CONTENTLESS = frozenset(
+    "a an the and or nor but so then than also to of here there "
+    "el la lo los las un una unos unas y e o u ni pero entonces luego aqui aca ahi ali ala".split()
+)
 
 
 class ModelError(ValueError):
@@ -99,7 +107,9 @@ class Verdict:
     threshold, and the words and pairs that pushed it up most, each with its share of the
     score (weight / sqrt(words + 1)), largest first. `unfamiliar` when most of the words it
     scored are not in the model's vocabulary ("word1 word2 ... word700"): its probability is
-    then the sum of word pieces it never learnt to read, and it does not call crisis.
+    then the sum of word pieces it never learnt to read, and it does not call crisis; likewise
+    when every word is `CONTENTLESS` ("and then?", "x x x"): weights such words gained from
+    long messages are no evidence alone.
     `harmless` when the matcher lowered the rules' crisis because the message and each of its
     sentences scored below the model's harmless bound; `probability` is then the highest of
     those scores."""
@@ -164,6 +174,11 @@ class Classifier:
         """At least half the words are in the model's vocabulary: it learnt to read them."""
         return 2 * sum(map(self._known.__contains__, words)) >= len(words)
 
+    @staticmethod
+    def says_something(words: list[str]) -> bool:
+        """Some word is more than a joining word, article or single letter (`CONTENTLESS`)."""
+        return any(len(word) > 1 and word not in CONTENTLESS for word in words)
+
     def highest(self, pieces: Iterable[list[str]]) -> float:
         """The highest probability of any of `pieces` (a message's words and its `sentences`)."""
         return max((self.probability(words) for words in pieces), default=0.0)
@@ -192,7 +207,8 @@ class Classifier:
         probability = _sigmoid(self.bias + best)
         if top <= 0 or probability < self.threshold:
             return Verdict(probability, self.threshold)
-        if not self.familiar(words[start:end]):
+        window = words[start:end]
+        if not self.familiar(window) or not self.says_something(window):
             return Verdict(probability, self.threshold, unfamiliar=True)
         if len(words) <= WINDOW:  # the long branch has them already
             ws = list(map(self._words.__getitem__, words))
