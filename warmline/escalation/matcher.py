@@ -211,6 +211,8 @@ class Matcher:
         bound = classifier.harmless
         if bound <= 0.0 or not words or not classifier.familiar(words):
             return scan
+        if classifier.probability(words) >= bound:  # most crisis messages: no need to split
+            return scan
         highest = classifier.highest([words, *sentences(text)])
         if highest >= bound:
             return scan
