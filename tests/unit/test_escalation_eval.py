@@ -9,12 +9,12 @@ the classifier reads every sentence as harmless, matcher rule 10) OR the classif
 (`classifier.py`, trained on the dev half by `scripts/train_escalation_model.py`).
 
 The dev half is the classifier's training set and the rules were tuned on it, so its figures
-here are in-sample. It was written in batches by many independent writers (the third to ninth
-rounds added 39 batches, about 23,000 messages, each scored before any tuning: its header says
-what the detector as it stood caught, 0.59 to 0.96 of the crisis messages, with 0.03 to 0.32
+here are in-sample. It was written in batches by many independent writers (the third to tenth
+rounds added 41 batches, about 24,000 messages, each scored before any tuning: its header says
+what the detector as it stood caught, 0.59 to 0.96 of the crisis messages, with 0.02 to 0.32
 false alarms on their hard look-alikes). Its honest estimate is the training script's
-cross-validation by batch, a model trained on the other batches scoring each one (recall 0.931,
-false alarms 0.083 after the ninth round, in the model file's header; 0.883 / 0.088 after the
+cross-validation by batch, a model trained on the other batches scoring each one (recall 0.933,
+false alarms 0.082 after the tenth round, in the model file's header; 0.883 / 0.088 after the
 sixth). Neither half meets both targets yet: their target tests are strict expected failures,
 which turn into failures the day the detector meets them, so that the mark is then removed.
 
@@ -22,13 +22,16 @@ The validation set (`data/escalation/validation.txt`, 990 messages) is the secon
 writers of the eighth round wrote it without seeing either half or the model's data, as texts
 to a suburban English warmline and a Spanish-language one. It was scored three times and never
 tuned on: by the detector of before the eighth round (recall 0.867, false alarms 0.046), by the
-eighth round's (0.916 / 0.031), and by the shipped ninth round's, chosen on the dev half alone:
-recall 0.934, false alarms 0.040 (en 0.953 / 0.045, es 0.915 / 0.035). That is the best estimate
+eighth round's (0.916 / 0.031), by the ninth round's, chosen on the dev half alone (recall
+0.934, false alarms 0.040), and by the shipped tenth round's, which only added two batches of
+everyday texts and harmless look-alikes to the dev half: recall 0.934, false alarms 0.038
+(en 0.953 / 0.042, es 0.915 / 0.035). That is the best estimate
 of what new writers' messages meet. Its floor is held like the test half's. (The seventh round's
 validation set, which this one replaced, is in the dev half now.)
 
 The frozen test half is the independent measure. What it scores after the ninth round
-(2026-12-01: recall 0.973, false alarms 0.050; en 0.971 / 0.058, es 0.975 / 0.035) is a floor no
+(2026-12-01: recall 0.973, false alarms 0.050; en 0.971 / 0.058, es 0.975 / 0.035; the same
+after the tenth) is a floor no
 change may fall below: its recall meets the target, its false alarms do not. It scored 0.872 /
 0.062 at the start of that day and 0.952 / 0.062 after the sixth round. The eighth round added
 rule 10 (the rules' crisis lowered when the classifier reads every sentence as harmless) and a
@@ -68,8 +71,8 @@ LEGACY = ["escalation_eval.txt", "escalation_eval_holdout.txt"]
 RECALL, FALSE_ALARMS = 0.97, 0.03
 # What the validation set (`data/escalation/validation.txt`: two writers of the eighth round,
 # never trained or tuned on) scores with the shipped detector.
-VALIDATION_FLOOR = {"all": (0.933, 0.041), "en": (0.952, 0.046), "es": (0.914, 0.035)}
-# What the frozen test half scores after the ninth round (issue 12); never to get worse.
+VALIDATION_FLOOR = {"all": (0.933, 0.039), "en": (0.952, 0.043), "es": (0.914, 0.035)}
+# What the frozen test half scores after the ninth and tenth rounds (issue 12); never worse.
 TEST_HALF_FLOOR = {"all": (0.972, 0.051), "en": (0.971, 0.058), "es": (0.974, 0.035)}
 
 
@@ -170,7 +173,7 @@ def test_half_meets_the_recall_and_false_alarm_targets(name, matcher):
 @pytest.mark.parametrize(
     ("name", "floor"), [("test.txt", TEST_HALF_FLOOR), ("validation.txt", VALIDATION_FLOOR)]
 )
-def test_the_unseen_sets_never_score_worse_than_after_the_ninth_round(matcher, name, floor):
+def test_the_unseen_sets_never_score_worse_than_the_shipped_detector(matcher, name, floor):
     result = evaluate(half(name), lambda text: matcher.scan(text).level)
     table = format_report(result, name)
     worse = []
