@@ -36,8 +36,8 @@ def always(threshold: float = 0.0, weights: dict[str, float] | None = None) -> C
     return Classifier(weights or {"w:taco": 2.0}, 0.0, threshold)
 
 
-# Retraining fits one model per batch of the dev half (43) and the final one: 4 to 8 minutes on
-# the 2-core development machine (8 in the suite), past the suite's 300 s default.
+# Retraining fits one model per batch of the dev half (45) and the final one: 4 to 8 minutes on
+# the 2-core development machine, past the suite's 300 s default.
 @pytest.mark.timeout(1200)
 def test_retraining_reproduces_the_shipped_model(model):
     """A stale model (the dev half or the features changed, the file not regenerated) fails here:
