@@ -211,9 +211,10 @@ class Matcher:
         bound = classifier.harmless
         if bound <= 0.0 or not words or not classifier.familiar(words):
             return scan
-        if classifier.probability(words) >= bound:  # most crisis messages: no need to split
+        whole = classifier.probability(words)
+        if whole >= bound:  # most crisis messages: no need to split into sentences
             return scan
-        highest = classifier.highest([words, *sentences(text)])
+        highest = max(whole, classifier.highest(sentences(text)))
         if highest >= bound:
             return scan
         reason = (
