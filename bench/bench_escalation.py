@@ -15,8 +15,8 @@ the corpus, on one core, after one warm-up pass, per CPU second of this process
 shown). The baseline is so
 slow (tens of milliseconds a message) that it runs on the first --baseline-messages messages of
 the same corpus only; the matcher is timed on that subset too. A last line times the matcher on
-the distinct messages of tests/unit/data/escalation_eval*.txt with a new Matcher for each pass,
-so that no typo lookup is memoised ("cold").
+the distinct messages of tests/unit/data/escalation_eval*.txt with a new Matcher for each pass
+and normalisation's word memo emptied, so that no word is memoised ("cold").
 
 `Matcher.scan` is the detector `bootstrap.make_scanner` builds: rules plus the classifier
 (second stage, issue 12); "rules only" lines time the same matcher without it, in the same run.
@@ -40,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from warmline.escalation.classifier import Classifier, load_model  # noqa: E402
 from warmline.escalation.lexicon import Lexicon, default_lexicon_path, load_lexicon  # noqa: E402
 from warmline.escalation.matcher import Matcher  # noqa: E402
+from warmline.escalation.normalise import forget_words  # noqa: E402
 
 ORDINARY = [
     "hi is anyone there",
@@ -163,8 +164,9 @@ def labelled_texts() -> list[str]:
 def rate_cold(
     lexicon: Lexicon, messages: list[str], runs: int, model: Classifier | None
 ) -> tuple[float, float, float]:
-    """Like `rate`, but each pass uses a new Matcher (and a new copy of the classifier), so no
-    word's typo lookup or classifier weight is memoised (the build itself is not timed)."""
+    """Like `rate`, but each pass uses a new Matcher (and a new copy of the classifier) and
+    starts with normalisation's word memo empty, so no word's normal form, typo lookup or
+    classifier weight is memoised (the build itself is not timed)."""
     cpu, wall = [], []
     for _ in range(runs):
         fresh = (
@@ -173,6 +175,7 @@ def rate_cold(
             else Classifier(model.weights, model.bias, model.threshold, model.harmless)
         )
         scan = Matcher(lexicon, fresh).scan
+        forget_words()
         start_cpu, start_wall = time.process_time(), time.perf_counter()
         for text in messages:
             scan(text)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from warmline.escalation.check import format_scan_json, format_scan_text
 from warmline.escalation.lexicon import default_lexicon_path, load_lexicon
 from warmline.escalation.matcher import Matcher, Scan
-from warmline.escalation.normalise import normalise
+from warmline.escalation.normalise import forget_words, normalise
 
 MATCHER = Matcher(load_lexicon(default_lexicon_path()))
 
@@ -47,6 +47,32 @@ def scan(text: str) -> Scan:
 )
 def test_normalise(text, words):
     assert normalise(text).words == words
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["'' don't '", "'''", "k1ll '' myseeelf 4000mg", "I took 30 pills, 30 pills", "it's 3am"],
+)
+def test_a_word_reads_the_same_whether_seen_before_or_not(text):
+    """Rules 2-5 are worked out once per distinct word and remembered: the memo changes no
+    result, and a run of apostrophes is no word (word i is still span i)."""
+    forget_words()
+    cold = normalise(text)
+    warm = normalise(text)
+    assert cold.words == warm.words
+    assert len(cold.words) == len(cold.spans)
+    assert "" not in cold.words
+    assert cold.words == [w for part in text.split() for w in normalise(part).words]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_the_word_memo_changes_no_normalisation(text):
+    forget_words()
+    cold = normalise(text)
+    warm = normalise(text)
+    assert (cold.text, cold.spans) == (warm.text, warm.spans)
+    assert len(cold.words) == len(cold.spans)
 
 
 @pytest.mark.parametrize(
