@@ -49,6 +49,7 @@ The scan's level is the highest level among the matches left: crisis > concern >
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
 from dataclasses import dataclass
 from itertools import repeat
 from typing import Literal
@@ -152,11 +153,14 @@ class Matcher:
 
         self._negation = NegationScope(lexicon)
 
-        # Each key maps to (its length, its entries): every entry of one key starts at the same
-        # word, so a hit costs one word-position lookup per key found, not one per entry.
+        # Each key maps to (its length, the rule-part classes it is an atom of, its other
+        # entries): every entry of one key starts at the same word, so a hit costs one
+        # word-position lookup per key found, not one per entry; most keys are rule parts alone.
         self._automaton = ahocorasick.Automaton()
         for key, values in entries.items():
-            self._automaton.add_word(key, (len(key), tuple((k, i) for k, i, _ in values)))
+            in_parts = tuple(i for k, i, _ in values if k == _PART)
+            others = tuple((k, i) for k, i, _ in values if k != _PART)
+            self._automaton.add_word(key, (len(key), in_parts, others))
         self._automaton.make_automaton()
 
         # Typos are read towards the words of phrases and rule parts only; the words of idioms,
@@ -283,23 +287,18 @@ class Matcher:
         if not found:
             return [], {}
         count = text.count
-        hits = []
-        parts: Occurrences = {}
-        for end, (length, values) in found:
+        hits: list[_Hit] = []
+        parts: Occurrences = defaultdict(list)
+        for end, (length, in_parts, others) in found:
             # the word holding the key's first letter, and the one holding its last: the spaces
             # before it, less the one the text starts with
             first = count(" ", 0, end - length + 2) - 1
             last = count(" ", 0, end if text[end] == " " else end + 1) - 1
-            for kind, index in values:
-                if kind == _PART:
-                    place = (first, last)
-                    seen = parts.get(index)
-                    if seen is None:
-                        parts[index] = [place]
-                    else:
-                        seen.append(place)
-                else:
-                    hits.append(_Hit(kind, index, first, last))
+            place = (first, last)
+            for cid in in_parts:
+                parts[cid].append(place)
+            if others:
+                hits.extend(_Hit(kind, index, first, last) for kind, index in others)
         if parts:
             hits.extend(
                 _Hit(_RULE, r, chain[0][0], chain[-1][1], chain)
