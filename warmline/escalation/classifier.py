@@ -177,7 +177,7 @@ class Classifier:
     @staticmethod
     def says_something(words: list[str]) -> bool:
         """Some word is more than a joining word, article or single letter (`CONTENTLESS`)."""
-        return any(len(word) > 1 and word not in CONTENTLESS for word in words)
+        return any(len(word) > 1 for word in set(words).difference(CONTENTLESS))
 
     def highest(self, pieces: Iterable[list[str]]) -> float:
         """The highest probability of any of `pieces` (a message's words and its `sentences`)."""
@@ -211,7 +211,6 @@ class Classifier:
         if not self.familiar(window) or not self.says_something(window):
             return Verdict(probability, self.threshold, unfamiliar=True)
         if len(words) <= WINDOW:  # the long branch has them already
-            ws = list(map(self._words.__getitem__, words))
             pairs = self._pair_weights(words)
         scale = 1.0 / math.sqrt(end - start + 1)
         weight_of = self._words.__getitem__

@@ -51,7 +51,7 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Literal
 
 import ahocorasick
@@ -285,6 +285,12 @@ class Matcher:
         text = norm.text
         found = list(self._automaton.iter(text))
         if not found:
+            return [], {}
+        # Most messages hold some rule parts ("just", "with", "tonight") but no phrase, no idiom
+        # and no rule with every part: then nothing can match, and no word is placed.
+        if not any([entry[2] for _, entry in found]) and not self._rules.possible(
+            chain.from_iterable([entry[1] for _, entry in found])
+        ):
             return [], {}
         count = text.count
         hits: list[_Hit] = []
