@@ -191,7 +191,8 @@ def normalise(text: str) -> Normalised:
     tokens = folded.split()
     known = list(map(_WORDS.get, tokens))
     if None in known:
-        words = [_word(t) if w is None else w for t, w in zip(tokens, known, strict=True)]
+        fresh = _work_out([t for t, w in zip(tokens, known, strict=True) if w is None])
+        words = [fresh[t] if w is None else w for t, w in zip(tokens, known, strict=True)]
     else:
         words = cast(list[str], known)
     if "" in words:  # a run of apostrophes alone is no word
@@ -203,23 +204,27 @@ _WORDS: dict[str, str] = {}  # a folded token -> its word after rules 2–5 ("" 
 _WORDS_LIMIT = 100_000
 
 
-def _word(token: str) -> str:
-    """Rules 2–5 for one run of kept characters of the folded text (memoised in `_WORDS`)."""
-    word = token.strip("'")  # rule 2: apostrophes join a word but neither begin nor end one
-    if "'" in word:
-        word = word.replace("'", "")
-    if _LEET_OR_NUMBER_RE.search(word):
-        if _LEET_HINT_RE.search(word):
-            word = _deleet_word(word)
-        if _NUMBER_RE.search(word):
-            word = _NUMBER_RE.sub("#", word)
-        if _NUMBER_UNIT_RE.search(word):
-            word = _NUMBER_UNIT_RE.sub("#", word)
-    word = _REPEAT_RE.sub(_FIRST_GROUP, word)
-    if len(_WORDS) >= _WORDS_LIMIT:
+def _work_out(tokens: list[str]) -> dict[str, str]:
+    """Rules 2–5 for runs of kept characters of the folded text that `_WORDS` does not hold:
+    {token: its word}, remembered there too. The tokens are worked out together, each rule one
+    pass over them joined (a message of new words costs what it did before the memo)."""
+    stripped = [t.strip("'") for t in tokens]  # rule 2: apostrophes never begin or end a word
+    joined = " ".join(s for s in stripped if s)
+    if "'" in joined:
+        joined = joined.replace("'", "")
+    if _LEET_OR_NUMBER_RE.search(joined):  # most texts have neither: one search, not three
+        if _LEET_HINT_RE.search(joined):
+            joined = " ".join(_deleet_word(w) for w in joined.split(" "))
+        if _NUMBER_RE.search(joined):
+            joined = _NUMBER_RE.sub("#", joined)
+        if _NUMBER_UNIT_RE.search(joined):
+            joined = _NUMBER_UNIT_RE.sub("#", joined)
+    worked = iter(_REPEAT_RE.sub(_FIRST_GROUP, joined).split(" "))
+    fresh = {t: next(worked) if s else "" for t, s in zip(tokens, stripped, strict=True)}
+    if len(_WORDS) + len(fresh) > _WORDS_LIMIT:
         _WORDS.clear()
-    _WORDS[token] = word
-    return word
+    _WORDS.update(fresh)
+    return fresh
 
 
 def forget_words() -> None:
