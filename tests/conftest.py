@@ -211,6 +211,10 @@ class TwilioActions:
     def texts_to(self, number: str, delivered: list[dict[str, str]]) -> list[str]:
         return [m["Body"] for m in delivered if m["To"] == number]
 
+    def relayed_to(self, number: str, delivered: list[dict[str, str]]) -> list[str]:
+        """The contact messages relayed to ``number`` (each body after its "[alias] ")."""
+        return [b.split("] ", 1)[1] for b in self.texts_to(number, delivered) if b[0] == "["]
+
 
 @pytest.fixture
 def twilio(client: FlaskClient, wl: Warmline, twilio_standin: TwilioStandIn) -> TwilioActions:

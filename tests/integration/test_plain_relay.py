@@ -34,10 +34,6 @@ def relay_of(volunteer, delivered) -> str:
     return [m["From"] for m in delivered if m["To"] == volunteer.phone][-1]
 
 
-def relayed(twilio, volunteer, delivered) -> list[str]:
-    return [b.split("] ", 1)[1] for b in twilio.texts_to(volunteer.phone, delivered) if b[0] == "["]
-
-
 def response_timer(twilio) -> tuple[object, object]:
     """(when the conversation started waiting for a reply, when its response timer is due)."""
     with twilio.wl.db.unit_of_work() as session:
@@ -60,7 +56,7 @@ def test_writing_again_after_a_reply_is_relayed_and_restarts_the_response_clock(
     clock.advance(minutes=3)
     twilio.sms(X, "thanks, it's been a long day")
     delivered = twilio.deliver()
-    assert relayed(twilio, ann, delivered) == ["thanks, it's been a long day"]
+    assert twilio.relayed_to(ann.phone, delivered) == ["thanks, it's been a long day"]
     assert relay_of(ann, delivered) == relay  # on the same relay number
     minutes = twilio.wl.settings.timeouts.response_minutes
     started = clock.now
@@ -70,7 +66,7 @@ def test_writing_again_after_a_reply_is_relayed_and_restarts_the_response_clock(
     )
     clock.advance(minutes=1)
     twilio.sms(X, "are you there?")  # a running clock is not restarted
-    assert relayed(twilio, ann, twilio.deliver()) == ["are you there?"]
+    assert twilio.relayed_to(ann.phone, twilio.deliver()) == ["are you there?"]
     assert response_timer(twilio)[0] == started
     clock.advance(minutes=minutes - 1)
     fire_timers(twilio.wl, clock.now)
@@ -96,9 +92,9 @@ def test_a_waiting_contact_writing_again_is_kept_for_the_volunteer_who_takes_the
     twilio.sms(Y, "me too")
     twilio.deliver()
     twilio.sms(Y, "still waiting")
-    assert relayed(twilio, sam, twilio.deliver()) == []  # queued: nothing relayed yet
+    assert twilio.relayed_to(sam.phone, twilio.deliver()) == []  # queued: nothing relayed yet
     twilio.sms(sam.phone, "#end", to=relay)
-    assert relayed(twilio, sam, twilio.deliver()) == ["me too", "still waiting"]
+    assert twilio.relayed_to(sam.phone, twilio.deliver()) == ["me too", "still waiting"]
     with twilio.wl.db.unit_of_work() as session:
         bodies = session.scalars(
             select(Message.body).where(Message.author == "contact").order_by(Message.id)

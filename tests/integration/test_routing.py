@@ -21,11 +21,6 @@ def relay_of(twilio, volunteer, delivered) -> str:
     return [m["From"] for m in delivered if m["To"] == volunteer.phone][-1]
 
 
-def relayed(twilio, volunteer, delivered) -> list[str]:
-    """The contact messages relayed to ``volunteer`` (bodies after the alias)."""
-    return [b.split("] ", 1)[1] for b in twilio.texts_to(volunteer.phone, delivered) if b[0] == "["]
-
-
 def fire(twilio, clock, **delta) -> list[dict[str, str]]:
     clock.advance(**delta)
     fire_timers(twilio.wl, clock.now)
@@ -61,15 +56,15 @@ def test_queue_is_first_in_first_out_and_each_contact_is_told_their_place(twilio
     twilio.sms(Y, "second")
     twilio.sms(Z, "third")
     delivered = twilio.deliver()
-    assert relayed(twilio, sam, delivered) == ["first"]
+    assert twilio.relayed_to(sam.phone, delivered) == ["first"]
     assert any("number 1 in line" in b for b in twilio.texts_to(Y, delivered))
     assert any("number 2 in line" in b for b in twilio.texts_to(Z, delivered))
     relay = relay_of(twilio, sam, delivered)
     twilio.sms(sam.phone, "#end", to=relay)
     delivered = twilio.deliver()
-    assert relayed(twilio, sam, delivered) == ["second"]
+    assert twilio.relayed_to(sam.phone, delivered) == ["second"]
     twilio.sms(sam.phone, "#end", to=relay_of(twilio, sam, delivered))
-    assert relayed(twilio, sam, twilio.deliver()) == ["third"]
+    assert twilio.relayed_to(sam.phone, twilio.deliver()) == ["third"]
 
 
 def test_escalated_conversations_are_served_first(twilio, people):
@@ -80,7 +75,7 @@ def test_escalated_conversations_are_served_first(twilio, people):
     set_escalated(twilio, Z)
     twilio.sms(sam.phone, "#end", to=relay)
     delivered = twilio.deliver()
-    assert relayed(twilio, sam, delivered) == ["third"]
+    assert twilio.relayed_to(sam.phone, delivered) == ["third"]
     assert any("flagged as a possible crisis" in b for b in twilio.texts_to(sam.phone, delivered))
 
 
@@ -114,28 +109,28 @@ def test_a_volunteer_back_from_off_takes_the_waiting_contact(twilio, people):
     twilio.sms(X, "anyone?")
     delivered = twilio.deliver()
     assert any("number 1 in line" in b for b in twilio.texts_to(X, delivered))
-    assert relayed(twilio, sam, delivered) == []
+    assert twilio.relayed_to(sam.phone, delivered) == []
     twilio.sms(sam.phone, "#on")
-    assert relayed(twilio, sam, twilio.deliver()) == ["anyone?"]
+    assert twilio.relayed_to(sam.phone, twilio.deliver()) == ["anyone?"]
 
 
 def test_pass_goes_to_another_volunteer_never_back_to_the_one_who_passed(twilio, people):
     ann, bob = people.volunteer("Ann", capacity=1), people.volunteer("Bob", capacity=1)
     twilio.sms(X, "hello")
     delivered = twilio.deliver()
-    assert relayed(twilio, ann, delivered) == ["hello"]
+    assert twilio.relayed_to(ann.phone, delivered) == ["hello"]
     twilio.sms(ann.phone, "#pass", to=relay_of(twilio, ann, delivered))
     delivered = twilio.deliver()
-    assert relayed(twilio, bob, delivered) == ["hello"]
+    assert twilio.relayed_to(bob.phone, delivered) == ["hello"]
     assert any("handed to another volunteer" in b for b in twilio.texts_to(ann.phone, delivered))
     # Bob passes too: nobody else may take it, so X waits at the front of the queue even though
     # Ann (who passed it) is free; Y, who came later, goes to Ann.
     twilio.sms(bob.phone, "#pass", to=relay_of(twilio, bob, delivered))
     delivered = twilio.deliver()
     assert any("front of the queue" in b for b in twilio.texts_to(bob.phone, delivered))
-    assert relayed(twilio, ann, delivered) == relayed(twilio, bob, delivered) == []
+    assert twilio.relayed_to(ann.phone, delivered) == twilio.relayed_to(bob.phone, delivered) == []
     twilio.sms(Y, "me next?")
-    assert relayed(twilio, ann, twilio.deliver()) == ["me next?"]
+    assert twilio.relayed_to(ann.phone, twilio.deliver()) == ["me next?"]
     assert statuses(twilio) == [("queued", None), ("assigned", ann.id)]
 
 
@@ -147,9 +142,10 @@ def test_pass_with_nobody_free_puts_the_contact_ahead_of_earlier_arrivals(twilio
     first = twilio.deliver()
     twilio.sms(ann.phone, "#pass", to=relay_of(twilio, ann, first))
     delivered = twilio.deliver()
-    assert relayed(twilio, ann, delivered) == ["z here"]  # Ann is free for the queue, not for X
+    # Ann is free for the queue, not for X
+    assert twilio.relayed_to(ann.phone, delivered) == ["z here"]
     twilio.sms(bob.phone, "#end", to=relay_of(twilio, bob, first))
-    assert relayed(twilio, bob, twilio.deliver()) == ["x here"]
+    assert twilio.relayed_to(bob.phone, twilio.deliver()) == ["x here"]
 
 
 def test_response_timeout_reassigns_and_tells_the_first_volunteer(twilio, people, clock):
@@ -157,9 +153,9 @@ def test_response_timeout_reassigns_and_tells_the_first_volunteer(twilio, people
     twilio.sms(X, "hello?")
     twilio.deliver()
     minutes = twilio.wl.settings.timeouts.response_minutes
-    assert relayed(twilio, bob, fire(twilio, clock, minutes=minutes - 1)) == []
+    assert twilio.relayed_to(bob.phone, fire(twilio, clock, minutes=minutes - 1)) == []
     delivered = fire(twilio, clock, minutes=1)
-    assert relayed(twilio, bob, delivered) == ["hello?"]
+    assert twilio.relayed_to(bob.phone, delivered) == ["hello?"]
     assert any(f"waited {minutes} minutes" in b for b in twilio.texts_to(ann.phone, delivered))
     assert statuses(twilio) == [("assigned", bob.id)]
 
@@ -186,7 +182,7 @@ def test_response_timeout_alerts_a_supervisor_when_nobody_else_is_eligible(twili
     assert any("waited" in b for b in twilio.texts_to(ann.phone, delivered))
     assert statuses(twilio) == [("queued", None)]
     twilio.sms(sue.phone, "#on")
-    assert relayed(twilio, sue, twilio.deliver()) == ["hello?"]
+    assert twilio.relayed_to(sue.phone, twilio.deliver()) == ["hello?"]
 
 
 def test_a_returning_contact_goes_back_to_their_previous_volunteer(twilio, people, clock):
@@ -197,8 +193,8 @@ def test_a_returning_contact_goes_back_to_their_previous_volunteer(twilio, peopl
     clock.advance(hours=1)
     twilio.sms(X, "it's me again")  # fair rotation alone would pick Bob (never assigned)
     delivered = twilio.deliver()
-    assert relayed(twilio, ann, delivered) == ["it's me again"]
-    assert relayed(twilio, bob, delivered) == []
+    assert twilio.relayed_to(ann.phone, delivered) == ["it's me again"]
+    assert twilio.relayed_to(bob.phone, delivered) == []
 
 
 def test_after_the_return_window_a_returning_contact_is_routed_fairly(twilio, people, clock):
@@ -208,7 +204,7 @@ def test_after_the_return_window_a_returning_contact_is_routed_fairly(twilio, pe
     twilio.deliver()
     clock.advance(hours=twilio.wl.settings.timeouts.return_to_volunteer_hours, minutes=1)
     twilio.sms(X, "it's me again")
-    assert relayed(twilio, bob, twilio.deliver()) == ["it's me again"]
+    assert twilio.relayed_to(bob.phone, twilio.deliver()) == ["it's me again"]
 
 
 def test_a_spanish_speaker_is_routed_to_a_volunteer_who_speaks_spanish(twilio, people):
@@ -217,8 +213,8 @@ def test_a_spanish_speaker_is_routed_to_a_volunteer_who_speaks_spanish(twilio, p
     twilio.sms(X, "Hola, necesito hablar con alguien")  # fairness alone would pick Ann
     twilio.sms(Y, "hi, is anyone there?")
     delivered = twilio.deliver()
-    assert relayed(twilio, rosa, delivered) == ["Hola, necesito hablar con alguien"]
-    assert relayed(twilio, ann, delivered) == ["hi, is anyone there?"]
+    assert twilio.relayed_to(rosa.phone, delivered) == ["Hola, necesito hablar con alguien"]
+    assert twilio.relayed_to(ann.phone, delivered) == ["hi, is anyone there?"]
     with twilio.wl.db.unit_of_work() as session:
         languages = dict(session.execute(select(Contact.alias, Contact.language)).all())
     assert sorted(languages.values(), key=str) == ["en", "es"]
@@ -243,17 +239,17 @@ def test_a_spanish_speaker_waits_for_the_busy_spanish_speaking_volunteer(twilio,
     twilio.sms(X, "hola, estoy muy triste")
     twilio.sms(Y, "¿hay alguien? necesito ayuda")
     delivered = twilio.deliver()
-    assert relayed(twilio, ann, delivered) == []
+    assert twilio.relayed_to(ann.phone, delivered) == []
     assert any("número 1 en la fila" in b for b in twilio.texts_to(Y, delivered))
     twilio.sms(rosa.phone, "#end", to=relay_of(twilio, rosa, delivered))
-    assert relayed(twilio, rosa, twilio.deliver()) == ["¿hay alguien? necesito ayuda"]
+    assert twilio.relayed_to(rosa.phone, twilio.deliver()) == ["¿hay alguien? necesito ayuda"]
 
 
 def test_a_spanish_speaker_gets_anyone_when_nobody_on_shift_speaks_spanish(twilio, people):
     ann = people.volunteer("Ann", languages="en")
     people.volunteer("Rosa", languages="es", on_shift=False)
     twilio.sms(X, "hola, estoy muy triste")
-    assert relayed(twilio, ann, twilio.deliver()) == ["hola, estoy muy triste"]
+    assert twilio.relayed_to(ann.phone, twilio.deliver()) == ["hola, estoy muy triste"]
 
 
 def test_capacity_is_bounded_by_the_relay_pool_and_every_binding_is_distinct(twilio, people):
@@ -263,7 +259,7 @@ def test_capacity_is_bounded_by_the_relay_pool_and_every_binding_is_distinct(twi
     for number in contacts:
         twilio.sms(number, f"from {number[-2:]}")
     delivered = twilio.deliver()
-    got = relayed(twilio, sam, delivered)
+    got = twilio.relayed_to(sam.phone, delivered)
     assert len(got) == len(pool)
     relays = {m["From"] for m in delivered if m["To"] == sam.phone}
     assert relays == set(pool)
@@ -361,4 +357,4 @@ def test_a_contact_waiting_in_the_queue_is_never_closed_as_idle(twilio, people, 
     assert not any("haven't heard from you" in b for b in twilio.texts_to(Y, delivered))
     assert [s for s, _ in statuses(twilio)] == ["assigned", "queued"]
     twilio.sms(sam.phone, "#end", to=relay)
-    assert relayed(twilio, sam, twilio.deliver()) == ["second"]
+    assert twilio.relayed_to(sam.phone, twilio.deliver()) == ["second"]
