@@ -172,6 +172,10 @@ def test_the_installed_wheel_runs_a_line_from_a_folder_with_only_a_line_table(ve
     assert token.splitlines()[-1].startswith("wl_"), token  # the last line of all it printed
     checked = warmline(venv, folder, "escalation", "check", "I want to kill myself", "hi there")
     assert "crisis" in checked and "kill myself" in checked  # the shipped default lexicon
+    # the shipped model (package data): a plan the rules have no pattern for
+    planned = warmline(venv, folder, "escalation", "check", "i'll go to the bridge after dark")
+    assert planned.startswith("crisis:") and "classifier: crisis, p=" in planned, planned
+    assert "'bridge' (+" in planned, planned
     demo_answers_healthz(venv, folder)  # on this line and its database (already populated)
 
     assert (folder / "instance" / "warmline.sqlite3").is_file()
