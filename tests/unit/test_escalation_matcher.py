@@ -65,6 +65,19 @@ def test_a_word_reads_the_same_whether_seen_before_or_not(text):
     assert cold.words == [w for part in text.split() for w in normalise(part).words]
 
 
+def test_the_word_memo_keeps_no_long_token():
+    """A text of long made-up tokens (a paste, a flood) is worked out but not remembered, so
+    the memo stays small whatever is sent."""
+    from warmline.escalation import normalise as module
+
+    forget_words()
+    flood = " ".join(f"{i:05d}" + "ab" * 30 for i in range(500))
+    assert len(normalise(flood).words) == 500
+    assert len(module._WORDS) == 0
+    normalise("just a few words")
+    assert len(module._WORDS) == 4
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text())
 def test_the_word_memo_changes_no_normalisation(text):

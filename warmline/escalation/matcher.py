@@ -51,7 +51,7 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import repeat
 from typing import Literal
 
 import ahocorasick
@@ -289,7 +289,7 @@ class Matcher:
         # Most messages hold some rule parts ("just", "with", "tonight") but no phrase, no idiom
         # and no rule with every part: then nothing can match, and no word is placed.
         if not any([entry[2] for _, entry in found]) and not self._rules.possible(
-            chain.from_iterable([entry[1] for _, entry in found])
+            {cid for _, entry in found for cid in entry[1]}
         ):
             return [], {}
         count = text.count

@@ -202,6 +202,7 @@ def normalise(text: str) -> Normalised:
 
 _WORDS: dict[str, str] = {}  # a folded token -> its word after rules 2–5 ("" for none)
 _WORDS_LIMIT = 100_000
+_WORD_MAX = 40  # longer tokens are worked out each time: the memo stays a few megabytes
 
 
 def _work_out(tokens: list[str]) -> dict[str, str]:
@@ -223,7 +224,7 @@ def _work_out(tokens: list[str]) -> dict[str, str]:
     fresh = {t: next(worked) if s else "" for t, s in zip(tokens, stripped, strict=True)}
     if len(_WORDS) + len(fresh) > _WORDS_LIMIT:
         _WORDS.clear()
-    _WORDS.update(fresh)
+    _WORDS.update((t, w) for t, w in fresh.items() if len(t) <= _WORD_MAX)
     return fresh
 
 

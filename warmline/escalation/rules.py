@@ -12,7 +12,7 @@ ends, with at most `gap` other words between. One chain is reported per starting
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 from warmline.escalation.lexicon import Atom, Lexicon
 
@@ -55,10 +55,9 @@ class RuleIndex:
                 self._add_key(atom, cid)
         return cid
 
-    def possible(self, classes: Iterable[int]) -> bool:
-        """Some rule has each of its parts among `classes` (those of the atoms a message
-        holds): without one, `matches` finds nothing wherever the atoms are."""
-        present = set(classes)
+    def possible(self, present: set[int]) -> bool:
+        """Some rule has each of its parts among the classes `present` (those of the atoms a
+        message holds): without one, `matches` finds nothing wherever the atoms are."""
         by_anchor, part_sets = self._by_anchor, self._part_sets
         return any(present >= part_sets[r] for a in present for r in by_anchor.get(a, ()))
 
