@@ -3,8 +3,9 @@
 Usage: .venv/bin/python scripts/train_escalation_model.py [--check] [--report] [--out PATH]
 
 1. Every message of `tests/unit/data/escalation/dev.txt` becomes the feature vector of
-   `warmline.escalation.classifier.features` (words, neighbouring pairs, character runs of the
-   normalised text); the label is 1 for crisis, 0 for concern and none. The older sets
+   `warmline.escalation.classifier.features` (words, neighbouring pairs, pairs one word apart,
+   character runs of the normalised text); the label is 1 for crisis, 0 for concern and none.
+   The older sets
    `tests/unit/data/escalation_eval*.txt` (518 messages, `<label> | <message>`) are added to every
    training set, never to a scored fold: they widen the vocabulary (cross-validation showed
    AUC 0.920 -> 0.934 with them) and the figures stay those of dev messages only.

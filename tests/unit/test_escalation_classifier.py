@@ -8,6 +8,7 @@ import pytest
 
 from warmline.escalation.check import format_scan_json, format_scan_text
 from warmline.escalation.classifier import (
+    WINDOW,
     Classifier,
     ModelError,
     dump_model,
@@ -69,6 +70,25 @@ def test_features_are_words_pairs_and_padded_character_runs():
     assert {"b:^ im", "b:im ok", "b:ok $"} <= set(got)
     assert {"c: im", "c: im ", "c:im "} <= set(got)
     assert "c: i" not in got  # runs are 3 to 5 characters
+    assert not any(f.startswith("s:") for f in got)  # no pair of words one apart in two words
+    assert features(["took", "the", "pills"])["s:took pills"] == pytest.approx(1 / 2)
+
+
+def test_pairs_one_word_apart_count_in_every_window_and_are_named_when_they_drive():
+    """"took the pills", "took my pills", "took her pills": one feature for what varies in the
+    middle. It is scored inside long messages' windows too, and a verdict names it."""
+    known = {f"w:{w}": 0.0 for w in ("i", "took", "the", "my", "pills", "ok")}  # familiar
+    clf = Classifier({"s:took pills": 4.0, **known}, -1.0, 0.4)
+    short = clf.verdict(["i", "took", "the", "pills"])
+    assert short.probability == pytest.approx(1 / (1 + math.exp(-(-1.0 + 4.0 / math.sqrt(5)))))
+    assert short.drivers == (("took … pills", pytest.approx(4.0 / math.sqrt(5), abs=1e-3)),)
+    long = ["ok"] * 50 + ["took", "my", "pills"] + ["ok"] * 50
+    assert clf.verdict(long).probability == pytest.approx(
+        1 / (1 + math.exp(-(-1.0 + 4.0 / math.sqrt(WINDOW + 1))))
+    )
+    assert clf.verdict(long).drivers[0][0] == "took … pills"
+    apart = ["took", "a", "b", "pills"]  # two words between: not this feature
+    assert clf.verdict(apart).probability == pytest.approx(1 / (1 + math.exp(1.0)))
 
 
 def test_the_shipped_model_separates_plain_cases(model):
@@ -220,7 +240,7 @@ def test_a_long_message_is_judged_by_its_likeliest_window_not_its_length(model, 
     scored 1.0 and escalated. Long messages are scored window by window: never higher than their
     likeliest window, never lower than any window alone; a crisis in a long ordinary message is
     still escalated."""
-    from warmline.escalation.classifier import WINDOW, windows
+    from warmline.escalation.classifier import windows
 
     for n in (WINDOW + 1, 500, 8_000):
         assert not model.verdict(normalise("x " * n).words).confident

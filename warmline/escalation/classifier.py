@@ -10,11 +10,13 @@ leetspeak, repeated letters and long numbers folded), each counted once per occu
 - ``w:WORD`` — each word;
 - ``b:WORD WORD`` — each pair of neighbouring words, with ``^`` before the first and ``$`` after
   the last ("b:^ im", "b:pills $");
+- ``s:WORD WORD`` — each pair of words with one word between them ("s:took pills" in "took
+  the pills", "s:going kill" in "going to kill"): what a pair misses when one word varies;
 - ``c:NGRAM`` — every run of 3 to 5 characters of each word padded with one space either side
   (" kms ", " su", "icid"), so a misspelt or unseen word still carries its pieces' weight.
 
 The model is linear, so a word's own features and its character runs add up to one number per
-word, memoised; a message costs one lookup per word and one per pair. The score is
+word, memoised; a message costs one lookup per word and one per pair of either kind. The score is
 ``bias + sum(weights) / sqrt(words + 1)`` (a long message does not win by length alone), and the
 probability is its logistic. `explain` lists which words and pairs drove it.
 
@@ -88,6 +90,12 @@ def pair_features(words: list[str]) -> Iterator[str]:
         yield "b:" + a + " " + b
 
 
+def skip_features(words: list[str]) -> Iterator[str]:
+    """The features of each pair of words one word apart."""
+    for a, b in zip(words, words[2:], strict=False):
+        yield "s:" + a + " " + b
+
+
 def features(words: list[str]) -> dict[str, float]:
     """Every feature of a message's words with its value (count / sqrt(words + 1)); the same
     vector the model is trained on."""
@@ -96,6 +104,8 @@ def features(words: list[str]) -> dict[str, float]:
         for f in word_features(word):
             counts[f] = counts.get(f, 0.0) + 1.0
     for f in pair_features(words):
+        counts[f] = counts.get(f, 0.0) + 1.0
+    for f in skip_features(words):
         counts[f] = counts.get(f, 0.0) + 1.0
     scale = 1.0 / math.sqrt(len(words) + 1)
     return {f: c * scale for f, c in counts.items()}
@@ -160,10 +170,11 @@ class Classifier:
         # The pair weights keyed by (first, second) word: the tuples `zip` makes anyway, so a
         # pair costs one lookup and no string building, which was most of the scan's cost.
         self._pairs: dict[tuple[str, str], float] = {}
+        self._skips: dict[tuple[str, str], float] = {}  # likewise, words one word apart
         for feature, value in weights.items():
-            if feature.startswith("b:"):
+            if feature.startswith(("b:", "s:")):
                 first, _, second = feature[2:].partition(" ")
-                self._pairs[first, second] = value
+                (self._pairs if feature[0] == "b" else self._skips)[first, second] = value
 
     def probability(self, words: list[str]) -> float:
         """P(crisis) for a message's normalised words: of its likeliest window when it is longer
@@ -192,15 +203,17 @@ class Classifier:
             total = sum(map(self._words.__getitem__, words))
             total += sum(map(get, zip(["^", *words], words, strict=False), repeat(0.0, end)))
             total += get((words[-1] if words else "^", "$"), 0.0)
+            total += sum(map(self._skips.get, zip(words, words[2:], strict=False), repeat(0.0)))
             best = total / math.sqrt(len(words) + 1)
         else:
             ws = list(map(self._words.__getitem__, words))
             pairs = self._pair_weights(words)  # pairs[i]: words[i-1], words[i]; [0]: "^ w0"
+            skips = self._skip_weights(words)  # skips[i]: words[i-2], words[i]; 0 for i < 2
             # Every window's sum from the same per-word and pair weights: a window [s, e) holds
             # the weights of words s..e-1, the pairs inside it, and its own start and end pairs.
             best = -math.inf
             for s, e in window_bounds(len(words)):
-                total = sum(ws[s:e]) + sum(pairs[s + 1 : e])
+                total = sum(ws[s:e]) + sum(pairs[s + 1 : e]) + sum(skips[s + 2 : e])
                 total += get(("^", words[s]), 0.0) + get((words[e - 1], "$"), 0.0)
                 if total / math.sqrt(e - s + 1) > best:
                     best, start, end = total / math.sqrt(e - s + 1), s, e
@@ -212,6 +225,7 @@ class Classifier:
             return Verdict(probability, self.threshold, unfamiliar=True)
         if len(words) <= WINDOW:  # the long branch has them already
             pairs = self._pair_weights(words)
+            skips = self._skip_weights(words)
         scale = 1.0 / math.sqrt(end - start + 1)
         weight_of = self._words.__getitem__
         parts = {
@@ -222,6 +236,9 @@ class Classifier:
             if pairs[i] > 0:  # a pair that lowers the score is never one of the drivers
                 pair = words[i - 1] + " " + words[i]
                 parts[pair] = parts.get(pair, 0.0) + pairs[i] * scale
+            if i > start + 1 and skips[i] > 0:
+                skip = words[i - 2] + " … " + words[i]  # the word between is left out
+                parts[skip] = parts.get(skip, 0.0) + skips[i] * scale
         if end > start:  # the start and end pairs ("^ word", "word $") count for their word
             for word, edge in (
                 (words[start], ("^", words[start])),
@@ -241,6 +258,11 @@ class Classifier:
         """The weight of each word's pair with the one before it ("^" before the first)."""
         pairs = zip(["^", *words], words, strict=False)
         return list(map(self._pairs.get, pairs, repeat(0.0, len(words))))
+
+    def _skip_weights(self, words: list[str]) -> list[float]:
+        """The weight of each word's pair with the word two before it (0 for the first two)."""
+        skips = zip(words, words[2:], strict=False)
+        return [0.0, 0.0, *map(self._skips.get, skips, repeat(0.0))][: len(words)]
 
 
 def sentences(text: str) -> list[list[str]]:
