@@ -23,9 +23,10 @@ Usage: .venv/bin/python scripts/train_escalation_model.py [--check] [--report] [
    reaches `TARGET_RECALL` on these scores, provided the classifier alone then raises no more
    than `MAX_EXTRA_ALARMS` of the non-crisis messages; else the threshold where it raises
    exactly that.
-3. The final model is trained on the whole dev half and written, weights rounded, features whose
-   weight rounds to 0 left out, and pairs of small weight too (`kept`; the cross-validation
-   models leave out the same). Everything is deterministic: same corpus, same file.
+3. The final model is trained on the whole dev half and written, weights rounded, features
+   weighing less than `MIN_WEIGHT` left out, and pairs less than `PAIR_MIN_WEIGHT` too (`kept`;
+   the cross-validation models leave out the same). Everything is deterministic: same corpus,
+   same file.
 
 `--check` writes nothing and exits 1 when the file it would write differs from the shipped one.
 `--report` prints the cross-validated table per language and category. The frozen test half is

@@ -35,13 +35,16 @@ validation set, which this one replaced, is in the dev half now.)
 
 The frozen test half is the independent measure. It scored recall 0.973, false alarms 0.050 after
 the ninth and tenth rounds (en 0.971 / 0.058, es 0.975 / 0.035), and scores 0.973 / 0.044 after
-the eleventh (en 0.975 / 0.051, es 0.970 / 0.030: one Spanish crisis message fewer caught, one
-English more, four false alarms fewer). That is a floor no change may fall below: its recall
-meets the target, its false alarms do not. It scored 0.872 /
-0.062 at the start of that day and 0.952 / 0.062 after the sixth round. The eighth round added
-rule 10 (the rules' crisis lowered when the classifier reads every sentence as harmless) and a
-lower threshold; both were chosen on the dev half's cross-validation alone (recall first: a
-missed crisis is the failure a warmline cannot afford).
+the eleventh (en 0.975 / 0.051, es 0.9695 / 0.030: one Spanish crisis message fewer caught, one
+English more, four false alarms fewer). Its overall recall meets the target and its false alarms
+do not; its Spanish recall, 191 of 197, is now below the target by a fraction of a message, the
+one figure of either unseen set that fell (the validation set's Spanish recall rose from 0.915 to
+0.932). The eleventh round was shipped for the whole: four more crisis messages caught and four
+fewer false alarms over the two unseen sets. What it scores is a floor no change may fall below.
+It scored 0.872 / 0.062 at the start of that day and 0.952 / 0.062 after the sixth round. The
+eighth round added rule 10 (the rules' crisis lowered when the classifier reads every sentence as
+harmless) and a lower threshold; both were chosen on the dev half's cross-validation alone
+(recall first: a missed crisis is the failure a warmline cannot afford).
 The table per language and per category is printed (`pytest -s`) and is the assertion message;
 `bench/escalation_report.py FILE --errors` lists the misses.
 
@@ -78,8 +81,8 @@ RECALL, FALSE_ALARMS = 0.97, 0.03
 # never trained or tuned on) scores with the shipped detector.
 VALIDATION_FLOOR = {"all": (0.941, 0.039), "en": (0.952, 0.043), "es": (0.931, 0.035)}
 # What the frozen test half scores after the eleventh round (issue 12); never worse. Its Spanish
-# recall is one message below the ninth and tenth rounds' (191 of 197, still the target), the
-# only figure of either set that fell: see the module docstring.
+# recall is one message below the ninth and tenth rounds' (191 of 197, 0.9695: below the 0.97
+# target), the only figure of either set that fell: see the module docstring.
 TEST_HALF_FLOOR = {"all": (0.972, 0.045), "en": (0.974, 0.052), "es": (0.969, 0.030)}
 
 

@@ -18,7 +18,8 @@ leetspeak, repeated letters and long numbers folded), each counted once per occu
 The model is linear, so a word's own features and its character runs add up to one number per
 word, memoised; a message costs one lookup per word and one per pair of either kind. The score is
 ``bias + sum(weights) / sqrt(words + 1)`` (a long message does not win by length alone), and the
-probability is its logistic. `explain` lists which words and pairs drove it.
+probability is its logistic. `Classifier.verdict` lists which words and pairs drove it (a pair
+one word apart as "took _ pills").
 
 **Long messages** are scored as overlapping windows of `WINDOW` words (every `WINDOW // 2`) and
 take their highest window: the model learnt from texts of a few dozen words at most, and summed
@@ -237,7 +238,7 @@ class Classifier:
                 pair = words[i - 1] + " " + words[i]
                 parts[pair] = parts.get(pair, 0.0) + pairs[i] * scale
             if i > start + 1 and skips[i] > 0:
-                skip = words[i - 2] + " … " + words[i]  # the word between is left out
+                skip = words[i - 2] + " _ " + words[i]  # "_": any one word between
                 parts[skip] = parts.get(skip, 0.0) + skips[i] * scale
         if end > start:  # the start and end pairs ("^ word", "word $") count for their word
             for word, edge in (

@@ -39,6 +39,7 @@ _NUMBER_RE = re.compile(r"(?<![^ ])[1-9][0-9]+(?![^ ])")
 _REPEAT_RE = re.compile(r"([^\W\d_])\1+")
 _FIRST_GROUP = operator.methodcaller("group", 1)  # a C callable: r"\1" expands in Python
 _LEET_OR_NUMBER_RE = re.compile(r"[\d@$]")
+_DIGIT_RE = re.compile(r"\d")
 _LEET = {"0": "o", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 _IN_WORD = r"(?<=[^\W\d_])%s(?=[^\W\d_])"
 _BANG_RE = re.compile(_IN_WORD % "!")
@@ -201,14 +202,21 @@ def normalise(text: str) -> Normalised:
 
 
 _WORDS: dict[str, str] = {}  # a folded token -> its word after rules 2–5 ("" for none)
-_WORDS_LIMIT = 100_000
-_WORD_MAX = 40  # longer tokens are worked out each time: the memo stays a few megabytes
+_WORDS_LIMIT = 50_000  # about 10 MB a process when full (tokens of 8 to 40 characters)
+_WORD_MAX = 40  # longer tokens are worked out each time, so a flood cannot grow the memo
+
+
+def _kept(token: str) -> bool:
+    """Whether the memo may keep `token`: not too long, and holding no digit, so that no number
+    from a message (a phone number's pieces, an address) stays in memory across conversations."""
+    return len(token) <= _WORD_MAX and not _DIGIT_RE.search(token)
 
 
 def _work_out(tokens: list[str]) -> dict[str, str]:
     """Rules 2–5 for runs of kept characters of the folded text that `_WORDS` does not hold:
-    {token: its word}, remembered there too. The tokens are worked out together, each rule one
-    pass over them joined (a message of new words costs what it did before the memo)."""
+    {token: its word}, remembered there too (`_kept`). The tokens are worked out together, each
+    rule one pass over them joined, so a message of new words costs little more than before the
+    memo."""
     stripped = [t.strip("'") for t in tokens]  # rule 2: apostrophes never begin or end a word
     joined = " ".join(s for s in stripped if s)
     if "'" in joined:
@@ -222,9 +230,11 @@ def _work_out(tokens: list[str]) -> dict[str, str]:
             joined = _NUMBER_UNIT_RE.sub("#", joined)
     worked = iter(_REPEAT_RE.sub(_FIRST_GROUP, joined).split(" "))
     fresh = {t: next(worked) if s else "" for t, s in zip(tokens, stripped, strict=True)}
-    if len(_WORDS) + len(fresh) > _WORDS_LIMIT:
+    kept = {t: w for t, w in fresh.items() if _kept(t)}
+    if len(_WORDS) + len(kept) > _WORDS_LIMIT:
         _WORDS.clear()
-    _WORDS.update((t, w) for t, w in fresh.items() if len(t) <= _WORD_MAX)
+    if len(kept) <= _WORDS_LIMIT:
+        _WORDS.update(kept)
     return fresh
 
 
