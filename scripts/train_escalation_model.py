@@ -46,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 
 from warmline.escalation.classifier import (  # noqa: E402
     MODEL_FILE,
+    PAIR_KINDS,
     Classifier,
     dump_model,
     features,
@@ -124,7 +125,7 @@ def kept(weights: dict[str, float]) -> dict[str, float]:
     return {
         f: w
         for f, w in weights.items()
-        if abs(w) >= (PAIR_MIN_WEIGHT if f.startswith(("b:", "s:")) else MIN_WEIGHT)
+        if abs(w) >= (PAIR_MIN_WEIGHT if f.startswith(PAIR_KINDS) else MIN_WEIGHT)
     }
 
 

@@ -70,6 +70,10 @@ CONTENTLESS = frozenset(
 )
 
 
+# The feature kinds looked up by word pair on every scan (neighbours, one word apart).
+PAIR_KINDS = ("b:", "s:")
+
+
 class ModelError(ValueError):
     """A model file that cannot be read; the message names the file and line."""
 
@@ -173,7 +177,7 @@ class Classifier:
         self._pairs: dict[tuple[str, str], float] = {}
         self._skips: dict[tuple[str, str], float] = {}  # likewise, words one word apart
         for feature, value in weights.items():
-            if feature.startswith(("b:", "s:")):
+            if feature.startswith(PAIR_KINDS):
                 first, _, second = feature[2:].partition(" ")
                 (self._pairs if feature[0] == "b" else self._skips)[first, second] = value
 

@@ -12,7 +12,8 @@ ends, with at most `gap` other words between. One chain is reported per starting
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 
 from warmline.escalation.lexicon import Atom, Lexicon
 
@@ -55,20 +56,23 @@ class RuleIndex:
                 self._add_key(atom, cid)
         return cid
 
-    def possible(self, present: set[int]) -> bool:
-        """Some rule has each of its parts among the classes `present` (those of the atoms a
-        message holds): without one, `matches` finds nothing wherever the atoms are."""
-        by_anchor, part_sets = self._by_anchor, self._part_sets
-        return any(present >= part_sets[r] for a in present for r in by_anchor.get(a, ()))
+    def candidates(self, present: AbstractSet[int]) -> Iterator[int]:
+        """Each rule with every part among the classes `present` (those of the atoms a message
+        holds): the only rules that can match, wherever the atoms are."""
+        for anchor in present:
+            for r in self._by_anchor.get(anchor, ()):
+                if present >= self._part_sets[r]:
+                    yield r
+
+    def possible(self, present: AbstractSet[int]) -> bool:
+        """Some rule can match a message holding the classes `present` (`candidates`)."""
+        return next(self.candidates(present), None) is not None
 
     def matches(self, found: Occurrences) -> list[tuple[int, Chain]]:
         """(rule index, chain) for every rule match in a message whose atoms were `found`."""
         out: list[tuple[int, Chain]] = []
-        present = found.keys()
-        for anchor in found:
-            for r in self._by_anchor.get(anchor, ()):
-                if present >= self._part_sets[r]:  # every part occurs somewhere
-                    out.extend((r, chain) for chain in self._chains(r, self._parts[r], found))
+        for r in self.candidates(found.keys()):
+            out.extend((r, chain) for chain in self._chains(r, self._parts[r], found))
         return out
 
     def _chains(self, r: int, parts: tuple[int, ...], found: Occurrences) -> list[Chain]:
