@@ -40,16 +40,17 @@ def always(threshold: float = 0.0, weights: dict[str, float] | None = None) -> C
     return Classifier(weights or {"w:taco": 2.0}, 0.0, threshold)
 
 
-# Retraining fits one model per batch of the dev half (45) and the final one: 4 to 8 minutes on
+# Retraining fits one model per batch of the dev half (48) and the final one: 4 to 8 minutes on
 # the 2-core development machine, past the suite's 300 s default.
 @pytest.mark.timeout(1200)
 def test_retraining_reproduces_the_shipped_model(model):
     """A stale model (the dev half or the features changed, the file not regenerated) fails here:
-    retraining from the dev half must give the same threshold and the same scores."""
+    retraining from the dev half must give the same threshold, bounds and scores."""
     from scripts.train_escalation_model import DEV, train
 
     fresh = parse_model(train().splitlines(), "retrained")
     assert fresh.threshold == pytest.approx(model.threshold, abs=1e-3)
+    assert (fresh.harmless, fresh.harmless_rules) == (model.harmless, model.harmless_rules)
     assert fresh.bias == pytest.approx(model.bias, abs=1e-3)
     for example in load_corpus(DEV):
         words = normalise(example.text).words
@@ -147,6 +148,12 @@ def test_model_file_round_trips_and_rejects_malformed_lines():
     assert with_bound.harmless == 0.05
     with pytest.raises(ModelError, match="harmless 0.95 is not between 0 and the threshold"):
         parse_model(["bias\t0", "threshold\t0.9", "harmless\t0.95"], "m")
+    # the rules' bound: one bound for both in a file of before it, its own line after
+    assert with_bound.harmless_rules == 0.05
+    two = dump_model({"w:a": 0.5}, 0.0, 0.9, "", harmless=0.05, harmless_rules=0.3)
+    assert (parse_model(two.splitlines(), "m").harmless_rules, two.count("harmless")) == (0.3, 2)
+    with pytest.raises(ModelError, match="harmless_rules 0.9 is not between 0 and the threshold"):
+        parse_model(["bias\t0", "threshold\t0.9", "harmless\t0.05", "harmless_rules\t0.9"], "m")
 
 
 def test_load_model_names_an_unreadable_file(tmp_path):
@@ -188,11 +195,14 @@ def test_a_message_the_rules_lowered_for_recovery_is_not_raised_again(lexicon):
     assert scan.classifier is None
 
 
-def harmless_unless(crisis_word: str, bound: float = 0.05) -> Classifier:
+def harmless_unless(
+    crisis_word: str, bound: float = 0.05, rules_bound: float | None = None
+) -> Classifier:
     """A model that reads every known word as harmless (p ~ 0.011) except `crisis_word`."""
     words = ["i", "have", "a", "knife", "in", "my", "hand", "peeling", "apples", "for", "the"]
+    words += ["want", "to", "kill", "myself"]
     weights = {f"w:{w}": 0.0 for w in words} | {f"w:{crisis_word}": 6.0}
-    return Classifier(weights, -4.5, 0.8, harmless=bound)
+    return Classifier(weights, -4.5, 0.8, harmless=bound, harmless_rules=rules_bound)
 
 
 def test_rules_crisis_is_lowered_to_concern_when_every_sentence_reads_harmless(lexicon):
@@ -210,6 +220,24 @@ def test_rules_crisis_is_lowered_to_concern_when_every_sentence_reads_harmless(l
     assert any("reads every sentence as harmless" in s.reason for s in scan.suppressed)
     assert "classifier: harmless, p=0.011 at most" in format_scan_text(text, scan)
     assert json.loads(format_scan_json(text, scan))["classifier"]["harmless"] is True
+
+
+def test_what_only_pattern_rules_found_needs_more_of_the_model_than_a_phrase(lexicon):
+    """A pattern rule ("{means_soft} ~4 {at_hand_strong}") fires on more harmless texts than a
+    phrase ("kill myself") does, so its crisis is lowered below a higher bound: the same score
+    (p ~ 0.011) lowers the knife in the kitchen and not "kill myself", nor a message with
+    both."""
+    clf = harmless_unless("tonight", bound=0.005, rules_bound=0.05)
+    knife = "i have a knife in my hand, peeling apples for the pie"
+    scan = Matcher(lexicon, clf).scan(knife)
+    assert scan.level == "concern"
+    assert any("its bound for what only rules found" in s.reason for s in scan.suppressed)
+    assert "below 0.05" in format_scan_text(knife, scan)
+    for text in ("i want to kill myself", "i have a knife in my hand and i want to kill myself"):
+        assert Matcher(lexicon).scan(text).level == "crisis"
+        assert Matcher(lexicon, clf).scan(text).level == "crisis", text
+    # the phrase bound alone (a model file of before the rules' bound) lowers neither
+    assert Matcher(lexicon, harmless_unless("tonight", bound=0.005)).scan(knife).level == "crisis"
 
 
 def test_a_crisis_sentence_after_small_talk_is_not_lowered_with_the_whole(lexicon):

@@ -28,7 +28,11 @@ A crisis sentence inside a long message still fills a window of its own.
 
 **Harmless** (`Classifier.harmless`, the model file's `harmless` line; 0 turns it off): the
 probability below which the matcher lowers the rules' crisis to concern when the whole message
-*and every sentence of it* (`sentences`) score below it. Each sentence is scored alone because
+*and every sentence of it* (`sentences`) score below it. `harmless_rules` (its own line; the same
+as `harmless` when left out) is the bound for a crisis found by the lexicon's pattern rules alone
+("{holding} ~3 {means_strong}"), which fire on more harmless texts than a phrase ("kill myself")
+does: the training script chooses it higher, so the model must agree more before a rule's crisis
+stands. Each sentence is scored alone because
 small talk dilutes a short crisis sentence in the whole message's score ("my day was ok, got a
 new plant. i think im going to hang myself tonight" scores 0.03 whole, far higher alone).
 """
@@ -59,7 +63,7 @@ _SENTENCE_BREAK = re.compile(
     re.IGNORECASE,
 )
 MIN_SENTENCE_WORDS = 3  # a shorter piece ("ok.", "lol") says nothing on its own
-_HEAD_KEYS = ("bias", "threshold", "harmless")
+_HEAD_KEYS = ("bias", "threshold", "harmless", "harmless_rules")
 # Words that say nothing alone, normalised (`normalise` folds doubled letters): joining words,
 # articles, "here" and "then". Common in long crisis messages, they carry weight in the model
 # ("y" 2.1, "and" 0.9), and a text of nothing else ("and then?", "y", "x here") reached the
@@ -161,15 +165,22 @@ class _WordWeights(dict[str, float]):
 class Classifier:
     """A trained model: `bias`, feature `weights`, and the `threshold` on the probability at
     which the scan calls a message crisis, and the `harmless` bound below which it lowers the
-    rules' crisis (both chosen by cross-validation on the dev half; `harmless` 0 never lowers)."""
+    rules' crisis, `harmless_rules` when only pattern rules found it (all chosen by
+    cross-validation on the dev half; 0 never lowers; `harmless_rules` defaults to `harmless`)."""
 
     def __init__(
-        self, weights: dict[str, float], bias: float, threshold: float, harmless: float = 0.0
+        self,
+        weights: dict[str, float],
+        bias: float,
+        threshold: float,
+        harmless: float = 0.0,
+        harmless_rules: float | None = None,
     ) -> None:
         self.weights = weights
         self.bias = bias
         self.threshold = threshold
         self.harmless = harmless
+        self.harmless_rules = harmless if harmless_rules is None else harmless_rules
         self._words = _WordWeights(weights)
         self._known = frozenset(f[2:] for f in weights if f.startswith("w:"))
         # The pair weights keyed by (first, second) word: the tuples `zip` makes anyway, so a
@@ -303,16 +314,23 @@ def _sigmoid(z: float) -> float:
 
 
 def dump_model(
-    weights: dict[str, float], bias: float, threshold: float, notes: str, harmless: float = 0.0
+    weights: dict[str, float],
+    bias: float,
+    threshold: float,
+    notes: str,
+    harmless: float = 0.0,
+    harmless_rules: float | None = None,
 ) -> str:
-    """The model file's text: a header, `bias`, `threshold`, `harmless`, then one
-    `weight<TAB>feature` a line, features sorted, weights with 5 significant digits; `notes`
-    become comment lines."""
+    """The model file's text: a header, `bias`, `threshold`, `harmless`, `harmless_rules` (when
+    given), then one `weight<TAB>feature` a line, features sorted, weights with 5 significant
+    digits; `notes` become comment lines."""
     lines = [_HEADER]
     lines += [f"# {line}".rstrip() for line in notes.splitlines()]
     lines.append(f"bias\t{bias:.6g}")
     lines.append(f"threshold\t{threshold:.6g}")
     lines.append(f"harmless\t{harmless:.6g}")
+    if harmless_rules is not None:
+        lines.append(f"harmless_rules\t{harmless_rules:.6g}")
     for feature in sorted(weights):
         lines.append(f"{weights[feature]:.5g}\t{feature}")
     return "\n".join(lines) + "\n"
@@ -320,7 +338,8 @@ def dump_model(
 
 def parse_model(lines: Iterable[str], source: str) -> Classifier:
     """A `Classifier` from a model file's lines; `ModelError` ("source:line: why") if malformed.
-    `harmless` may be left out (a model file of before it: it never lowers the rules)."""
+    `harmless` may be left out (a model file of before it: it never lowers the rules), and
+    `harmless_rules` (a model file of before it: one bound for every crisis)."""
     weights: dict[str, float] = {}
     head: dict[str, float] = {}
     for number, raw in enumerate(lines, 1):
@@ -341,9 +360,11 @@ def parse_model(lines: Iterable[str], source: str) -> Classifier:
     if not {"bias", "threshold"} <= set(head):
         raise ModelError(f"{source}: bias or threshold missing")
     harmless = head.get("harmless", 0.0)
-    if not 0.0 <= harmless < head["threshold"]:
-        raise ModelError(f"{source}: harmless {harmless} is not between 0 and the threshold")
-    return Classifier(weights, head["bias"], head["threshold"], harmless)
+    harmless_rules = head.get("harmless_rules", harmless)
+    for name, bound in (("harmless", harmless), ("harmless_rules", harmless_rules)):
+        if not 0.0 <= bound < head["threshold"]:
+            raise ModelError(f"{source}: {name} {bound} is not between 0 and the threshold")
+    return Classifier(weights, head["bias"], head["threshold"], harmless, harmless_rules)
 
 
 def load_model(path: str | Path | None = None) -> Classifier:

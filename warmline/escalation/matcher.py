@@ -43,7 +43,9 @@ The scan's level is the highest level among the matches left: crisis > concern >
    myself a huge slice of cake"). The volunteer still hears of it as concern; `scan.classifier`
    holds the highest score with `harmless` set, and each lowered match a suppression saying so.
    Scoring each sentence alone keeps a short crisis sentence after small talk from being read
-   as harmless with the whole.
+   as harmless with the whole. When no phrase but only pattern rules found the crisis, the
+   bound is `Classifier.harmless_rules`, higher: a rule ("{holding} ~3 {means_strong}") fires
+   on more harmless texts ("i have the rope for the tent") than a phrase ("kill myself") does.
 """
 
 from __future__ import annotations
@@ -212,7 +214,9 @@ class Matcher:
         self, text: str, words: list[str], scan: Scan, classifier: Classifier
     ) -> Scan:
         """Rule 10."""
-        bound = classifier.harmless
+        crisis = [m for m in scan.matches if m.level == "crisis"]
+        by_phrase = any(m.rule is None for m in crisis)
+        bound = classifier.harmless if by_phrase else classifier.harmless_rules
         if bound <= 0.0 or not words or not classifier.familiar(words):
             return scan
         whole = classifier.probability(words)
@@ -223,15 +227,14 @@ class Matcher:
             return scan
         reason = (
             f"{_LOWERED}: the classifier reads every sentence as harmless "
-            f"(p={highest:.3f} at most, below {bound:g})"
+            f"(p={highest:.3f} at most, below {bound:g}"
+            f"{'' if by_phrase else ', its bound for what only rules found'})"
         )
         matches = tuple(
             dataclasses.replace(m, level="concern") if m.level == "crisis" else m
             for m in scan.matches
         )
-        lowered = [
-            Suppressed(m.phrase, m.span, reason) for m in scan.matches if m.level == "crisis"
-        ]
+        lowered = [Suppressed(m.phrase, m.span, reason) for m in crisis]
         suppressed = tuple(sorted((*scan.suppressed, *lowered), key=lambda s: s.span))
         verdict = Verdict(highest, classifier.threshold, harmless=True)
         return Scan("concern", matches, suppressed, verdict)
