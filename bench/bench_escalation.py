@@ -172,7 +172,9 @@ def rate_cold(
         fresh = (
             None
             if model is None
-            else Classifier(model.weights, model.bias, model.threshold, model.harmless)
+            else Classifier(
+                model.weights, model.bias, model.threshold, model.harmless, model.harmless_rules
+            )
         )
         scan = Matcher(lexicon, fresh).scan
         forget_words()

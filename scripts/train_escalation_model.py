@@ -212,8 +212,7 @@ def rule_levels(examples: list[Example]) -> list[RuleView]:
     out = []
     for e in examples:
         scan = matcher.scan(e.text)
-        by_phrase = any(m.level == "crisis" and m.rule is None for m in scan.matches)
-        out.append(RuleView(scan.level == "crisis", scan.lowered, by_phrase))
+        out.append(RuleView(scan.level == "crisis", scan.lowered, scan.by_phrase))
     return out
 
 

@@ -154,6 +154,8 @@ def test_model_file_round_trips_and_rejects_malformed_lines():
     assert (parse_model(two.splitlines(), "m").harmless_rules, two.count("harmless")) == (0.3, 2)
     with pytest.raises(ModelError, match="harmless_rules 0.9 is not between 0 and the threshold"):
         parse_model(["bias\t0", "threshold\t0.9", "harmless\t0.05", "harmless_rules\t0.9"], "m")
+    with pytest.raises(ModelError, match="harmless_rules 0.01 is below harmless 0.05"):
+        parse_model(["bias\t0", "threshold\t0.9", "harmless\t0.05", "harmless_rules\t0.01"], "m")
 
 
 def test_load_model_names_an_unreadable_file(tmp_path):
@@ -229,10 +231,15 @@ def test_what_only_pattern_rules_found_needs_more_of_the_model_than_a_phrase(lex
     both."""
     clf = harmless_unless("tonight", bound=0.005, rules_bound=0.05)
     knife = "i have a knife in my hand, peeling apples for the pie"
+    assert not Matcher(lexicon).scan(knife).by_phrase  # the rule means-at-hand alone
+    assert Matcher(lexicon).scan("i want to kill myself").by_phrase
     scan = Matcher(lexicon, clf).scan(knife)
     assert scan.level == "concern"
-    assert any("its bound for what only rules found" in s.reason for s in scan.suppressed)
-    assert "below 0.05" in format_scan_text(knife, scan)
+    why = "below 0.05, the bound when only pattern rules, no phrase, found the crisis"
+    assert any(why in s.reason for s in scan.suppressed)
+    lowered = "each sentence, below 0.05: the rules' crisis is lowered"
+    assert lowered in format_scan_text(knife, scan)
+    assert json.loads(format_scan_json(knife, scan))["classifier"]["bound"] == 0.05
     for text in ("i want to kill myself", "i have a knife in my hand and i want to kill myself"):
         assert Matcher(lexicon).scan(text).level == "crisis"
         assert Matcher(lexicon, clf).scan(text).level == "crisis", text

@@ -9,9 +9,9 @@ the classifier reads every sentence as harmless, matcher rule 10) OR the classif
 (`classifier.py`, trained on the dev half by `scripts/train_escalation_model.py`).
 
 The dev half is the classifier's training set and the rules were tuned on it, so its figures
-here are in-sample. It was written in batches by many independent writers (the third to twelfth
-rounds added 46 batches, about 26,000 messages, each scored before any tuning: its header says
-what the detector as it stood caught, 0.59 to 0.96 of the crisis messages, with 0.02 to 0.32
+here are in-sample. It was written in batches by many independent writers (the second to
+twelfth rounds added 46 batches, about 27,500 messages, each scored before any tuning: its header
+says what the detector as it stood caught, 0.59 to 0.97 of the crisis messages, with 0.02 to 0.32
 false alarms on their hard look-alikes). Its honest estimate is the training script's
 cross-validation by batch, a model trained on the other batches scoring each one (recall 0.937,
 false alarms 0.072 after the twelfth round, in the model file's header; 0.936 / 0.080 after the
@@ -32,20 +32,23 @@ test half's. The eighth round's validation set, which it replaced, is in the dev
 
 The twelfth round added that set and two new writers' batches of crisis messages and their
 harmless twins to the dev half, and gave rule 10 a second, higher bound for a crisis found only
-by the lexicon's pattern rules (0.285, against 0.075 for a phrase's): on the rule-untuned
-batches the patterns raised 5 to 10% false alarms. Both bounds and the threshold were chosen on
-the dev half's cross-validation alone (scripts/train_escalation_model.py, MAX_LOWERED_RULES).
+by the lexicon's pattern rules (0.285, against 0.075 for a phrase's): on the batches the rules
+were never tuned on, the pattern rules alone raised 3 to 6% false alarms. Both bounds and the
+threshold were chosen on the dev half's cross-validation alone (scripts/train_escalation_model.py,
+MAX_LOWERED_RULES).
 
 The frozen test half is the independent measure. It scored recall 0.973, false alarms 0.050 after
-the ninth and tenth rounds, 0.973 / 0.044 after the eleventh (en 0.975 / 0.051, es 0.9695 /
-0.030), and scores 0.973 / 0.036 after the twelfth (en 0.971 / 0.041, es 0.975 / 0.025: one
-English crisis message fewer caught, one Spanish more, five false alarms fewer). Its recall meets
-the target overall and in each language; its false alarms do not, in English. What it scores is
-a floor no change may fall below. It scored 0.872 / 0.062 on the first day and 0.952 / 0.062
-after the sixth round. The eighth round added rule 10 (the rules' crisis lowered when the
-classifier reads every sentence as harmless) and a lower threshold; both were chosen on the dev
-half's cross-validation alone (recall first: a missed crisis is the failure a warmline cannot
-afford).
+the ninth and tenth rounds, 0.973 / 0.044 after the eleventh (en 0.975 / 0.051, es 0.9695 / 0.030),
+and scores 0.973 / 0.036 after the twelfth (en 0.971 / 0.041, es 0.975 / 0.025: one English crisis
+message fewer caught, one Spanish more, five false alarms fewer). Its recall meets the target
+overall and in each language; its false alarms do not (0.036 overall, English 0.041; only Spanish,
+0.025, is under 0.03). What it scores is a floor no change may fall below: a thirteenth round, four
+more batches, improved the cross-validation (recall 0.944 at the same false alarms) and scored
+0.971 / 0.041 here, so it was not shipped (4d0a18f). The half scored 0.872 / 0.062 on the first day
+and 0.952 / 0.062 after the sixth round. The eighth round added rule 10 (the rules' crisis lowered
+when the classifier reads every sentence as harmless) and a lower threshold; both were chosen on
+the dev half's cross-validation alone (recall first: a missed crisis is the failure a warmline
+cannot afford).
 The table per language and per category is printed (`pytest -s`) and is the assertion message;
 `bench/escalation_report.py FILE --errors` lists the misses.
 

@@ -14,7 +14,8 @@ def format_scan_text(text: str, scan: Scan) -> str:
     match names the rule, its pattern and the words each part matched; misspelt words are shown
     with the lexicon word they were read as. When the classifier was consulted, a last line gives
     its probability against its threshold and, when it fired, the words that drove it with their
-    share of the score; or, when it read a message the rules call crisis as harmless, that.
+    share of the score; or, when it read a message the rules call crisis as harmless, that, with
+    the bound it scored below (the phrases' or the pattern rules').
     """
     lines = [f"{scan.level}: {text!r}"]
     for m in scan.matches:
@@ -42,7 +43,7 @@ def format_scan_text(text: str, scan: Scan) -> str:
         elif verdict.harmless:
             lines.append(
                 f"  classifier: harmless, p={verdict.probability:.3f} at most in the message and "
-                "each sentence: the rules' crisis is lowered to concern"
+                f"each sentence, below {verdict.bound:g}: the rules' crisis is lowered to concern"
             )
         elif verdict.unfamiliar:
             lines.append(
@@ -70,7 +71,9 @@ def format_scan_json(text: str, scan: Scan) -> str:
     (`[word, share of the score]`, largest first), `unfamiliar` (most words unknown to the
     model, or none more than a joining word or letter, so it did not call crisis) and
     `harmless` (the message and each sentence scored below the model's harmless bound, so the
-    rules' crisis was lowered to concern; `probability` is the highest of those scores).
+    rules' crisis was lowered to concern; `probability` is the highest of those scores, and
+    `bound` the bound: `harmless` when a phrase found the crisis, `harmless_rules` when only
+    pattern rules did; 0 when not harmless).
     """
     verdict = scan.classifier
     return json.dumps(
@@ -101,6 +104,7 @@ def format_scan_json(text: str, scan: Scan) -> str:
                 "drivers": [[w, share] for w, share in verdict.drivers],
                 "unfamiliar": verdict.unfamiliar,
                 "harmless": verdict.harmless,
+                "bound": verdict.bound,
             },
         }
     )

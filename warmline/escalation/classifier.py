@@ -130,14 +130,16 @@ class Verdict:
     when every word is `CONTENTLESS` ("and then?", "x x x"): weights such words gained from
     long messages are no evidence alone.
     `harmless` when the matcher lowered the rules' crisis because the message and each of its
-    sentences scored below the model's harmless bound; `probability` is then the highest of
-    those scores."""
+    sentences scored below `bound`, the model's harmless bound for what found the crisis (a
+    phrase: `Classifier.harmless`; only pattern rules: `Classifier.harmless_rules`);
+    `probability` is then the highest of those scores."""
 
     probability: float
     threshold: float
     drivers: tuple[tuple[str, float], ...] = ()
     unfamiliar: bool = False
     harmless: bool = False
+    bound: float = 0.0
 
     @property
     def confident(self) -> bool:
@@ -364,6 +366,8 @@ def parse_model(lines: Iterable[str], source: str) -> Classifier:
     for name, bound in (("harmless", harmless), ("harmless_rules", harmless_rules)):
         if not 0.0 <= bound < head["threshold"]:
             raise ModelError(f"{source}: {name} {bound} is not between 0 and the threshold")
+    if harmless_rules < harmless:  # what only pattern rules found is never held more firmly
+        raise ModelError(f"{source}: harmless_rules {harmless_rules} is below harmless {harmless}")
     return Classifier(weights, head["bias"], head["threshold"], harmless, harmless_rules)
 
 

@@ -35,17 +35,19 @@ The scan's level is the highest level among the matches left: crisis > concern >
    probability reaches its threshold; the scan then holds one `Match` of category and rule
    "classifier" whose `phrase` gives the probability and whose `words` are the words that drove
    it. Rule 6's negation still suppresses rule matches; the classifier judges the message whole.
-10. **Harmless by every sentence** (`Classifier.harmless`): a message the rules call crisis is
-   lowered to concern when the classifier reads it as harmless: the whole message and each of
-   its sentences score below the model's harmless bound, far below its threshold, and at least
+10. **Harmless by every sentence** (`Classifier.harmless`, `Classifier.harmless_rules`): a
+   message the rules call crisis is lowered to concern when the classifier reads it as harmless:
+   the whole message and each of its sentences score below the model's harmless bound, far below
+   its threshold, and at least
    half its words are ones the model learnt. The rules fire on words; the classifier has seen
    those words in harmless texts ("i have a knife in my hand, peeling apples for the pie", "cut
    myself a huge slice of cake"). The volunteer still hears of it as concern; `scan.classifier`
    holds the highest score with `harmless` set, and each lowered match a suppression saying so.
    Scoring each sentence alone keeps a short crisis sentence after small talk from being read
    as harmless with the whole. When no phrase but only pattern rules found the crisis, the
-   bound is `Classifier.harmless_rules`, higher: a rule ("{holding} ~3 {means_strong}") fires
-   on more harmless texts ("i have the rope for the tent") than a phrase ("kill myself") does.
+   bound is `Classifier.harmless_rules`, higher: a rule ("{ingest} ~6 {quantity} ~4
+   {substance}") fires on more harmless texts ("i took all my meds this morning like always")
+   than a phrase ("kill myself") does.
 """
 
 from __future__ import annotations
@@ -100,6 +102,7 @@ class Suppressed:
 
 CLASSIFIER = "classifier"  # category and rule of the match the second stage reports
 _LOWERED = "crisis lowered to concern"
+_RULES_BOUND = "the bound when only pattern rules, no phrase, found the crisis"
 
 
 @dataclass(frozen=True)
@@ -116,6 +119,13 @@ class Scan:
     def lowered(self) -> bool:
         """Crisis matches were lowered to concern (recovered, or a topic): rule 7."""
         return any(s.reason.startswith(_LOWERED) for s in self.suppressed)
+
+    @property
+    def by_phrase(self) -> bool:
+        """A phrase, not only pattern rules, found a crisis match: rule 10 then lowers it below
+        `Classifier.harmless`, else below `Classifier.harmless_rules`. Read on the rules' scan,
+        before rule 10 (after it, no match is crisis)."""
+        return any(m.level == "crisis" and m.rule is None for m in self.matches)
 
 
 _NOTHING = Scan("none", (), ())
@@ -214,8 +224,7 @@ class Matcher:
         self, text: str, words: list[str], scan: Scan, classifier: Classifier
     ) -> Scan:
         """Rule 10."""
-        crisis = [m for m in scan.matches if m.level == "crisis"]
-        by_phrase = any(m.rule is None for m in crisis)
+        by_phrase = scan.by_phrase
         bound = classifier.harmless if by_phrase else classifier.harmless_rules
         if bound <= 0.0 or not words or not classifier.familiar(words):
             return scan
@@ -228,15 +237,17 @@ class Matcher:
         reason = (
             f"{_LOWERED}: the classifier reads every sentence as harmless "
             f"(p={highest:.3f} at most, below {bound:g}"
-            f"{'' if by_phrase else ', its bound for what only rules found'})"
+            f"{'' if by_phrase else ', ' + _RULES_BOUND})"
         )
         matches = tuple(
             dataclasses.replace(m, level="concern") if m.level == "crisis" else m
             for m in scan.matches
         )
-        lowered = [Suppressed(m.phrase, m.span, reason) for m in crisis]
+        lowered = [
+            Suppressed(m.phrase, m.span, reason) for m in scan.matches if m.level == "crisis"
+        ]
         suppressed = tuple(sorted((*scan.suppressed, *lowered), key=lambda s: s.span))
-        verdict = Verdict(highest, classifier.threshold, harmless=True)
+        verdict = Verdict(highest, classifier.threshold, harmless=True, bound=bound)
         return Scan("concern", matches, suppressed, verdict)
 
     def _second_stage(
