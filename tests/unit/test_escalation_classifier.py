@@ -102,6 +102,27 @@ def test_the_shipped_model_separates_plain_cases(model):
     assert model.probability(harmless) < model.threshold
 
 
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # the commonest first texts: asking for help or someone to talk to, politely
+        ("hello? can someone talk to me please", "none"),
+        ("hay alguien? necesito hablar porfa", "none"),
+        ("please", "none"),
+        # the same words with a sign of acute risk
+        ("please help me, i just took all my pills", "crisis"),
+        ("por favor ayudenme, tengo la pistola en la mano", "crisis"),
+    ],
+)
+def test_a_polite_first_text_asking_for_help_is_not_a_crisis_by_its_politeness(
+    lexicon, model, text, level
+):
+    """The twelfth round's model called "hola, necesito ayuda por favor" crisis: "please",
+    "favor" and "ayuda" stood mostly in crisis messages of the corpus. A batch of first texts
+    asking for help (dev half, forty-eighth batch) taught it otherwise."""
+    assert Matcher(lexicon, model).scan(text).level == level
+
+
 def test_verdict_lists_the_words_that_raised_the_score_largest_first():
     clf = Classifier({"w:taco": 3.0, "w:cold": -1.0, "b:hot taco": 1.0, "w:hot": 0.5}, 0.0, 0.5)
     verdict = clf.verdict(["hot", "taco", "cold"])
