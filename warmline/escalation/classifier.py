@@ -27,14 +27,14 @@ over hundreds of words any small positive weight grows without bound (8,000 "x"s
 A crisis sentence inside a long message still fills a window of its own.
 
 **Harmless** (`Classifier.harmless`, the model file's `harmless` line; 0 turns it off): the
-probability below which the matcher lowers the rules' crisis to concern when the whole message
-*and every sentence of it* (`sentences`) score below it. `harmless_rules` (its own line; the same
-as `harmless` when left out) is the bound for a crisis found by the lexicon's pattern rules alone
+probability below which the matcher lowers the rules' crisis to concern when the whole message *and
+every sentence of it* (`sentences`) score below it. `harmless_rules` (its own line; the same as
+`harmless` when left out) is the bound for a crisis found by the lexicon's pattern rules alone
 ("{holding} ~3 {means_strong}"), which fire on more harmless texts than a phrase ("kill myself")
 does: the training script chooses it higher, so the model must agree more before a rule's crisis
-stands. Each sentence is scored alone because
-small talk dilutes a short crisis sentence in the whole message's score ("my day was ok, got a
-new plant. i think im going to hang myself tonight" scores 0.03 whole, far higher alone).
+stands. Each sentence is scored alone because small talk dilutes a short crisis sentence in the
+whole message's score ("my day was ok, got a new plant. i think im going to hang myself tonight"
+scores 0.03 whole, far higher alone).
 """
 
 from __future__ import annotations
