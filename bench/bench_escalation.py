@@ -162,21 +162,17 @@ def labelled_texts() -> list[str]:
 
 
 def rate_cold(
-    lexicon: Lexicon, messages: list[str], runs: int, model: Classifier | None
+    lexicon: Lexicon,
+    messages: list[str],
+    runs: int,
+    make_model: Callable[[], Classifier] | None,
 ) -> tuple[float, float, float]:
-    """Like `rate`, but each pass uses a new Matcher (and a new copy of the classifier) and
+    """Like `rate`, but each pass uses a new Matcher (and a new classifier from `make_model`) and
     starts with normalisation's word memo empty, so no word's normal form, typo lookup or
     classifier weight is memoised (the build itself is not timed)."""
     cpu, wall = [], []
     for _ in range(runs):
-        fresh = (
-            None
-            if model is None
-            else Classifier(
-                model.weights, model.bias, model.threshold, model.harmless, model.harmless_rules
-            )
-        )
-        scan = Matcher(lexicon, fresh).scan
+        scan = Matcher(lexicon, None if make_model is None else make_model()).scan
         forget_words()
         start_cpu, start_wall = time.process_time(), time.perf_counter()
         for text in messages:
@@ -251,7 +247,7 @@ def main() -> None:
         )
     distinct = labelled_texts()
     if distinct:
-        for name, m in (("Matcher.scan, cold, eval", model), ("rules only, cold, eval", None)):
+        for name, m in (("Matcher.scan, cold, eval", load_model), ("rules only, cold, eval", None)):
             per_second, micros, wall = rate_cold(lexicon, distinct, args.runs, m)
             print(
                 f"{name:<26} {len(distinct):>8} {per_second:>11,.0f} "

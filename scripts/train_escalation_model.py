@@ -289,8 +289,8 @@ def train(report: bool = False) -> str:
     scores = out_of_fold(examples, rows, groups)
     rules = rule_levels(examples)
     bounds = Bounds(
-        choose_harmless(examples, scores, rules, True, MAX_LOWERED),
-        choose_harmless(examples, scores, rules, False, MAX_LOWERED_RULES),
+        choose_harmless(examples, scores, rules, by_phrase=True, share=MAX_LOWERED),
+        choose_harmless(examples, scores, rules, by_phrase=False, share=MAX_LOWERED_RULES),
     )
     threshold = choose_threshold(examples, scores, rules, bounds)
     cv = evaluate(examples, combined(examples, scores, rules, threshold, bounds))

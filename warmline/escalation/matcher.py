@@ -35,19 +35,18 @@ The scan's level is the highest level among the matches left: crisis > concern >
    probability reaches its threshold; the scan then holds one `Match` of category and rule
    "classifier" whose `phrase` gives the probability and whose `words` are the words that drove
    it. Rule 6's negation still suppresses rule matches; the classifier judges the message whole.
-10. **Harmless by every sentence** (`Classifier.harmless`, `Classifier.harmless_rules`): a
-   message the rules call crisis is lowered to concern when the classifier reads it as harmless:
-   the whole message and each of its sentences score below the model's harmless bound, far below
-   its threshold, and at least
-   half its words are ones the model learnt. The rules fire on words; the classifier has seen
-   those words in harmless texts ("i have a knife in my hand, peeling apples for the pie", "cut
-   myself a huge slice of cake"). The volunteer still hears of it as concern; `scan.classifier`
-   holds the highest score with `harmless` set, and each lowered match a suppression saying so.
-   Scoring each sentence alone keeps a short crisis sentence after small talk from being read
-   as harmless with the whole. When no phrase but only pattern rules found the crisis, the
-   bound is `Classifier.harmless_rules`, higher: a rule ("{ingest} ~6 {quantity} ~4
-   {substance}") fires on more harmless texts ("i took all my meds this morning like always")
-   than a phrase ("kill myself") does.
+10. **Harmless by every sentence** (`Classifier.harmless`, `Classifier.harmless_rules`): a message
+   the rules call crisis is lowered to concern when the classifier reads it as harmless: the whole
+   message and each of its sentences score below the model's harmless bound, far below its
+   threshold, and at least half its words are ones the model learnt. The rules fire on words; the
+   classifier has seen those words in harmless texts ("i have a knife in my hand, peeling apples
+   for the pie", "cut myself a huge slice of cake"). The volunteer still hears of it as concern;
+   `scan.classifier` holds the highest score with `harmless` set, and each lowered match a
+   suppression saying so. Scoring each sentence alone keeps a short crisis sentence after small
+   talk from being read as harmless with the whole. When no phrase but only pattern rules found the
+   crisis, the bound is `Classifier.harmless_rules`, higher: a rule ("{ingest} ~6 {quantity} ~4
+   {substance}") fires on more harmless texts ("i took all my meds this morning like always") than
+   a phrase ("kill myself") does.
 """
 
 from __future__ import annotations
