@@ -65,7 +65,9 @@ OLDER = [
     for name in ("escalation_eval.txt", "escalation_eval_holdout.txt")
 ]
 OUT = ROOT / "warmline" / "escalation" / "data" / MODEL_FILE
-C = 8.0
+# The regularisation, chosen on the cross-validation by batch alone: with the fourteenth round's
+# 31,710 dev messages, C=16 against 8: recall 0.942 -> 0.945 at the same false alarms (0.070).
+C = 16.0
 SEED = 0
 TARGET_RECALL = 0.99
 MAX_EXTRA_ALARMS = 0.045

@@ -10,45 +10,53 @@ the classifier reads every sentence as harmless, matcher rule 10) OR the classif
 
 The dev half is the classifier's training set and the rules were tuned on it, so its figures
 here are in-sample. It was written in batches by many independent writers (the second to
-twelfth rounds added 47 batches, about 27,900 messages, each scored before any tuning: its header
-says what the detector as it stood caught, 0.59 to 0.97 of the crisis messages, with 0.02 to 0.32
-false alarms on their hard look-alikes). Its honest estimate is the training script's
-cross-validation by batch, a model trained on the other batches scoring each one (recall 0.938,
-false alarms 0.071 after the twelfth round, in the model file's header; 0.936 / 0.080 after the
-eleventh, 0.933 / 0.082 after the tenth, 0.883 / 0.088 after the sixth). In-sample, the dev
-half meets both targets since the twelfth round; the test half does not yet: its target test is
-a strict expected failure, which turns into a failure the day the detector meets the targets, so
-that the mark is then removed.
+fourteenth rounds added 52 batches, about 30,700 messages, each scored before any tuning: its
+header says what the detector as it stood caught, 0.59 to 0.99 of the crisis messages, with 0.02
+to 0.32 false alarms on their hard look-alikes). Its honest estimate is the training script's
+cross-validation by batch, a model trained on the other batches scoring each one (recall 0.945,
+false alarms 0.070 after the fourteenth round, in the model file's header; 0.938 / 0.071 after
+the twelfth, 0.936 / 0.080 after the eleventh, 0.883 / 0.088 after the sixth). In-sample, the dev
+half meets both targets since the twelfth round; of the unseen sets, the validation set meets
+them since the fourteenth, the test half does not yet: its target test is a strict expected
+failure, which turns into a failure the day the detector meets the targets, so that the mark is
+then removed.
 
 The validation set (`data/escalation/validation.txt`, 999 messages) is the second measure: two
 writers of the twelfth round wrote it without seeing either half or the model's data, as texts
 to an English warmline of a mid-size US city and its farm towns and a Spanish-language one used
-in the United States and seven other countries. It was scored twice and never tuned on: by the
-eleventh round's detector (recall 0.978, false alarms 0.046; the rules alone 0.700 / 0.055) and
-by the shipped twelfth round's: recall 0.980, false alarms 0.035 (en 0.987 / 0.040, es 0.973 /
-0.029). That is the best estimate of what new writers' messages meet; its floor is held like the
-test half's. The eighth round's validation set, which it replaced, is in the dev half now
-(forty-fifth batch); the eleventh round scored 0.942 / 0.038 on it, the eighth 0.916 / 0.031.
+in the United States and seven other countries. It was never tuned on and was scored by each
+round's detector once it was retrained: the eleventh (recall 0.978, false alarms 0.046; the rules
+alone 0.700 / 0.055), the twelfth (0.980 / 0.035) and the fourteenth that ships: recall 0.982,
+false alarms 0.029 (en 0.991 / 0.029, es 0.973 / 0.029), both targets met overall and in each
+language. That is the best estimate of what new writers' messages meet; its floor is held like
+the test half's, and its target test passes. The eighth round's validation set, which it
+replaced, is in the dev half now (forty-fifth batch); the eleventh round scored 0.942 / 0.038 on
+it, the eighth 0.916 / 0.031.
 
-The twelfth round added that set, two new writers' batches of crisis messages and their harmless
-twins, and a batch of first texts asking for help to the dev half, and gave rule 10 a second,
-higher bound for a crisis found only by the lexicon's pattern rules (0.295, against 0.075 for a
-phrase's): on the batches the rules were never tuned on, the pattern rules alone raised 3 to 6%
-false alarms. Both bounds and the threshold were chosen on the dev half's cross-validation alone
-(scripts/train_escalation_model.py, MAX_LOWERED_RULES).
+The twelfth round gave rule 10 a second, higher bound for a crisis found only by the lexicon's
+pattern rules (against the phrases' bound): on the batches the rules were never tuned on, the
+pattern rules alone raised 3 to 6% false alarms. Both bounds, the threshold and the
+regularisation are chosen on the dev half's cross-validation alone
+(scripts/train_escalation_model.py). The fourteenth round added five English batches from new
+writers (2,836 messages; English is where the test half missed both targets): retrained as before
+(C 8), test half 0.971 / 0.037, validation 0.982 / 0.033. The cross-validation then chose a weaker
+regularisation, C 16 (recall 0.942 -> 0.945 at the same false alarms, 0.070), which ships. A
+sixth batch, Spanish crisis messages and their harmless twins, was measured with the five and
+left out (at C 8: validation 0.982 / 0.029, but the test half lost four Spanish crisis messages,
+hopelessness, 0.962 / 0.037). C 32 was measured too, after this model was trained: 0.946 / 0.070
+by cross-validation, within a message of C 16 on both unseen sets.
 
 The frozen test half is the independent measure. It scored recall 0.973, false alarms 0.050 after
-the ninth and tenth rounds, 0.973 / 0.044 after the eleventh (en 0.975 / 0.051, es 0.9695 / 0.030),
-and scores 0.971 / 0.037 after the twelfth (en 0.968 / 0.043, es 0.975 / 0.025). Its recall meets
-the target overall and in Spanish, not in English; its false alarms miss it overall (only Spanish,
-0.025, is under 0.03). What it scores is a floor no change may fall below. The rule before each
-round was that no overall figure of either unseen set may get worse, and the twelfth round broke
-it by one message: without its last batch (first texts asking for help) it scored 0.973 / 0.036
-here, but it called the commonest first text of all, "hola, necesito ayuda por favor" or "hi, i
-need help please", crisis; with the batch, one English crisis message (p 0.526 against the
-threshold 0.587) is missed and one look-alike (0.590) raised here, while the validation set lost
-a false alarm. A thirteenth round, four more batches, improved the cross-validation (recall 0.944
-at the same false alarms) and scored 0.971 / 0.041 here, so it was not shipped (4d0a18f). The half
+the ninth and tenth rounds, 0.973 / 0.044 after the eleventh, 0.971 / 0.037 after the twelfth (en
+0.968 / 0.043, es 0.975 / 0.025), and scores 0.975 / 0.037 after the fourteenth (en 0.975 /
+0.043, es 0.975 / 0.025). Its recall meets the target overall and in each language; its false
+alarms miss it overall and in English (Spanish is under 0.03). What it scores is a floor no
+change may fall below. The rule before each round is that no overall figure of either unseen set
+may get worse. The twelfth round broke it by one
+message each way for its last batch (first texts asking for help), which stopped the commonest
+first text of all, "hola, necesito ayuda por favor" or "hi, i need help please", from being read
+as crisis. A thirteenth round, four more batches, improved the cross-validation (recall 0.944 at
+the same false alarms) and scored 0.971 / 0.041 here, so it was not shipped (4d0a18f). The half
 scored 0.872 / 0.062 on the first day and 0.952 / 0.062 after the sixth round. The eighth round
 added rule 10 (the rules' crisis lowered when the classifier reads every sentence as harmless) and
 a lower threshold; both were chosen on the dev half's cross-validation alone (recall first: a
@@ -87,11 +95,10 @@ LEGACY = ["escalation_eval.txt", "escalation_eval_holdout.txt"]
 RECALL, FALSE_ALARMS = 0.97, 0.03
 # What the validation set (`data/escalation/validation.txt`: two writers of the twelfth round,
 # never trained or tuned on) scores with the shipped detector.
-VALIDATION_FLOOR = {"all": (0.979, 0.035), "en": (0.986, 0.041), "es": (0.973, 0.029)}
-# What the frozen test half scores after the twelfth round (issue 12); never worse. Its English
-# recall is two messages below the eleventh round's (269 of 278, under the 0.97 target), its
-# Spanish one above (192 of 197): see the module docstring.
-TEST_HALF_FLOOR = {"all": (0.970, 0.038), "en": (0.967, 0.044), "es": (0.974, 0.025)}
+VALIDATION_FLOOR = {"all": (0.982, 0.03), "en": (0.991, 0.03), "es": (0.973, 0.03)}
+# What the frozen test half scores after the fourteenth round (issue 12); never worse: recall
+# 463 of 475 (en 271 of 278, es 192 of 197), false alarms 23 of 615 (en 18 of 415, es 5 of 200).
+TEST_HALF_FLOOR = {"all": (0.974, 0.038), "en": (0.974, 0.044), "es": (0.974, 0.025)}
 
 
 @pytest.fixture(scope="module")
@@ -170,11 +177,12 @@ def test_halves_are_disjoint_and_together_as_large_as_the_issue_asks():
             "test.txt",
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="issue 12: the frozen half's false alarms are above 0.03 and its English "
-                "recall below 0.97",
+                reason="issue 12: the frozen half's false alarms are above 0.03 (overall and in "
+                "English)",
             ),
         ),
         "dev.txt",
+        "validation.txt",
     ],
 )
 def test_half_meets_the_recall_and_false_alarm_targets(name, matcher):
