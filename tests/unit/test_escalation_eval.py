@@ -22,17 +22,16 @@ failure, which turns into a failure the day the detector meets the targets, so t
 then removed.
 
 The validation set (`data/escalation/validation.txt`, 999 messages) is the second measure: two
-writers of the twelfth round wrote it without seeing either half or the model's data, as texts
-to an English warmline of a mid-size US city and its farm towns and a Spanish-language one used
-in the United States and seven other countries. It was never trained on. It was scored by the
-eleventh round's detector (recall 0.978, false alarms 0.046; the rules alone 0.700 / 0.055), the
-twelfth's (0.980 / 0.035), and by each candidate of the fourteenth round (below); the one that
-ships scores recall 0.982,
-false alarms 0.029 (en 0.991 / 0.029, es 0.973 / 0.029), both targets met overall and in each
-language. That is the best estimate of what new writers' messages meet; its floor is held like
-the test half's, and its target test passes. The eighth round's validation set, which it
-replaced, is in the dev half now (forty-fifth batch); the eleventh round scored 0.942 / 0.038 on
-it, the eighth 0.916 / 0.031.
+writers of the twelfth round wrote it without seeing either half or the model's data, as texts to an
+English warmline of a mid-size US city and its farm towns and a Spanish-language one used in the
+United States and seven other countries. It was never trained on. It was scored by the eleventh
+round's detector (recall 0.978, false alarms 0.046; the rules alone 0.700 / 0.055), the twelfth's
+(0.980 / 0.035), and by each candidate of the fourteenth round (below); the one that ships scores
+recall 0.982, false alarms 0.029 (en 0.991 / 0.029, es 0.973 / 0.029), both targets met overall and
+in each language. That is the best estimate of what new writers' messages meet; its floor is held
+like the test half's, and its target test passes. The eighth round's validation set, which it
+replaced, is in the dev half now (forty-fifth batch); the eleventh round scored 0.942 / 0.038 on it,
+the eighth 0.916 / 0.031.
 
 The twelfth round gave rule 10 a second, higher bound for a crisis found only by the lexicon's
 pattern rules (against the phrases' bound): on the batches the rules were never tuned on, the
@@ -84,6 +83,7 @@ written by the lexicon's authors, so they are not independent evidence for the t
 carry no categories or languages for the dev half's table.
 """
 
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -118,6 +118,18 @@ TEST_HALF_FLOOR = {"all": (0.974, 0.038), "en": (0.974, 0.044), "es": (0.974, 0.
 @pytest.fixture(scope="module")
 def matcher():
     return Matcher(load_lexicon(default_lexicon_path()), load_model())
+
+
+@pytest.fixture(scope="module")
+def scored(matcher):
+    """Each labelled set scanned once by the shipped detector, however many tests read it (the
+    target test and the floors test both read the test half and the validation set)."""
+
+    @cache
+    def score(name: str) -> Evaluation:
+        return evaluate(half(name), lambda text: matcher.scan(text).level)
+
+    return score
 
 
 def half(name: str) -> list[Example]:
@@ -199,8 +211,8 @@ def test_halves_are_disjoint_and_together_as_large_as_the_issue_asks():
         "validation.txt",
     ],
 )
-def test_half_meets_the_recall_and_false_alarm_targets(name, matcher):
-    result = evaluate(half(name), lambda text: matcher.scan(text).level)
+def test_half_meets_the_recall_and_false_alarm_targets(name, scored):
+    result = scored(name)
     table = format_report(result, name)
     print("\n" + table)
     failures = shortfalls(result, ["all", *LANGUAGES])
@@ -210,8 +222,8 @@ def test_half_meets_the_recall_and_false_alarm_targets(name, matcher):
 @pytest.mark.parametrize(
     ("name", "floor"), [("test.txt", TEST_HALF_FLOOR), ("validation.txt", VALIDATION_FLOOR)]
 )
-def test_the_unseen_sets_never_score_worse_than_the_shipped_detector(matcher, name, floor):
-    result = evaluate(half(name), lambda text: matcher.scan(text).level)
+def test_the_unseen_sets_never_score_worse_than_the_shipped_detector(scored, name, floor):
+    result = scored(name)
     table = format_report(result, name)
     worse = []
     for scope, (least_recall, most_alarms) in floor.items():
