@@ -109,6 +109,8 @@ def test_the_shipped_model_separates_plain_cases(model):
         ("hello? can someone talk to me please", "none"),
         ("hay alguien? necesito hablar porfa", "none"),
         ("please", "none"),
+        ("please please", "none"),
+        ("plz?", "none"),
         # the same words with a sign of acute risk
         ("please help me, i just took all my pills", "crisis"),
         ("por favor ayudenme, tengo la pistola en la mano", "crisis"),
@@ -119,7 +121,9 @@ def test_a_polite_first_text_asking_for_help_is_not_a_crisis_by_its_politeness(
 ):
     """The twelfth round's model called "hola, necesito ayuda por favor" crisis: "please",
     "favor" and "ayuda" stood mostly in crisis messages of the corpus. A batch of first texts
-    asking for help (dev half, forty-eighth batch) taught it otherwise."""
+    asking for help (dev half, forty-eighth batch) taught it otherwise. The fifteenth round's
+    model (C 32) weighs "please" alone at p 0.55 against its 0.542 threshold: "please" counts as a
+    word that says nothing alone (`CONTENTLESS`), so the classifier never calls crisis on it."""
     assert Matcher(lexicon, model).scan(text).level == level
 
 

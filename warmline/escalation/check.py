@@ -48,7 +48,7 @@ def format_scan_text(text: str, scan: Scan) -> str:
         elif verdict.unfamiliar:
             lines.append(
                 f"  classifier: p={verdict.probability:.3f}, not used: most words are unknown "
-                "to the model, or none says more than 'and', 'then', 'here' or a letter"
+                "to the model, or none says more than 'and', 'then', 'please' or a letter"
             )
         else:
             lines.append(

@@ -65,12 +65,14 @@ _SENTENCE_BREAK = re.compile(
 MIN_SENTENCE_WORDS = 3  # a shorter piece ("ok.", "lol") says nothing on its own
 _HEAD_KEYS = ("bias", "threshold", "harmless", "harmless_rules")
 # Words that say nothing alone, normalised (`normalise` folds doubled letters): joining words,
-# articles, "here" and "then". Common in long crisis messages, they carry weight in the model
-# ("y" 2.1, "and" 0.9), and a text of nothing else ("and then?", "y", "x here") reached the
+# articles, "here" and "then", and the word "please". Common in long crisis messages, they carry
+# weight in the model ("y" 2.1, "and" 0.9, "please" 2.9: people in crisis plead), and a text of
+# nothing else ("and then?", "y", "x here", "please", the commonest first text) reached the
 # threshold on them; single letters count too ("x x x ...").
 CONTENTLESS = frozenset(
-    "a an the and or nor but so then than also to of here there "
-    "el la lo los las un una unos unas y e o u ni pero entonces luego aqui aca ahi ali ala".split()
+    "a an the and or nor but so then than also to of here there please pls plz "
+    "el la lo los las un una unos unas y e o u ni pero entonces luego aqui aca ahi ali ala "
+    "porfa porfis".split()
 )
 
 
@@ -127,8 +129,8 @@ class Verdict:
     score (weight / sqrt(words + 1)), largest first. `unfamiliar` when most of the words it
     scored are not in the model's vocabulary ("word1 word2 ... word700"): its probability is
     then the sum of word pieces it never learnt to read, and it does not call crisis; likewise
-    when every word is `CONTENTLESS` ("and then?", "x x x"): weights such words gained from
-    long messages are no evidence alone.
+    when every word is `CONTENTLESS` ("and then?", "please", "x x x"): weights such words gained
+    from long messages are no evidence alone.
     `harmless` when the matcher lowered the rules' crisis because the message and each of its
     sentences scored below `bound`, the model's harmless bound for what found the crisis (a
     phrase: `Classifier.harmless`; only pattern rules: `Classifier.harmless_rules`);
