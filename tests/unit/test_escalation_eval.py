@@ -10,28 +10,31 @@ the classifier reads every sentence as harmless, matcher rule 10) OR the classif
 
 The dev half is the classifier's training set and the rules were tuned on it, so its figures
 here are in-sample. It was written in batches by many independent writers (the second to
-fourteenth rounds added 52 batches, about 30,700 messages, each scored before any tuning: its
+fifteenth rounds added 57 batches, about 33,400 messages, each scored before any tuning: its
 header says what the detector as it stood caught, 0.59 to 0.99 of the crisis messages, with 0.02
 to 0.32 false alarms on their hard look-alikes). Its honest estimate is the training script's
-cross-validation by batch, a model trained on the other batches scoring each one (recall 0.945,
-false alarms 0.070 after the fourteenth round, in the model file's header; 0.938 / 0.071 after
-the twelfth, 0.936 / 0.080 after the eleventh, 0.883 / 0.088 after the sixth). In-sample, the dev
-half meets both targets since the twelfth round; of the unseen sets, the validation set meets
-them since the fourteenth, the test half does not yet: its target test is a strict expected
-failure, which turns into a failure the day the detector meets the targets, so that the mark is
-then removed.
+cross-validation by batch, a model trained on the other batches scoring each one (recall 0.951,
+false alarms 0.070 after the fifteenth round, in the model file's header; 0.945 / 0.070 after
+the fourteenth, 0.938 / 0.071 after the twelfth, 0.936 / 0.080 after the eleventh, 0.883 / 0.088
+after the sixth). In-sample, the dev half meets both targets since the twelfth round; of the
+unseen sets, the validation set meets them since the fourteenth; the test half meets them overall
+since the fifteenth, not yet in English (false alarms 13 of 415, 0.031): its target test is a
+strict expected failure, which turns into a failure the day the detector meets the targets, so
+that the mark is then removed.
 
 The validation set (`data/escalation/validation.txt`, 999 messages) is the second measure: two
 writers of the twelfth round wrote it without seeing either half or the model's data, as texts to an
 English warmline of a mid-size US city and its farm towns and a Spanish-language one used in the
 United States and seven other countries. It was never trained on. It was scored by the eleventh
 round's detector (recall 0.978, false alarms 0.046; the rules alone 0.700 / 0.055), the twelfth's
-(0.980 / 0.035), and by each candidate of the fourteenth round (below); the one that ships scores
-recall 0.982, false alarms 0.029 (en 0.991 / 0.029, es 0.973 / 0.029), both targets met overall and
-in each language. That is the best estimate of what new writers' messages meet; its floor is held
-like the test half's, and its target test passes. The eighth round's validation set, which it
-replaced, is in the dev half now (forty-fifth batch); the eleventh round scored 0.942 / 0.038 on it,
-the eighth 0.916 / 0.031.
+(0.980 / 0.035), by each candidate of the fourteenth round (below; the one that shipped: 0.982 /
+0.029, en 0.991 / 0.029, es 0.973 / 0.029), and by the fifteenth round's one candidate, which ships:
+recall 0.982, false alarms 0.024 (en 0.987 / 0.018, es 0.978 / 0.029), both targets met overall and
+in each language (English recall lost one message, a daughter's report of her drunk father cleaning
+his gun and giving away his watch; Spanish gained one). That is the best estimate of what new
+writers' messages meet; its floor is held like the test half's, and its target test passes. The
+eighth round's validation set, which it replaced, is in the dev half now (forty-fifth batch); the
+eleventh round scored 0.942 / 0.038 on it, the eighth 0.916 / 0.031.
 
 The twelfth round gave rule 10 a second, higher bound for a crisis found only by the lexicon's
 pattern rules (against the phrases' bound): on the batches the rules were never tuned on, the
@@ -57,12 +60,23 @@ C 8's (recall 0.942 -> 0.945 at the same false alarms, 0.070); C 32's is better 
 0.070) and was not retrained for lack of time, so the choice of C has not been swept to its end.
 The test half's English recall, 271 of 278, clears the target by one message.
 
+The fifteenth round wrote five batches from new writers (four English, one Spanish: a
+Northeastern city, crisis messages and their harmless twins in pairs, people who talk about suicide
+without being at risk, the Gulf Coast in hurricane season, a Spanish-language month), all five
+added before anything was scored. C was chosen on the cross-validation alone before any unseen set
+was scored (with the five batches: 0.950 / 0.0705 at C 16, 0.951 / 0.0701 at C 32), and the one
+model trained, C 32 (threshold 0.542, bounds 0.05 and 0.345), was scored once on each unseen set.
+That choice was not blind to them: the fourteenth round had measured a C 32 model on them (above),
+and it was re-measured before this round, to check that the experiment scripts reproduce its
+figures (they do). Every overall figure of both unseen sets held or improved.
+
 The frozen test half is the independent measure. It scored recall 0.973, false alarms 0.050 after
 the ninth and tenth rounds, 0.973 / 0.044 after the eleventh, 0.971 / 0.037 after the twelfth (en
-0.968 / 0.043, es 0.975 / 0.025), and scores 0.975 / 0.037 after the fourteenth (en 0.975 /
-0.043, es 0.975 / 0.025). Its recall meets the target overall and in each language; its false
-alarms miss it overall and in English (Spanish is under 0.03). What it scores is a floor no
-change may fall below. The rule before each round is that no overall figure of either unseen set
+0.968 / 0.043, es 0.975 / 0.025), 0.975 / 0.037 after the fourteenth (en 0.975 / 0.043, es 0.975 /
+0.025), and scores 0.977 / 0.029 after the fifteenth (en 0.975 / 0.031, es 0.980 / 0.025). Both
+targets are met overall and in Spanish; in English the recall meets it and the false alarms miss
+it by one message (13 of 415; 12 would be 0.029). What it scores is a floor no change may fall
+below. The rule before each round is that no overall figure of either unseen set
 may get worse. The twelfth round broke it for its last batch (first texts asking for help),
 which stopped the commonest first text of all, "hola, necesito ayuda por favor" or "hi, i need
 help please", from being read as crisis: one crisis message missed and one look-alike raised
@@ -107,12 +121,13 @@ HALVES = ["test.txt", "dev.txt"]
 LEGACY = ["escalation_eval.txt", "escalation_eval_holdout.txt"]
 RECALL, FALSE_ALARMS = 0.97, 0.03
 # What the validation set (`data/escalation/validation.txt`: two writers of the twelfth round,
-# never trained on) scores with the shipped detector: recall 442 of 450 (en 223 of 225, es 219 of
-# 225), false alarms 16 of 549 (en 8 of 273, es 8 of 276).
-VALIDATION_FLOOR = {"all": (0.982, 0.03), "en": (0.991, 0.03), "es": (0.973, 0.029)}
-# What the frozen test half scores after the fourteenth round (issue 12); never worse: recall
-# 463 of 475 (en 271 of 278, es 192 of 197), false alarms 23 of 615 (en 18 of 415, es 5 of 200).
-TEST_HALF_FLOOR = {"all": (0.974, 0.038), "en": (0.974, 0.044), "es": (0.974, 0.025)}
+# never trained on) scores with the shipped detector: recall 442 of 450 (en 222 of 225, es 220 of
+# 225), false alarms 13 of 549 (en 5 of 273, es 8 of 276). One message fewer caught or one more
+# false alarm breaks each floor.
+VALIDATION_FLOOR = {"all": (0.982, 0.024), "en": (0.986, 0.019), "es": (0.977, 0.029)}
+# What the frozen test half scores after the fifteenth round (issue 12); never worse: recall
+# 464 of 475 (en 271 of 278, es 193 of 197), false alarms 18 of 615 (en 13 of 415, es 5 of 200).
+TEST_HALF_FLOOR = {"all": (0.976, 0.03), "en": (0.974, 0.032), "es": (0.979, 0.025)}
 
 
 @pytest.fixture(scope="module")
@@ -203,8 +218,8 @@ def test_halves_are_disjoint_and_together_as_large_as_the_issue_asks():
             "test.txt",
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="issue 12: the frozen half's false alarms are above 0.03 (overall and in "
-                "English)",
+                reason="issue 12: the frozen half's English false alarms are above 0.03 (13 of "
+                "415)",
             ),
         ),
         "dev.txt",
